@@ -1,0 +1,1 @@
+//! Consensus adapter: Malachite BFT engine behind a narrow Application trait

@@ -1,0 +1,27 @@
+//! Cryptography for GovChain.
+//!
+//! * [`Suite`]: the hash and default signature algorithm a chain selects in its genesis
+//!   (`ed25519-sha256`, the default, or `sm2-sm3`, the Chinese national standard).
+//! * [`PublicKey`], [`Signature`]: keys and signatures that carry an explicit [`Algorithm`] tag,
+//!   so both algorithms can coexist for accounts on one chain.
+//! * [`SecretKey`]: signing keys, generated from the OS RNG or loaded from an encrypted
+//!   [`keystore`].
+//! * [`verify_batch`]: parallel verification used by the mempool and block validation. Single and
+//!   batch Ed25519 verification apply the same rule (see [`ed25519`]), so nodes never disagree.
+
+#![deny(clippy::unwrap_used)]
+
+mod batch;
+pub mod ed25519;
+mod error;
+mod hash;
+mod keys;
+pub mod keystore;
+mod secret;
+mod sm2;
+
+pub use batch::{VerifyItem, verify_batch};
+pub use error::CryptoError;
+pub use hash::{Hash32, Hasher, Suite};
+pub use keys::{Address, Algorithm, PublicKey, Signature};
+pub use secret::SecretKey;

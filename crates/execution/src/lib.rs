@@ -1,0 +1,1 @@
+//! Deterministic block execution: the module trait, dispatch, receipts and events

@@ -1,0 +1,1 @@
+//! The govchain binary: node and command-line interface

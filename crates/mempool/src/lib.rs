@@ -1,0 +1,1 @@
+//! Bounded transaction pool with parallel signature admission

@@ -1,0 +1,1 @@
+//! Identity module: organisations, accounts, roles and permissions

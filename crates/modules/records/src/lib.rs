@@ -1,0 +1,1 @@
+//! Public records module: publish, amend, withdraw; versions linked; nothing deleted

@@ -1,0 +1,1 @@
+//! The GovChain node: wiring of storage, state, mempool, execution, consensus and API

@@ -1,0 +1,217 @@
+use borsh::{BorshDeserialize, BorshSerialize};
+use govchain_types::bounded::{BoundedBytes, BoundedString};
+use govchain_types::limits::{MAX_CHAIN_ID, MAX_TX_BYTES};
+use govchain_types::{
+    Address, CommitCertificate, Hash32, Header, Receipt, SignedTransaction, Suite, ValidatorSet, codec,
+};
+use serde::Serialize;
+
+use crate::{ProofError, jmt_hash, merkle, verify_commit};
+
+/// The first 8 bytes of every bundle file.
+pub const BUNDLE_MAGIC: [u8; 8] = *b"GCPROOF\x01";
+
+/// Largest bundle accepted.
+pub const MAX_BUNDLE_BYTES: usize = 4 * 1024 * 1024;
+
+const MAX_STATE_KEY: usize = 1024;
+const MAX_STATE_VALUE: usize = 256 * 1024;
+const MAX_JMT_PROOF: usize = 64 * 1024;
+const MAX_LIST_PROOF: usize = 64;
+
+/// A self-contained proof: a header, the certificate that decided it, the validator set that
+/// signed it, and one claim proven against the header's roots.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct ProofBundle {
+    /// Chain id.
+    pub chain_id: BoundedString<MAX_CHAIN_ID>,
+    /// Crypto suite.
+    pub suite: Suite,
+    /// The header the claim is proven against.
+    pub header: Header,
+    /// Its commit certificate.
+    pub certificate: CommitCertificate,
+    /// The validator set of that height.
+    pub validator_set: ValidatorSet,
+    /// What is proven.
+    pub claim: Claim,
+}
+
+/// What a bundle proves. Tags are frozen.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[borsh(use_discriminant = true)]
+#[repr(u8)]
+pub enum Claim {
+    /// A state key has `value` (or is absent, when `value` is None) after the header's block.
+    State {
+        /// The state key.
+        key: BoundedBytes<MAX_STATE_KEY>,
+        /// Its value, or None for an absence proof.
+        value: Option<BoundedBytes<MAX_STATE_VALUE>>,
+        /// borsh-encoded JMT `SparseMerkleProof`.
+        proof: BoundedBytes<MAX_JMT_PROOF>,
+    } = 0,
+    /// A transaction is element `index` of the block, with this receipt.
+    Transaction {
+        /// Position in the block.
+        index: u32,
+        /// Number of transactions in the block.
+        total: u32,
+        /// The transaction.
+        tx: Box<SignedTransaction>,
+        /// Sibling hashes for the transaction list.
+        tx_proof: govchain_types::BoundedVec<Hash32, MAX_LIST_PROOF>,
+        /// The receipt.
+        receipt: Receipt,
+        /// Sibling hashes for the receipt list.
+        receipt_proof: govchain_types::BoundedVec<Hash32, MAX_LIST_PROOF>,
+    } = 1,
+}
+
+/// What the verifier trusts: the genesis chain id, suite and validator set.
+#[derive(Clone, Debug)]
+pub struct TrustRoot {
+    /// Chain id.
+    pub chain_id: String,
+    /// Suite.
+    pub suite: Suite,
+    /// Genesis validators.
+    pub validators: ValidatorSet,
+}
+
+/// A verified claim, ready to print.
+#[derive(Clone, Debug, Serialize)]
+pub struct Verified {
+    /// Chain id.
+    pub chain_id: String,
+    /// Height of the block.
+    pub height: u64,
+    /// Block hash.
+    pub block_hash: Hash32,
+    /// Block time (ms since epoch).
+    pub time_ms: u64,
+    /// Validators whose signatures were checked.
+    pub signers: Vec<Address>,
+    /// Their voting power out of the total.
+    pub signed_power: u64,
+    /// Total voting power.
+    pub total_power: u64,
+    /// The claim.
+    pub claim: VerifiedClaim,
+}
+
+/// The proven fact.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum VerifiedClaim {
+    /// State key present with value.
+    StatePresent {
+        /// Key bytes.
+        key: Vec<u8>,
+        /// Value bytes.
+        value: Vec<u8>,
+    },
+    /// State key absent.
+    StateAbsent {
+        /// Key bytes.
+        key: Vec<u8>,
+    },
+    /// Transaction included.
+    Transaction {
+        /// Transaction id.
+        tx_hash: Hash32,
+        /// Position.
+        index: u32,
+        /// The receipt.
+        receipt: Receipt,
+    },
+}
+
+impl ProofBundle {
+    /// File bytes: magic followed by the borsh encoding.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = BUNDLE_MAGIC.to_vec();
+        out.extend(codec::encode(self));
+        out
+    }
+
+    /// Parses file bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<ProofBundle, ProofError> {
+        let body = bytes
+            .strip_prefix(&BUNDLE_MAGIC[..])
+            .ok_or_else(|| ProofError::Format("missing GCPROOF magic".into()))?;
+        codec::decode(body, MAX_BUNDLE_BYTES).map_err(|e| ProofError::Format(e.to_string()))
+    }
+
+    /// Verifies the bundle against the trusted genesis.
+    pub fn verify(&self, trust: &TrustRoot) -> Result<Verified, ProofError> {
+        let suite = self.suite;
+        if self.chain_id.as_str() != trust.chain_id || self.header.chain_id.as_str() != trust.chain_id {
+            return Err(ProofError::WrongChain { expected: trust.chain_id.clone(), got: self.chain_id.to_string() });
+        }
+        if suite != trust.suite {
+            return Err(ProofError::WrongChain {
+                expected: format!("{} ({})", trust.chain_id, trust.suite.name()),
+                got: format!("{} ({})", self.chain_id, suite.name()),
+            });
+        }
+        if self.validator_set != trust.validators {
+            return Err(ProofError::ValidatorSet("not the trusted genesis validator set".into()));
+        }
+        if self.validator_set.hash(suite) != self.header.validator_set_hash {
+            return Err(ProofError::ValidatorSet("header names another validator set".into()));
+        }
+        let signed_power = verify_commit(suite, &self.header, &self.certificate, &self.validator_set)?;
+        let claim = self.verify_claim()?;
+        Ok(Verified {
+            chain_id: self.chain_id.to_string(),
+            height: self.header.height,
+            block_hash: self.header.hash(suite),
+            time_ms: self.header.time_ms,
+            signers: self.certificate.signatures.iter().map(|s| s.validator).collect(),
+            signed_power,
+            total_power: self.validator_set.total_power(),
+            claim,
+        })
+    }
+
+    fn verify_claim(&self) -> Result<VerifiedClaim, ProofError> {
+        let suite = self.suite;
+        match &self.claim {
+            Claim::State { key, value, proof } => {
+                jmt_hash::verify_state_proof(
+                    suite,
+                    self.header.state_root.0,
+                    key,
+                    value.as_ref().map(|v| &v[..]),
+                    proof,
+                )
+                .map_err(ProofError::Inclusion)?;
+                Ok(match value {
+                    Some(v) => VerifiedClaim::StatePresent { key: key.to_vec(), value: v.to_vec() },
+                    None => VerifiedClaim::StateAbsent { key: key.to_vec() },
+                })
+            }
+            Claim::Transaction { index, total, tx, tx_proof, receipt, receipt_proof } => {
+                let (i, n) = (*index as usize, *total as usize);
+                let encoded = tx.encode();
+                if encoded.len() > MAX_TX_BYTES {
+                    return Err(ProofError::Inclusion("transaction too large".into()));
+                }
+                let leaf = merkle::leaf_hash(suite, &encoded);
+                if !merkle::verify(suite, self.header.tx_root, i, n, leaf, tx_proof) {
+                    return Err(ProofError::Inclusion("transaction is not in the block's tx_root".into()));
+                }
+                let tx_hash = tx.hash(suite);
+                if receipt.tx_hash != tx_hash {
+                    return Err(ProofError::Inclusion("receipt is for another transaction".into()));
+                }
+                let rleaf = merkle::leaf_hash(suite, &receipt.encode());
+                if !merkle::verify(suite, self.header.receipts_root, i, n, rleaf, receipt_proof) {
+                    return Err(ProofError::Inclusion("receipt is not in the block's receipts_root".into()));
+                }
+                Ok(VerifiedClaim::Transaction { tx_hash, index: *index, receipt: receipt.clone() })
+            }
+        }
+    }
+}

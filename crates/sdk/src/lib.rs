@@ -1,0 +1,1 @@
+//! Rust client for the GovChain REST API and transaction builders

@@ -1,0 +1,1 @@
+//! Authenticated versioned state (Jellyfish Merkle Tree) over the block store

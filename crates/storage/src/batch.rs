@@ -1,0 +1,41 @@
+/// State tree writes produced by executing one block (opaque bytes; the `state` crate owns the
+/// formats).
+#[derive(Debug, Default, Clone)]
+pub struct StateWrites {
+    /// (encoded node key, encoded node).
+    pub nodes: Vec<(Vec<u8>, Vec<u8>)>,
+    /// (key hash, version, value or None for deletion).
+    pub values: Vec<([u8; 32], u64, Option<Vec<u8>>)>,
+    /// (stale since version, encoded node key).
+    pub stale: Vec<(u64, Vec<u8>)>,
+}
+
+/// A secondary-index change, produced by modules from their events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IndexOp {
+    /// Insert or overwrite.
+    Put(Vec<u8>, Vec<u8>),
+    /// Remove.
+    Delete(Vec<u8>),
+}
+
+/// Everything written when a block is committed.
+#[derive(Debug, Clone)]
+pub struct BlockCommit {
+    /// Height (must be tip + 1).
+    pub height: u64,
+    /// Encoded header.
+    pub header: Vec<u8>,
+    /// Encoded transaction list.
+    pub body: Vec<u8>,
+    /// Encoded commit certificate.
+    pub certificate: Vec<u8>,
+    /// Encoded receipts.
+    pub receipts: Vec<u8>,
+    /// Transaction ids in block order.
+    pub tx_hashes: Vec<[u8; 32]>,
+    /// State tree writes.
+    pub state: StateWrites,
+    /// Secondary-index changes.
+    pub index: Vec<IndexOp>,
+}

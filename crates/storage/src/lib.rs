@@ -1,0 +1,20 @@
+//! The node's embedded database, on [`redb`].
+//!
+//! One file holds everything a node persists: headers, transactions, commit certificates,
+//! receipts, the transaction index, the authenticated state's tree nodes and values, secondary
+//! indexes for queries, and proposals that were seen but not yet decided (for crash recovery).
+//!
+//! A decided block is written by [`Storage::commit_block`] in **one** write transaction with
+//! immediate durability: after a crash, a block is either entirely present (with its certificate,
+//! receipts and state) or entirely absent. The tip height moves in the same transaction.
+
+#![deny(clippy::unwrap_used)]
+
+mod batch;
+mod error;
+mod store;
+mod tables;
+
+pub use batch::{BlockCommit, IndexOp, StateWrites};
+pub use error::StorageError;
+pub use store::{Storage, TxLocation};
