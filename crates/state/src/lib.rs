@@ -1,1 +1,151 @@
-//! Authenticated versioned state (Jellyfish Merkle Tree) over the block store
+//! The authenticated, versioned state: a Jellyfish Merkle Tree (`jmt`) whose nodes and values
+//! live in the node's redb database.
+//!
+//! Version `v` is the state after block `v` (version 0 is genesis). Every block writes at least
+//! one key (`sys/block`), so every height has a root. Reads of a value go straight to the values
+//! table (no tree walk); the tree is walked only to compute a new root or a proof.
+//!
+//! The hash function follows the chain's suite (SHA-256 or SM3), so proofs on an SM chain use
+//! SM3 end to end.
+
+#![deny(clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+
+use govchain_crypto::{Hash32, Suite};
+use govchain_proofs::jmt_hash::{JmtSha256, JmtSm3, key_hash};
+use govchain_storage::{StateReader, StateWrites, Storage, StorageError};
+use jmt::storage::{LeafNode, Node, NodeKey, TreeReader, TreeUpdateBatch};
+use jmt::{JellyfishMerkleTree, KeyHash, OwnedValue, Version};
+
+/// A set of state changes: key → new value, or None to delete. Ordered, so applying it is
+/// deterministic.
+pub type WriteSet = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+
+/// State errors.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    /// Storage failed.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// The tree reported an error (missing node: the database is damaged or pruned).
+    #[error("state tree: {0}")]
+    Tree(String),
+}
+
+/// The state database of one chain.
+#[derive(Clone)]
+pub struct StateDb {
+    storage: Storage,
+    suite: Suite,
+}
+
+impl StateDb {
+    /// Opens the state over a storage handle.
+    pub fn new(storage: Storage, suite: Suite) -> StateDb {
+        StateDb { storage, suite }
+    }
+
+    /// The chain's suite.
+    pub fn suite(&self) -> Suite {
+        self.suite
+    }
+
+    /// A consistent snapshot for reads, root computation and proofs.
+    pub fn snapshot(&self) -> Result<Snapshot, StateError> {
+        Ok(Snapshot { reader: Adapter(self.storage.state_reader()?), suite: self.suite })
+    }
+}
+
+struct Adapter(StateReader);
+
+impl TreeReader for Adapter {
+    fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
+        let k = borsh::to_vec(node_key)?;
+        match self.0.node(&k)? {
+            Some(bytes) => Ok(Some(borsh::from_slice(&bytes)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn get_value_option(&self, max_version: Version, key_hash: KeyHash) -> anyhow::Result<Option<OwnedValue>> {
+        Ok(self.0.value(&key_hash.0, max_version)?)
+    }
+
+    fn get_rightmost_leaf(&self) -> anyhow::Result<Option<(NodeKey, LeafNode)>> {
+        // Only used by jmt's chunked restore, which GovChain does not use.
+        Ok(None)
+    }
+}
+
+/// A read snapshot of the state.
+pub struct Snapshot {
+    reader: Adapter,
+    suite: Suite,
+}
+
+fn tree_err(e: anyhow::Error) -> StateError {
+    StateError::Tree(e.to_string())
+}
+
+impl Snapshot {
+    /// Value of `key` at `version` (None when absent).
+    pub fn get(&self, key: &[u8], version: u64) -> Result<Option<Vec<u8>>, StateError> {
+        Ok(self.reader.0.value(&key_hash(self.suite, key).0, version)?)
+    }
+
+    /// State root at `version`.
+    pub fn root(&self, version: u64) -> Result<Hash32, StateError> {
+        let root = match self.suite {
+            Suite::Ed25519Sha256 => JellyfishMerkleTree::<_, JmtSha256>::new(&self.reader).get_root_hash(version),
+            Suite::Sm2Sm3 => JellyfishMerkleTree::<_, JmtSm3>::new(&self.reader).get_root_hash(version),
+        }
+        .map_err(tree_err)?;
+        Ok(Hash32(root.0))
+    }
+
+    /// Computes the root after applying `writes` as `version` (which must be the next version),
+    /// and the writes that persist it. Nothing is stored.
+    pub fn apply(&self, writes: &WriteSet, version: u64) -> Result<(Hash32, StateWrites), StateError> {
+        let set: Vec<(KeyHash, Option<OwnedValue>)> =
+            writes.iter().map(|(k, v)| (key_hash(self.suite, k), v.clone())).collect();
+        let (root, batch) = match self.suite {
+            Suite::Ed25519Sha256 => JellyfishMerkleTree::<_, JmtSha256>::new(&self.reader).put_value_set(set, version),
+            Suite::Sm2Sm3 => JellyfishMerkleTree::<_, JmtSm3>::new(&self.reader).put_value_set(set, version),
+        }
+        .map_err(tree_err)?;
+        Ok((Hash32(root.0), to_writes(batch)?))
+    }
+
+    /// The value of `key` at `version` with a borsh-encoded `SparseMerkleProof` of presence or
+    /// absence against that version's root.
+    pub fn prove(&self, key: &[u8], version: u64) -> Result<(Option<Vec<u8>>, Vec<u8>), StateError> {
+        let kh = key_hash(self.suite, key);
+        let enc = |e: std::io::Error| StateError::Tree(e.to_string());
+        match self.suite {
+            Suite::Ed25519Sha256 => {
+                let (v, p) = JellyfishMerkleTree::<_, JmtSha256>::new(&self.reader).get_with_proof(kh, version).map_err(tree_err)?;
+                Ok((v, borsh::to_vec(&p).map_err(enc)?))
+            }
+            Suite::Sm2Sm3 => {
+                let (v, p) = JellyfishMerkleTree::<_, JmtSm3>::new(&self.reader).get_with_proof(kh, version).map_err(tree_err)?;
+                Ok((v, borsh::to_vec(&p).map_err(enc)?))
+            }
+        }
+    }
+}
+
+fn to_writes(batch: TreeUpdateBatch) -> Result<StateWrites, StateError> {
+    let enc = |e: std::io::Error| StateError::Tree(e.to_string());
+    let mut w = StateWrites::default();
+    for (k, n) in batch.node_batch.nodes() {
+        w.nodes.push((borsh::to_vec(k).map_err(enc)?, borsh::to_vec(n).map_err(enc)?));
+    }
+    for ((version, kh), v) in batch.node_batch.values() {
+        w.values.push((kh.0, *version, v.clone()));
+    }
+    for s in batch.stale_node_index_batch {
+        w.stale.push((s.stale_since_version, borsh::to_vec(&s.node_key).map_err(enc)?));
+    }
+    Ok(w)
+}

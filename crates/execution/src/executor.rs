@@ -1,0 +1,219 @@
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use govchain_storage::IndexOp;
+use govchain_types::bounded::{BoundedString, BoundedVec};
+use govchain_types::{Outcome, Receipt, SignedTransaction, Suite};
+
+use crate::context::{StateRead, TxContext, Writes};
+use crate::{BlockError, TxError, keys};
+
+/// The environment of the block being executed. Time comes from the block header, never from a
+/// clock.
+#[derive(Clone, Debug)]
+pub struct BlockEnv {
+    /// Chain id.
+    pub chain_id: String,
+    /// Suite (hash for ids and addresses).
+    pub suite: Suite,
+    /// Height being executed.
+    pub height: u64,
+    /// Block time in ms since the epoch.
+    pub time_ms: u64,
+}
+
+/// A module: a named set of methods over its own key prefix.
+pub trait Module: Send + Sync {
+    /// The module name used in calls (`records`, `identity`).
+    fn name(&self) -> &'static str;
+
+    /// Admission check against the committed state: arguments decode and are in range, and the
+    /// signer holds the permission the method needs. Must not depend on other pending
+    /// transactions. Writes made here are discarded.
+    fn check(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8]) -> Result<(), TxError>;
+
+    /// Executes a method. On error the transaction's writes are discarded and its receipt
+    /// carries the error code; the nonce still advances.
+    fn execute(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8]) -> Result<(), TxError>;
+}
+
+/// Decides whether a signer may send transactions at all (implemented by the identity module:
+/// the signer must be a registered, active account whose key matches).
+pub trait SignerGate: Send + Sync {
+    /// Checks the signer of the transaction in `ctx`.
+    fn check_signer(&self, ctx: &mut TxContext<'_>) -> Result<(), TxError>;
+}
+
+/// How invalid transactions are treated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Building a proposal: skip invalid transactions and report them.
+    Build,
+    /// Validating or replaying a decided block: an invalid transaction makes the block invalid.
+    Validate,
+}
+
+/// Result of executing a block.
+#[derive(Debug, Default)]
+pub struct BlockOutput {
+    /// State writes, in key order.
+    pub writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    /// One receipt per included transaction, in order.
+    pub receipts: Vec<Receipt>,
+    /// Query-index changes.
+    pub index: Vec<IndexOp>,
+    /// Positions (in the input) of the included transactions.
+    pub included: Vec<usize>,
+    /// Build mode: transactions left out, with the reason.
+    pub rejected: Vec<(usize, TxError)>,
+}
+
+/// Runs transactions through modules.
+#[derive(Clone)]
+pub struct Executor {
+    modules: BTreeMap<&'static str, Arc<dyn Module>>,
+    gate: Arc<dyn SignerGate>,
+}
+
+fn read_nonce(writes: &Writes, base: &dyn StateRead, key: &[u8]) -> Result<u64, TxError> {
+    let bytes = match writes.get(key) {
+        Some(v) => v.clone(),
+        None => base.get(key).map_err(TxError::storage)?,
+    };
+    match bytes {
+        Some(b) => borsh::from_slice(&b).map_err(|e| TxError::storage(format!("corrupt nonce: {e}"))),
+        None => Ok(0),
+    }
+}
+
+fn short<const N: usize>(s: &str) -> BoundedString<N> {
+    let mut end = s.len().min(N);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    BoundedString::new(&s[..end]).unwrap_or_default()
+}
+
+impl Executor {
+    /// An executor over the given modules, with `gate` deciding who may sign.
+    pub fn new(modules: Vec<Arc<dyn Module>>, gate: Arc<dyn SignerGate>) -> Executor {
+        Executor { modules: modules.into_iter().map(|m| (m.name(), m)).collect(), gate }
+    }
+
+    /// The next nonce of an account in `base`.
+    pub fn account_nonce(base: &dyn StateRead, addr: &govchain_types::Address) -> Result<u64, TxError> {
+        read_nonce(&Writes::new(), base, &keys::nonce(addr))
+    }
+
+    /// Checks envelope rules that do not depend on the nonce: chain id, expiry, signer gate.
+    fn check_envelope(
+        &self,
+        env: &BlockEnv,
+        base: &dyn StateRead,
+        writes: &Writes,
+        stx: &SignedTransaction,
+    ) -> Result<(), TxError> {
+        let tx = &stx.tx;
+        if tx.chain_id.as_str() != env.chain_id {
+            return Err(TxError::new("wrong_chain_id", format!("transaction is for chain {}", tx.chain_id)));
+        }
+        if env.height > tx.expires_at_height {
+            return Err(TxError::new(
+                "expired",
+                format!("transaction expired at height {}; chain is at {}", tx.expires_at_height, env.height),
+            ));
+        }
+        let signer = tx.signer.address(env.suite);
+        let mut ctx = TxContext::new(env, base, writes, signer, &tx.signer, stx.hash(env.suite));
+        self.gate.check_signer(&mut ctx)
+    }
+
+    /// Admission check of one transaction against committed state: envelope rules, signer gate
+    /// and the module's `check` (authorisation). The nonce is checked by the mempool.
+    pub fn check_tx(&self, env: &BlockEnv, base: &dyn StateRead, stx: &SignedTransaction) -> Result<(), TxError> {
+        let empty = Writes::new();
+        self.check_envelope(env, base, &empty, stx)?;
+        let call = stx.call();
+        let module = self
+            .modules
+            .get(call.module.as_str())
+            .ok_or_else(|| TxError::new("unknown_method", format!("no module named {}", call.module)))?;
+        let signer = stx.tx.signer.address(env.suite);
+        let mut ctx = TxContext::new(env, base, &empty, signer, &stx.tx.signer, stx.hash(env.suite));
+        module.check(&mut ctx, &call.method, &call.args)
+    }
+
+    /// Executes a block's transactions on `base` (the state after the previous block).
+    pub fn execute_block(
+        &self,
+        env: &BlockEnv,
+        base: &dyn StateRead,
+        txs: &[SignedTransaction],
+        mode: Mode,
+    ) -> Result<BlockOutput, BlockError> {
+        let mut out = BlockOutput::default();
+        let mut writes = Writes::new();
+        let block_info = borsh::to_vec(&(env.height, env.time_ms)).map_err(|e| BlockError::Storage(e.to_string()))?;
+        writes.insert(keys::BLOCK.to_vec(), Some(block_info));
+
+        for (i, stx) in txs.iter().enumerate() {
+            let tx_hash = stx.hash(env.suite);
+            let signer = stx.tx.signer.address(env.suite);
+            let nonce_key = keys::nonce(&signer);
+            let validity = self.check_envelope(env, base, &writes, stx).and_then(|()| {
+                let expected = read_nonce(&writes, base, &nonce_key)?;
+                if stx.tx.nonce != expected {
+                    return Err(TxError::new(
+                        "bad_nonce",
+                        format!("nonce {} but the account's next nonce is {expected}", stx.tx.nonce),
+                    ));
+                }
+                Ok(expected)
+            });
+            let nonce = match validity {
+                Ok(n) => n,
+                Err(e) if e.code == "storage_error" => return Err(BlockError::Storage(e.message)),
+                Err(e) => match mode {
+                    Mode::Build => {
+                        out.rejected.push((i, e));
+                        continue;
+                    }
+                    Mode::Validate => return Err(BlockError::InvalidTx { index: i, error: e }),
+                },
+            };
+            let next = borsh::to_vec(&(nonce + 1)).map_err(|e| BlockError::Storage(e.to_string()))?;
+            writes.insert(nonce_key, Some(next));
+
+            let call = stx.call();
+            let result = {
+                let mut ctx = TxContext::new(env, base, &writes, signer, &stx.tx.signer, tx_hash);
+                let r = match self.modules.get(call.module.as_str()) {
+                    Some(m) => m.execute(&mut ctx, &call.method, &call.args),
+                    None => Err(TxError::new("unknown_method", format!("no module named {}", call.module))),
+                };
+                r.map(|()| ctx.finish())
+            };
+            let receipt = match result {
+                Ok((tx_writes, events, index)) => {
+                    writes.extend(tx_writes);
+                    out.index.extend(index);
+                    Receipt {
+                        tx_hash,
+                        outcome: Outcome::Success,
+                        events: BoundedVec::new(events).map_err(|e| BlockError::Storage(e.to_string()))?,
+                    }
+                }
+                Err(e) if e.code == "storage_error" => return Err(BlockError::Storage(e.message)),
+                Err(e) => Receipt {
+                    tx_hash,
+                    outcome: Outcome::Failed { code: short(&e.code), message: short(&e.message) },
+                    events: BoundedVec::default(),
+                },
+            };
+            out.receipts.push(receipt);
+            out.included.push(i);
+        }
+        out.writes = writes;
+        Ok(out)
+    }
+}

@@ -1,0 +1,19 @@
+//! State keys owned by the executor (`sys/…`). Modules use `<module>/…`.
+
+use govchain_types::Address;
+
+/// `sys/nonce/<address>` → u64 (borsh): the account's next nonce.
+pub fn nonce(addr: &Address) -> Vec<u8> {
+    let mut k = b"sys/nonce/".to_vec();
+    k.extend(addr.0);
+    k
+}
+
+/// `sys/block` → (height: u64, time_ms: u64) (borsh) of the last executed block.
+pub const BLOCK: &[u8] = b"sys/block";
+
+/// `sys/validators` → `ValidatorSet` (borsh): the validator set for the next height.
+pub const VALIDATORS: &[u8] = b"sys/validators";
+
+/// `sys/params` → chain parameters (borsh).
+pub const PARAMS: &[u8] = b"sys/params";

@@ -1,0 +1,377 @@
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+
+use govchain_crypto::{CryptoError, VerifyItem, verify_batch};
+use govchain_types::{Address, Hash32, SignedTransaction, Suite};
+use parking_lot::Mutex;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::{AdmitError, ErrorClass};
+
+/// Pool limits.
+#[derive(Clone, Debug)]
+pub struct MempoolConfig {
+    /// Most pending transactions.
+    pub max_txs: usize,
+    /// Most pending bytes (encoded transactions).
+    pub max_bytes: usize,
+    /// Largest encoded transaction.
+    pub max_tx_bytes: usize,
+    /// How far ahead of the account's next nonce a transaction may be.
+    pub nonce_window: u64,
+    /// How many blocks ahead `expires_at_height` may be.
+    pub max_ttl: u64,
+    /// How many dropped-transaction statuses are remembered.
+    pub status_capacity: usize,
+}
+
+impl Default for MempoolConfig {
+    fn default() -> Self {
+        MempoolConfig {
+            max_txs: 50_000,
+            max_bytes: 64 * 1024 * 1024,
+            max_tx_bytes: govchain_types::limits::MAX_TX_BYTES,
+            nonce_window: 1024,
+            max_ttl: 100_000,
+            status_capacity: 1_000_000,
+        }
+    }
+}
+
+/// What the pool needs to know about the committed chain.
+pub trait Ledger: Send + Sync {
+    /// Height the next block will have.
+    fn next_height(&self) -> u64;
+    /// The account's next nonce in committed state.
+    fn account_nonce(&self, addr: &Address) -> Result<u64, String>;
+    /// Whether a transaction id is committed.
+    fn is_committed(&self, hash: &Hash32) -> bool;
+    /// Stateful admission check (registered signer, authorisation): `Err((code, message))`.
+    fn check(&self, tx: &SignedTransaction) -> Result<(), (String, String)>;
+}
+
+/// What the pool knows about a transaction.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum TxStatus {
+    /// Waiting to be included.
+    Pending,
+    /// Removed without being committed.
+    Dropped {
+        /// Stable reason code (`expired`, `nonce_superseded`, …).
+        code: String,
+        /// Explanation.
+        reason: String,
+        /// Chain height when it was dropped.
+        height: u64,
+    },
+}
+
+/// Pool occupancy.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct PoolStats {
+    /// Pending transactions.
+    pub txs: usize,
+    /// Pending bytes.
+    pub bytes: usize,
+}
+
+struct Entry {
+    tx: Arc<SignedTransaction>,
+    sender: Address,
+    nonce: u64,
+    size: usize,
+    seq: u64,
+    expires: u64,
+}
+
+#[derive(Default)]
+struct Inner {
+    by_hash: HashMap<Hash32, Entry>,
+    by_sender: BTreeMap<(Address, u64), Hash32>,
+    order: BTreeMap<u64, Hash32>,
+    by_expiry: BTreeSet<(u64, u64)>,
+    bytes: usize,
+    next_seq: u64,
+    dropped: HashMap<Hash32, TxStatus>,
+    dropped_order: VecDeque<Hash32>,
+}
+
+/// The transaction pool. Thread-safe.
+pub struct Mempool {
+    config: MempoolConfig,
+    chain_id: String,
+    suite: Suite,
+    inner: Mutex<Inner>,
+}
+
+struct Candidate {
+    tx: SignedTransaction,
+    size: usize,
+    sign_bytes: Vec<u8>,
+    hash: Hash32,
+    sender: Address,
+}
+
+fn crypto_error(e: CryptoError) -> AdmitError {
+    let code = match e {
+        CryptoError::BadSignature => "bad_signature",
+        CryptoError::MalformedSignature(_) => "malformed_signature",
+        CryptoError::InvalidPublicKey(_) => "invalid_public_key",
+        CryptoError::AlgorithmMismatch { .. } => "algorithm_mismatch",
+        CryptoError::UnknownAlgorithm(_) => "unknown_algorithm",
+        _ => "bad_signature",
+    };
+    AdmitError::bad(code, e.to_string())
+}
+
+impl Inner {
+    fn remove(&mut self, hash: &Hash32) -> Option<Entry> {
+        let e = self.by_hash.remove(hash)?;
+        self.by_sender.remove(&(e.sender, e.nonce));
+        self.order.remove(&e.seq);
+        self.by_expiry.remove(&(e.expires, e.seq));
+        self.bytes -= e.size;
+        Some(e)
+    }
+
+    fn record_drop(&mut self, hash: Hash32, status: TxStatus, capacity: usize) {
+        if self.dropped.insert(hash, status).is_none() {
+            self.dropped_order.push_back(hash);
+        }
+        while self.dropped_order.len() > capacity {
+            if let Some(old) = self.dropped_order.pop_front() {
+                self.dropped.remove(&old);
+            }
+        }
+    }
+}
+
+impl Mempool {
+    /// An empty pool for a chain.
+    pub fn new(config: MempoolConfig, chain_id: &str, suite: Suite) -> Mempool {
+        Mempool { config, chain_id: chain_id.into(), suite, inner: Mutex::new(Inner::default()) }
+    }
+
+    /// Current occupancy.
+    pub fn stats(&self) -> PoolStats {
+        let g = self.inner.lock();
+        PoolStats { txs: g.by_hash.len(), bytes: g.bytes }
+    }
+
+    /// Status of a transaction the pool knows (pending or dropped).
+    pub fn status(&self, hash: &Hash32) -> Option<TxStatus> {
+        let g = self.inner.lock();
+        if g.by_hash.contains_key(hash) {
+            return Some(TxStatus::Pending);
+        }
+        g.dropped.get(hash).cloned()
+    }
+
+    /// Whether a transaction is pending (its signature was verified at admission).
+    pub fn contains(&self, hash: &Hash32) -> bool {
+        self.inner.lock().by_hash.contains_key(hash)
+    }
+
+    /// Admits a batch of `(transaction, encoded size)`; returns one result per input, in order.
+    pub fn admit(&self, txs: Vec<(SignedTransaction, usize)>, ledger: &dyn Ledger) -> Vec<Result<Hash32, AdmitError>> {
+        let next_height = ledger.next_height();
+        let mut results: Vec<Option<Result<Hash32, AdmitError>>> = vec![None; txs.len()];
+        let mut seen = HashSet::new();
+        let mut cands: Vec<(usize, Candidate)> = Vec::with_capacity(txs.len());
+        for (i, (tx, size)) in txs.into_iter().enumerate() {
+            let sign_bytes = tx.tx.sign_bytes();
+            let hash = self.suite.hash(&sign_bytes);
+            let sender = tx.tx.signer.address(self.suite);
+            let c = Candidate { tx, size, sign_bytes, hash, sender };
+            match self.envelope(&c, next_height, &mut seen, ledger) {
+                Ok(()) => cands.push((i, c)),
+                Err(e) => results[i] = Some(Err(e)),
+            }
+        }
+
+        let items: Vec<VerifyItem<'_>> = cands
+            .iter()
+            .map(|(_, c)| VerifyItem { key: &c.tx.tx.signer, msg: &c.sign_bytes, sig: &c.tx.signature })
+            .collect();
+        let sig_results = verify_batch(&items);
+        let checked: Vec<Result<u64, AdmitError>> = cands
+            .par_iter()
+            .zip(sig_results.into_par_iter())
+            .map(|((_, c), sig)| {
+                sig.map_err(crypto_error)?;
+                ledger.check(&c.tx).map_err(|(code, msg)| AdmitError::from_check(&code, msg))?;
+                ledger.account_nonce(&c.sender).map_err(|e| AdmitError::new(ErrorClass::Internal, "storage_error", e))
+            })
+            .collect();
+
+        let mut g = self.inner.lock();
+        for ((i, c), check) in cands.into_iter().zip(checked) {
+            results[i] = Some(check.and_then(|committed| self.insert(&mut g, c, committed)));
+        }
+        drop(g);
+        results
+            .into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(AdmitError::new(ErrorClass::Internal, "internal", "no result"))))
+            .collect()
+    }
+
+    fn envelope(
+        &self,
+        c: &Candidate,
+        next_height: u64,
+        seen: &mut HashSet<Hash32>,
+        ledger: &dyn Ledger,
+    ) -> Result<(), AdmitError> {
+        let tx = &c.tx.tx;
+        if c.size > self.config.max_tx_bytes {
+            return Err(AdmitError::bad("tx_too_large", format!("{} bytes; limit {}", c.size, self.config.max_tx_bytes)));
+        }
+        if tx.chain_id.as_str() != self.chain_id {
+            return Err(AdmitError::bad(
+                "wrong_chain_id",
+                format!("transaction is for chain {:?}, this is {:?}", tx.chain_id.as_str(), self.chain_id),
+            ));
+        }
+        if tx.expires_at_height < next_height {
+            return Err(AdmitError::bad(
+                "expired",
+                format!("expired at height {}; next height is {next_height}", tx.expires_at_height),
+            ));
+        }
+        if tx.expires_at_height > next_height.saturating_add(self.config.max_ttl) {
+            return Err(AdmitError::bad("expiry_too_far", format!("expiry may be at most {} blocks ahead", self.config.max_ttl)));
+        }
+        if !seen.insert(c.hash) || self.inner.lock().by_hash.contains_key(&c.hash) {
+            return Err(AdmitError::new(ErrorClass::Conflict, "duplicate", format!("transaction {} is already pending", c.hash)));
+        }
+        if ledger.is_committed(&c.hash) {
+            return Err(AdmitError::new(ErrorClass::Conflict, "already_committed", format!("transaction {} is already committed", c.hash)));
+        }
+        Ok(())
+    }
+
+    fn insert(&self, g: &mut Inner, c: Candidate, committed_nonce: u64) -> Result<Hash32, AdmitError> {
+        let nonce = c.tx.tx.nonce;
+        if nonce < committed_nonce {
+            return Err(AdmitError::new(
+                ErrorClass::Conflict,
+                "nonce_too_low",
+                format!("nonce {nonce} is already used; the account's next nonce is {committed_nonce}"),
+            ));
+        }
+        if nonce >= committed_nonce.saturating_add(self.config.nonce_window) {
+            return Err(AdmitError::bad(
+                "nonce_too_high",
+                format!("nonce {nonce} is more than {} ahead of {committed_nonce}", self.config.nonce_window),
+            ));
+        }
+        if g.by_sender.contains_key(&(c.sender, nonce)) {
+            return Err(AdmitError::new(ErrorClass::Conflict, "nonce_in_use", format!("another pending transaction uses nonce {nonce}")));
+        }
+        if g.by_hash.contains_key(&c.hash) {
+            return Err(AdmitError::new(ErrorClass::Conflict, "duplicate", format!("transaction {} is already pending", c.hash)));
+        }
+        if g.by_hash.len() >= self.config.max_txs || g.bytes + c.size > self.config.max_bytes {
+            return Err(AdmitError::new(ErrorClass::Overloaded, "mempool_full", "the transaction pool is full; retry later"));
+        }
+        let seq = g.next_seq;
+        g.next_seq += 1;
+        let expires = c.tx.tx.expires_at_height;
+        g.order.insert(seq, c.hash);
+        g.by_sender.insert((c.sender, nonce), c.hash);
+        g.by_expiry.insert((expires, seq));
+        g.bytes += c.size;
+        g.dropped.remove(&c.hash);
+        g.by_hash.insert(
+            c.hash,
+            Entry { tx: Arc::new(c.tx), sender: c.sender, nonce, size: c.size, seq, expires },
+        );
+        Ok(c.hash)
+    }
+
+    /// Selects transactions for a block in arrival order, keeping each sender's nonces
+    /// consecutive from its committed nonce (`nonce_of`). Nothing is removed: transactions leave
+    /// the pool when committed or dropped.
+    pub fn reap(&self, max_txs: usize, max_bytes: usize, nonce_of: &dyn Fn(&Address) -> u64) -> Vec<Arc<SignedTransaction>> {
+        let g = self.inner.lock();
+        let mut expected: HashMap<Address, u64> = HashMap::new();
+        let mut taken: HashSet<u64> = HashSet::new();
+        let mut out = Vec::new();
+        let mut bytes = 0usize;
+        for _pass in 0..3 {
+            let mut progress = false;
+            for (seq, hash) in g.order.iter() {
+                if taken.contains(seq) {
+                    continue;
+                }
+                let Some(e) = g.by_hash.get(hash) else { continue };
+                let next = expected.entry(e.sender).or_insert_with(|| nonce_of(&e.sender));
+                if e.nonce != *next {
+                    continue;
+                }
+                if out.len() >= max_txs || bytes + e.size > max_bytes {
+                    return out;
+                }
+                *next += 1;
+                bytes += e.size;
+                taken.insert(*seq);
+                out.push(e.tx.clone());
+                progress = true;
+            }
+            if !progress {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Drops a pending transaction with a reason (e.g. it became invalid while building a block).
+    pub fn drop_tx(&self, hash: &Hash32, code: &str, reason: &str, height: u64) {
+        let mut g = self.inner.lock();
+        if g.remove(hash).is_some() {
+            let st = TxStatus::Dropped { code: code.into(), reason: reason.into(), height };
+            g.record_drop(*hash, st, self.config.status_capacity);
+        }
+    }
+
+    /// Updates the pool after block `height` was committed: removes its transactions, drops
+    /// transactions whose nonce another committed transaction used, and drops transactions that
+    /// expire before the next height.
+    pub fn on_commit(&self, height: u64, committed: &[Hash32], nonce_of: &dyn Fn(&Address) -> u64) {
+        let mut g = self.inner.lock();
+        let mut senders = BTreeSet::new();
+        for h in committed {
+            if let Some(e) = g.remove(h) {
+                senders.insert(e.sender);
+            }
+        }
+        for s in senders {
+            let next = nonce_of(&s);
+            let stale: Vec<Hash32> = g.by_sender.range((s, 0)..(s, next)).map(|(_, h)| *h).collect();
+            for h in stale {
+                g.remove(&h);
+                let st = TxStatus::Dropped {
+                    code: "nonce_superseded".into(),
+                    reason: "another transaction with the same nonce was committed".into(),
+                    height,
+                };
+                g.record_drop(h, st, self.config.status_capacity);
+            }
+        }
+        let next_height = height + 1;
+        let expired: Vec<u64> = g.by_expiry.range(..(next_height, 0)).map(|(_, seq)| *seq).collect();
+        for seq in expired {
+            if let Some(h) = g.order.get(&seq).copied() {
+                g.remove(&h);
+                let st = TxStatus::Dropped {
+                    code: "expired".into(),
+                    reason: format!("not included by its expiry height; chain reached {height}"),
+                    height,
+                };
+                g.record_drop(h, st, self.config.status_capacity);
+            }
+        }
+    }
+}

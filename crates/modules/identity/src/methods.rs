@@ -1,0 +1,197 @@
+use govchain_execution::{Module, SignerGate, TxContext, TxError};
+use govchain_storage::IndexOp;
+use govchain_types::{Address, Event};
+
+use crate::model::*;
+use crate::validate::{self, MAX_ACCOUNT_ROLES};
+
+fn decode<T: borsh::BorshDeserialize>(args: &[u8]) -> Result<T, TxError> {
+    borsh::from_slice(args).map_err(|e| TxError::invalid_args(format!("arguments do not decode: {e}")))
+}
+
+fn load_org(ctx: &mut TxContext<'_>, id: &str) -> Result<Organisation, TxError> {
+    ctx.get_as::<Organisation>(&org_key(id))?
+        .filter(|o| o.active)
+        .ok_or_else(|| TxError::not_found(format!("no active organisation {id}")))
+}
+
+fn load_account(ctx: &mut TxContext<'_>, addr: &Address) -> Result<Account, TxError> {
+    ctx.get_as::<Account>(&account_key(addr))?
+        .ok_or_else(|| TxError::not_found(format!("no account {addr}")))
+}
+
+fn require_admin(ctx: &mut TxContext<'_>, org_id: &str) -> Result<Organisation, TxError> {
+    let org = load_org(ctx, org_id)?;
+    if !org.admins.contains(&ctx.signer) {
+        return Err(TxError::unauthorized(format!("signer is not an admin of {org_id}")));
+    }
+    Ok(org)
+}
+
+/// Checks that the signer is an active official of an active organisation holding a role that
+/// grants `permission`. Returns the signer's account and organisation.
+pub fn require_permission(ctx: &mut TxContext<'_>, permission: &str) -> Result<(Account, Organisation), TxError> {
+    let signer = ctx.signer;
+    let acct = load_account(ctx, &signer)?;
+    if !acct.active {
+        return Err(TxError::unauthorized("account is suspended"));
+    }
+    if acct.kind != AccountKind::Official {
+        return Err(TxError::unauthorized(format!("only officials may {permission}; signer is a {:?} account", acct.kind)));
+    }
+    let org = load_org(ctx, &acct.org)?;
+    let allowed = acct.roles.iter().any(|r| {
+        org.roles
+            .iter()
+            .find(|role| &role.name == r)
+            .is_some_and(|role| role.permissions.iter().any(|p| validate::grants(p, permission)))
+    });
+    if !allowed {
+        return Err(TxError::unauthorized(format!("no role of the signer grants {permission}")));
+    }
+    Ok((acct, org))
+}
+
+/// The identity module.
+#[derive(Default)]
+pub struct IdentityModule;
+
+impl IdentityModule {
+    fn register(&self, ctx: &mut TxContext<'_>, a: RegisterAccount, write: bool) -> Result<(), TxError> {
+        let org = require_admin(ctx, &a.org)?;
+        a.public_key.validate().map_err(|e| TxError::invalid_args(e.to_string()))?;
+        if a.roles.len() > MAX_ACCOUNT_ROLES {
+            return Err(TxError::invalid_args("too many roles"));
+        }
+        if a.kind != AccountKind::Official && !a.roles.is_empty() {
+            return Err(TxError::invalid_args("only officials hold roles"));
+        }
+        for r in &a.roles {
+            if !org.roles.iter().any(|x| &x.name == r) {
+                return Err(TxError::invalid_args(format!("organisation {} has no role {r}", org.id)));
+            }
+        }
+        let address = a.public_key.address(ctx.env().suite);
+        if !write {
+            return Ok(());
+        }
+        if ctx.get(&account_key(&address))?.is_some() {
+            return Err(TxError::new("already_exists", format!("account {address} is already registered")));
+        }
+        let acct = Account {
+            address,
+            public_key: a.public_key,
+            kind: a.kind,
+            org: a.org.clone(),
+            roles: a.roles,
+            active: true,
+            registered_at: ctx.height(),
+        };
+        ctx.put_as(account_key(&address), &acct)?;
+        ctx.index(IndexOp::Put(member_index_key(&a.org, &address), vec![]));
+        ctx.emit(Event::new(MODULE, "account_registered", &[("address", address.to_text()), ("org", a.org)]))
+    }
+
+    fn change_role(&self, ctx: &mut TxContext<'_>, c: RoleChange, grant: bool, write: bool) -> Result<(), TxError> {
+        validate::slug("role", &c.role)?;
+        let mut acct = load_account(ctx, &c.account)?;
+        let org = require_admin(ctx, &acct.org.clone())?;
+        if !write {
+            return Ok(());
+        }
+        if grant {
+            if acct.kind != AccountKind::Official {
+                return Err(TxError::invalid_args("only officials hold roles"));
+            }
+            if !org.roles.iter().any(|r| r.name == c.role) {
+                return Err(TxError::not_found(format!("organisation {} has no role {}", org.id, c.role)));
+            }
+            if !acct.roles.contains(&c.role) {
+                if acct.roles.len() >= MAX_ACCOUNT_ROLES {
+                    return Err(TxError::invalid_args("too many roles"));
+                }
+                acct.roles.push(c.role.clone());
+                acct.roles.sort();
+            }
+        } else {
+            acct.roles.retain(|r| r != &c.role);
+        }
+        ctx.put_as(account_key(&c.account), &acct)?;
+        let kind = if grant { "role_granted" } else { "role_revoked" };
+        ctx.emit(Event::new(MODULE, kind, &[("address", c.account.to_text()), ("role", c.role)]))
+    }
+
+    fn define_role(&self, ctx: &mut TxContext<'_>, d: DefineRole, write: bool) -> Result<(), TxError> {
+        validate::role(&d.role)?;
+        let mut org = require_admin(ctx, &d.org)?;
+        if !write {
+            return Ok(());
+        }
+        org.roles.retain(|r| r.name != d.role.name);
+        if org.roles.len() >= validate::MAX_ROLES {
+            return Err(TxError::invalid_args("too many roles"));
+        }
+        let name = d.role.name.clone();
+        org.roles.push(d.role);
+        org.roles.sort_by(|a, b| a.name.cmp(&b.name));
+        ctx.put_as(org_key(&d.org), &org)?;
+        ctx.emit(Event::new(MODULE, "role_defined", &[("org", d.org), ("role", name)]))
+    }
+
+    fn set_active(&self, ctx: &mut TxContext<'_>, s: SetAccountActive, write: bool) -> Result<(), TxError> {
+        let mut acct = load_account(ctx, &s.account)?;
+        require_admin(ctx, &acct.org.clone())?;
+        if !write {
+            return Ok(());
+        }
+        acct.active = s.active;
+        ctx.put_as(account_key(&s.account), &acct)?;
+        let kind = if s.active { "account_activated" } else { "account_suspended" };
+        ctx.emit(Event::new(MODULE, kind, &[("address", s.account.to_text())]))
+    }
+
+    fn dispatch(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8], write: bool) -> Result<(), TxError> {
+        match method {
+            "register_account" => self.register(ctx, decode(args)?, write),
+            "grant_role" => self.change_role(ctx, decode(args)?, true, write),
+            "revoke_role" => self.change_role(ctx, decode(args)?, false, write),
+            "define_role" => self.define_role(ctx, decode(args)?, write),
+            "set_account_active" => self.set_active(ctx, decode(args)?, write),
+            m => Err(TxError::new("unknown_method", format!("identity has no method {m}"))),
+        }
+    }
+}
+
+impl Module for IdentityModule {
+    fn name(&self) -> &'static str {
+        MODULE
+    }
+
+    fn check(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8]) -> Result<(), TxError> {
+        self.dispatch(ctx, method, args, false)
+    }
+
+    fn execute(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8]) -> Result<(), TxError> {
+        self.dispatch(ctx, method, args, true)
+    }
+}
+
+/// Admits a signer only if it is a registered, active account whose key is the one registered.
+#[derive(Default)]
+pub struct IdentityGate;
+
+impl SignerGate for IdentityGate {
+    fn check_signer(&self, ctx: &mut TxContext<'_>) -> Result<(), TxError> {
+        let signer = ctx.signer;
+        let acct = ctx
+            .get_as::<Account>(&account_key(&signer))?
+            .ok_or_else(|| TxError::new("unknown_signer", format!("{signer} is not a registered account")))?;
+        if &acct.public_key != ctx.signer_key {
+            return Err(TxError::new("unknown_signer", "signer key is not the account's registered key"));
+        }
+        if !acct.active {
+            return Err(TxError::new("account_suspended", format!("{signer} is suspended")));
+        }
+        Ok(())
+    }
+}

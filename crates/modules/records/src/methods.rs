@@ -1,0 +1,164 @@
+use govchain_execution::{Module, TxContext, TxError};
+use govchain_identity::require_permission;
+use govchain_types::Event;
+
+use crate::index;
+use crate::model::*;
+
+fn decode<T: borsh::BorshDeserialize>(args: &[u8]) -> Result<T, TxError> {
+    borsh::from_slice(args).map_err(|e| TxError::invalid_args(format!("arguments do not decode: {e}")))
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn check_content(c: &RecordContent) -> Result<(), TxError> {
+    if !is_slug(&c.category) {
+        return Err(TxError::invalid_args("category must be 1-32 characters of a-z, 0-9, '-'"));
+    }
+    if c.title.trim().is_empty() || c.title.len() > MAX_TITLE {
+        return Err(TxError::invalid_args(format!("title must be 1-{MAX_TITLE} bytes")));
+    }
+    if c.body.len() > MAX_BODY {
+        return Err(TxError::invalid_args(format!("body must be at most {MAX_BODY} bytes")));
+    }
+    if c.tags.len() > MAX_TAGS || c.tags.iter().any(|t| t.is_empty() || t.len() > 32) {
+        return Err(TxError::invalid_args(format!("at most {MAX_TAGS} tags of 1-32 bytes")));
+    }
+    if c.attachments.len() > MAX_ATTACHMENTS || c.attachments.iter().any(|a| a.name.is_empty() || a.name.len() > 128) {
+        return Err(TxError::invalid_args(format!("at most {MAX_ATTACHMENTS} attachments with names of 1-128 bytes")));
+    }
+    Ok(())
+}
+
+fn check_reason(r: &str) -> Result<(), TxError> {
+    if r.trim().is_empty() || r.len() > MAX_REASON {
+        return Err(TxError::invalid_args(format!("a reason of 1-{MAX_REASON} bytes is required")));
+    }
+    Ok(())
+}
+
+fn load_head(ctx: &mut TxContext<'_>, id: &str) -> Result<Record, TxError> {
+    let v: u32 = ctx
+        .get_as(&head_key(id))?
+        .ok_or_else(|| TxError::not_found(format!("no record {id}")))?;
+    ctx.get_as(&version_key(id, v))?
+        .ok_or_else(|| TxError::storage(format!("record {id} version {v} missing")))
+}
+
+/// The records module.
+#[derive(Default)]
+pub struct RecordsModule;
+
+impl RecordsModule {
+    fn write_version(&self, ctx: &mut TxContext<'_>, old: Option<&Record>, rec: Record, kind: &str) -> Result<(), TxError> {
+        for op in index::ops(old, &rec) {
+            ctx.index(op);
+        }
+        ctx.put_as(head_key(&rec.id), &rec.version)?;
+        ctx.put_as(version_key(&rec.id, rec.version), &rec)?;
+        ctx.emit(Event::new(
+            MODULE,
+            kind,
+            &[
+                ("id", rec.id.clone()),
+                ("version", rec.version.to_string()),
+                ("org", rec.org.clone()),
+                ("category", rec.content.category.clone()),
+            ],
+        ))
+    }
+
+    fn publish(&self, ctx: &mut TxContext<'_>, p: Publish, write: bool) -> Result<(), TxError> {
+        check_content(&p.content)?;
+        let (acct, org) = require_permission(ctx, "records.publish")?;
+        if !write {
+            return Ok(());
+        }
+        let seq: u64 = ctx.get_as(&seq_key(&org.id))?.unwrap_or(0) + 1;
+        ctx.put_as(seq_key(&org.id), &seq)?;
+        let rec = Record {
+            id: record_id(&org.id, seq),
+            org: org.id,
+            version: 1,
+            content: p.content,
+            status: RecordStatus::Active,
+            reason: String::new(),
+            previous: None,
+            author: acct.address,
+            height: ctx.height(),
+            time_ms: ctx.time_ms(),
+            published_ms: ctx.time_ms(),
+            tx_hash: ctx.tx_hash,
+        };
+        self.write_version(ctx, None, rec, "published")
+    }
+
+    fn next_version(
+        &self,
+        ctx: &mut TxContext<'_>,
+        id: &str,
+        permission: &str,
+        reason: String,
+        change: impl FnOnce(&mut Record),
+    ) -> Result<(), TxError> {
+        let (acct, org) = require_permission(ctx, permission)?;
+        let old = load_head(ctx, id)?;
+        if old.org != org.id {
+            return Err(TxError::unauthorized(format!("record {id} belongs to {}, not {}", old.org, org.id)));
+        }
+        if old.status == RecordStatus::Withdrawn {
+            return Err(TxError::new("withdrawn", format!("record {id} is withdrawn")));
+        }
+        let mut rec = old.clone();
+        rec.version = old.version.checked_add(1).ok_or_else(|| TxError::invalid_args("too many versions"))?;
+        rec.previous = Some(old.hash(ctx.env().suite));
+        rec.reason = reason;
+        rec.author = acct.address;
+        rec.height = ctx.height();
+        rec.time_ms = ctx.time_ms();
+        rec.tx_hash = ctx.tx_hash;
+        change(&mut rec);
+        let kind = if rec.status == RecordStatus::Withdrawn { "withdrawn" } else { "amended" };
+        self.write_version(ctx, Some(&old), rec, kind)
+    }
+
+    fn dispatch(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8], write: bool) -> Result<(), TxError> {
+        match method {
+            "publish" => self.publish(ctx, decode(args)?, write),
+            "amend" => {
+                let a: Amend = decode(args)?;
+                check_content(&a.content)?;
+                check_reason(&a.reason)?;
+                if !write {
+                    return require_permission(ctx, "records.amend").map(|_| ());
+                }
+                self.next_version(ctx, &a.id, "records.amend", a.reason, |r| r.content = a.content)
+            }
+            "withdraw" => {
+                let w: Withdraw = decode(args)?;
+                check_reason(&w.reason)?;
+                if !write {
+                    return require_permission(ctx, "records.withdraw").map(|_| ());
+                }
+                self.next_version(ctx, &w.id, "records.withdraw", w.reason, |r| r.status = RecordStatus::Withdrawn)
+            }
+            m => Err(TxError::new("unknown_method", format!("records has no method {m}"))),
+        }
+    }
+}
+
+impl Module for RecordsModule {
+    fn name(&self) -> &'static str {
+        MODULE
+    }
+
+    fn check(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8]) -> Result<(), TxError> {
+        self.dispatch(ctx, method, args, false)
+    }
+
+    fn execute(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8]) -> Result<(), TxError> {
+        self.dispatch(ctx, method, args, true)
+    }
+}
