@@ -169,6 +169,17 @@ impl Mempool {
         g.dropped.get(hash).cloned()
     }
 
+    /// The next nonce of `sender` counting its consecutive pending transactions after the
+    /// committed nonce.
+    pub fn pending_next_nonce(&self, sender: &Address, committed: u64) -> u64 {
+        let g = self.inner.lock();
+        let mut next = committed;
+        while g.by_sender.contains_key(&(*sender, next)) {
+            next += 1;
+        }
+        next
+    }
+
     /// Whether a transaction is pending (its signature was verified at admission).
     pub fn contains(&self, hash: &Hash32) -> bool {
         self.inner.lock().by_hash.contains_key(hash)

@@ -1,1 +1,30 @@
-//! The GovChain node: wiring of storage, state, mempool, execution, consensus and API
+//! The GovChain node: opens storage, writes the genesis on first start, and wires the state,
+//! executor, mempool, consensus engine and HTTP API together.
+//!
+//! ```text
+//!  HTTP ──► NodeService ──► Mempool (batch-verify, check) ──┐
+//!                                                           ▼
+//!  Malachite engine ◄──► consensus adapter ◄──► Chain::{build, check, commit}
+//!                                                           │
+//!                                     Executor + modules ◄──┤
+//!                                     StateDb (JMT) ◄───────┤
+//!                                     Storage (redb) ◄──────┘  one write txn per block
+//! ```
+
+#![deny(clippy::unwrap_used)]
+
+mod app;
+mod chain;
+pub mod config;
+pub mod genesis;
+mod ledger;
+mod metrics;
+mod node;
+pub mod service;
+mod views;
+
+pub use chain::{Chain, Pacing, Tip};
+pub use config::{NodeConfig, RawConfig};
+pub use genesis::{ChainParams, Genesis, GenesisValidator};
+pub use metrics::Metrics;
+pub use node::{RunningNode, load_key, start};

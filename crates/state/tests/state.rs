@@ -9,7 +9,7 @@ use govchain_storage::{BlockCommit, Storage};
 fn commit(storage: &Storage, db: &StateDb, height: u64, writes: &WriteSet) -> [u8; 32] {
     let (root, state) = db.snapshot().expect("snapshot").apply(writes, height).expect("apply");
     if height == 0 {
-        storage.write_genesis(&state, &[]).expect("genesis");
+        storage.write_genesis(&state, &[], &[]).expect("genesis");
     } else {
         storage
             .commit_block(&BlockCommit {

@@ -69,7 +69,7 @@ impl Storage {
 
     /// Writes the genesis state (version 0) and meta values in one transaction. Fails if a tip
     /// already exists.
-    pub fn write_genesis(&self, state: &StateWrites, meta: &[(&str, Vec<u8>)]) -> Result<(), StorageError> {
+    pub fn write_genesis(&self, state: &StateWrites, index: &[IndexOp], meta: &[(&str, Vec<u8>)]) -> Result<(), StorageError> {
         let mut tx = self.db.begin_write()?;
         tx.set_durability(Durability::Immediate)?;
         {
@@ -83,6 +83,7 @@ impl Storage {
             m.insert("tip", 0u64.to_be_bytes().as_slice())?;
         }
         write_state(&tx, state)?;
+        write_index(&tx, index)?;
         tx.commit()?;
         Ok(())
     }
@@ -114,19 +115,7 @@ impl Storage {
             }
         }
         write_state(&tx, &c.state)?;
-        {
-            let mut t = tx.open_table(INDEX)?;
-            for op in &c.index {
-                match op {
-                    IndexOp::Put(k, v) => {
-                        t.insert(k.as_slice(), v.as_slice())?;
-                    }
-                    IndexOp::Delete(k) => {
-                        t.remove(k.as_slice())?;
-                    }
-                }
-            }
-        }
+        write_index(&tx, &c.index)?;
         {
             let mut u = tx.open_table(UNDECIDED)?;
             let end = (c.height + 1).to_be_bytes();
@@ -293,6 +282,21 @@ fn write_state(tx: &redb::WriteTransaction, s: &StateWrites) -> Result<(), Stora
         let mut k = since.to_be_bytes().to_vec();
         k.extend(nk);
         stale.insert(k.as_slice(), ())?;
+    }
+    Ok(())
+}
+
+fn write_index(tx: &redb::WriteTransaction, ops: &[IndexOp]) -> Result<(), StorageError> {
+    let mut t = tx.open_table(INDEX)?;
+    for op in ops {
+        match op {
+            IndexOp::Put(k, v) => {
+                t.insert(k.as_slice(), v.as_slice())?;
+            }
+            IndexOp::Delete(k) => {
+                t.remove(k.as_slice())?;
+            }
+        }
     }
     Ok(())
 }

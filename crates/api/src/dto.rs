@@ -1,0 +1,419 @@
+//! JSON shapes of the API. Hashes and addresses are hex strings (`0x…` for addresses); binary
+//! transactions are hex of their canonical encoding.
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+pub use crate::error::{ErrorBody, ErrorDetail};
+
+/// `POST /v1/txs` body (JSON form; raw `application/octet-stream` is also accepted).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SubmitTx {
+    /// Hex of the canonical encoding of a `SignedTransaction`.
+    pub tx: String,
+}
+
+/// `POST /v1/txs/batch` body.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SubmitBatch {
+    /// Hex-encoded signed transactions (at most 2000).
+    pub txs: Vec<String>,
+}
+
+/// Accepted transaction.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Accepted {
+    /// Transaction id.
+    pub hash: String,
+    /// Always `pending`.
+    pub status: String,
+}
+
+/// One result of a batch.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct BatchItem {
+    /// Position in the batch.
+    pub index: usize,
+    /// Transaction id when accepted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+    /// Why it was rejected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorDetail>,
+}
+
+/// Result of a batch submission.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct BatchResult {
+    /// Number accepted.
+    pub accepted: usize,
+    /// Number rejected.
+    pub rejected: usize,
+    /// Per-transaction results, in order.
+    pub results: Vec<BatchItem>,
+}
+
+/// An event in a receipt.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct EventView {
+    /// Module.
+    pub module: String,
+    /// Kind.
+    pub kind: String,
+    /// Attributes in emission order.
+    pub attributes: Vec<(String, String)>,
+}
+
+/// A receipt.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ReceiptView {
+    /// `success` or `failed`.
+    pub outcome: String,
+    /// Error code when failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Error message when failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Events.
+    pub events: Vec<EventView>,
+}
+
+/// Status of a transaction.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct TxView {
+    /// Transaction id.
+    pub hash: String,
+    /// `pending`, `committed` or `dropped`.
+    pub status: String,
+    /// Block height (committed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub height: Option<u64>,
+    /// Position in the block (committed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<u32>,
+    /// Receipt (committed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<ReceiptView>,
+    /// Reason code (dropped), e.g. `expired`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason_code: Option<String>,
+    /// Reason (dropped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Signer address (committed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signer: Option<String>,
+    /// Called method `module.method` (committed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call: Option<String>,
+}
+
+/// A block header.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct HeaderView {
+    /// Chain id.
+    pub chain_id: String,
+    /// Height.
+    pub height: u64,
+    /// Block time, ms since epoch.
+    pub time_ms: u64,
+    /// Previous block hash.
+    pub prev_hash: String,
+    /// Transactions Merkle root.
+    pub tx_root: String,
+    /// Receipts Merkle root.
+    pub receipts_root: String,
+    /// State root after the block.
+    pub state_root: String,
+    /// Hash of the validator set.
+    pub validator_set_hash: String,
+    /// Proposer address.
+    pub proposer: String,
+}
+
+/// A validator's signature in a certificate.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SignatureView {
+    /// Validator address.
+    pub validator: String,
+    /// Signature (`alg:hex`).
+    pub signature: String,
+}
+
+/// A commit certificate.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct CertificateView {
+    /// Height.
+    pub height: u64,
+    /// Round.
+    pub round: u32,
+    /// Block hash.
+    pub block_hash: String,
+    /// Precommit signatures.
+    pub signatures: Vec<SignatureView>,
+}
+
+/// A block with its certificate.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct BlockView {
+    /// Height.
+    pub height: u64,
+    /// Hash.
+    pub hash: String,
+    /// Header.
+    pub header: HeaderView,
+    /// Transaction ids in order.
+    pub tx_hashes: Vec<String>,
+    /// Commit certificate.
+    pub certificate: CertificateView,
+}
+
+/// A validator.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ValidatorView {
+    /// Address.
+    pub address: String,
+    /// Public key (`alg:hex`).
+    pub public_key: String,
+    /// Voting power.
+    pub voting_power: u64,
+    /// Operating organisation.
+    pub org: String,
+}
+
+/// Pool occupancy.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct MempoolView {
+    /// Pending transactions.
+    pub txs: usize,
+    /// Pending bytes.
+    pub bytes: usize,
+}
+
+/// `GET /status`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct StatusView {
+    /// Chain id.
+    pub chain_id: String,
+    /// Crypto suite (`ed25519-sha256` or `sm2-sm3`).
+    pub suite: String,
+    /// Last committed height.
+    pub height: u64,
+    /// Hash of the last block.
+    pub latest_block_hash: String,
+    /// Time of the last block (ms).
+    pub latest_block_time_ms: u64,
+    /// Hash of the genesis file.
+    pub genesis_hash: String,
+    /// Node name.
+    pub moniker: String,
+    /// Software version.
+    pub version: String,
+    /// Pool occupancy.
+    pub mempool: MempoolView,
+    /// Current validators.
+    pub validators: Vec<ValidatorView>,
+}
+
+/// An attachment digest.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct AttachmentView {
+    /// File name.
+    pub name: String,
+    /// Digest (hex).
+    pub hash: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// One version of a public record.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RecordView {
+    /// Record id, e.g. `finance-000042`.
+    pub id: String,
+    /// Publishing organisation.
+    pub org: String,
+    /// Version (from 1).
+    pub version: u32,
+    /// Category.
+    pub category: String,
+    /// Title.
+    pub title: String,
+    /// Body.
+    pub body: String,
+    /// Attachments.
+    pub attachments: Vec<AttachmentView>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// `active` or `withdrawn`.
+    pub status: String,
+    /// Reason for this version (amendment or withdrawal).
+    pub reason: String,
+    /// Hash of the previous version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// Author (official's address).
+    pub author: String,
+    /// Height of this version.
+    pub height: u64,
+    /// Time of this version (ms).
+    pub time_ms: u64,
+    /// Time of first publication (ms).
+    pub published_ms: u64,
+    /// Transaction that wrote this version.
+    pub tx_hash: String,
+}
+
+/// A page of records, newest first.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RecordPage {
+    /// Latest versions.
+    pub items: Vec<RecordView>,
+    /// Pass as `cursor` to get the next page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// A record with all its versions (oldest first).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RecordHistory {
+    /// Record id.
+    pub id: String,
+    /// Latest version.
+    pub latest: RecordView,
+    /// Every version, oldest first.
+    pub versions: Vec<RecordView>,
+}
+
+/// Record listing filters.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams, ToSchema)]
+pub struct RecordQuery {
+    /// Organisation id.
+    pub org: Option<String>,
+    /// Category.
+    pub category: Option<String>,
+    /// Published at or after (ms since epoch).
+    pub from_ms: Option<u64>,
+    /// Published before (ms since epoch).
+    pub to_ms: Option<u64>,
+    /// Page size (1-200, default 50).
+    pub limit: Option<usize>,
+    /// Cursor from a previous page.
+    pub cursor: Option<String>,
+}
+
+/// A role.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RoleView {
+    /// Name.
+    pub name: String,
+    /// Permissions.
+    pub permissions: Vec<String>,
+}
+
+/// An organisation.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct OrgView {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// `government`, `institution` or `enterprise`.
+    pub kind: String,
+    /// Admin addresses.
+    pub admins: Vec<String>,
+    /// Roles.
+    pub roles: Vec<RoleView>,
+    /// Active.
+    pub active: bool,
+    /// Validators the organisation operates.
+    pub validators: Vec<String>,
+}
+
+/// An account (pseudonymous).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct AccountView {
+    /// Address.
+    pub address: String,
+    /// Public key.
+    pub public_key: String,
+    /// `official`, `citizen` or `business`.
+    pub kind: String,
+    /// Organisation.
+    pub org: String,
+    /// Roles.
+    pub roles: Vec<String>,
+    /// Active.
+    pub active: bool,
+    /// Registration height.
+    pub registered_at: u64,
+    /// Next nonce in committed state.
+    pub next_nonce: u64,
+    /// Next nonce counting pending transactions (use this for a new transaction).
+    pub pending_nonce: u64,
+}
+
+/// Query of a state proof.
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+pub struct StateProofQuery {
+    /// State key, hex.
+    pub key: String,
+    /// Height (default: latest).
+    pub height: Option<u64>,
+}
+
+/// Query of a record proof.
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+pub struct RecordProofQuery {
+    /// Version (default: latest).
+    pub version: Option<u32>,
+}
+
+/// Event stream options.
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+pub struct EventsQuery {
+    /// Include every transaction id in block events.
+    #[serde(default)]
+    pub txs: bool,
+}
+
+/// A committed block, as sent on the event stream (event `block`).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct BlockEvent {
+    /// Height.
+    pub height: u64,
+    /// Hash.
+    pub hash: String,
+    /// Time (ms).
+    pub time_ms: u64,
+    /// Number of transactions.
+    pub tx_count: usize,
+    /// Transaction ids (only with `?txs=true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tx_hashes: Option<Vec<String>>,
+}
+
+/// A module event, as sent on the event stream (event `event`).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ModuleEvent {
+    /// Height.
+    pub height: u64,
+    /// Transaction id.
+    pub tx_hash: String,
+    /// Module.
+    pub module: String,
+    /// Kind.
+    pub kind: String,
+    /// Attributes.
+    pub attributes: Vec<(String, String)>,
+}
+
+/// What the node broadcasts after each commit.
+#[derive(Clone, Debug)]
+pub struct CommittedBlock {
+    /// Block summary (always with tx hashes; stripped per subscriber).
+    pub block: BlockEvent,
+    /// Module events of the block.
+    pub events: Vec<ModuleEvent>,
+}

@@ -1,0 +1,108 @@
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post};
+use govchain_types::{Address, Hash32, SignedTransaction};
+use tokio::net::TcpListener;
+use tokio::sync::broadcast;
+
+use crate::ApiError;
+use crate::dto::*;
+use crate::handlers;
+
+/// What the HTTP layer needs from the node. Methods may block (storage reads, signature
+/// verification); handlers call them on the blocking thread pool.
+pub trait NodeApi: Send + Sync + 'static {
+    /// Chain status.
+    fn status(&self) -> Result<StatusView, ApiError>;
+    /// Admits transactions `(tx, encoded size)` to the pool; one result per input.
+    fn submit(&self, txs: Vec<(SignedTransaction, usize)>) -> Vec<Result<Hash32, ApiError>>;
+    /// Status of a transaction (404 `tx_not_found` if unknown).
+    fn tx(&self, hash: &Hash32) -> Result<TxView, ApiError>;
+    /// A block (latest when `height` is None).
+    fn block(&self, height: Option<u64>) -> Result<BlockView, ApiError>;
+    /// Records, newest first.
+    fn records(&self, q: &RecordQuery) -> Result<RecordPage, ApiError>;
+    /// A record with all versions.
+    fn record(&self, id: &str) -> Result<RecordHistory, ApiError>;
+    /// Proof bundle of a record version.
+    fn record_proof(&self, id: &str, version: Option<u32>) -> Result<Vec<u8>, ApiError>;
+    /// Proof bundle of a committed transaction and its receipt.
+    fn tx_proof(&self, hash: &Hash32) -> Result<Vec<u8>, ApiError>;
+    /// Proof bundle of a state key (present or absent).
+    fn state_proof(&self, key: &[u8], height: Option<u64>) -> Result<Vec<u8>, ApiError>;
+    /// Organisations.
+    fn organisations(&self) -> Result<Vec<OrgView>, ApiError>;
+    /// One organisation.
+    fn organisation(&self, id: &str) -> Result<OrgView, ApiError>;
+    /// One account.
+    fn account(&self, address: &Address) -> Result<AccountView, ApiError>;
+    /// Subscribes to committed blocks.
+    fn subscribe(&self) -> broadcast::Receiver<Arc<CommittedBlock>>;
+    /// Prometheus text exposition.
+    fn metrics(&self) -> String;
+}
+
+/// HTTP settings.
+#[derive(Clone, Debug)]
+pub struct ApiConfig {
+    /// Listen address.
+    pub listen: SocketAddr,
+    /// Largest body of `POST /v1/txs`.
+    pub max_tx_body: usize,
+    /// Largest body of `POST /v1/txs/batch`.
+    pub max_batch_body: usize,
+    /// Most transactions in one batch.
+    pub max_batch: usize,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            max_tx_body: 256 * 1024,
+            max_batch_body: 32 * 1024 * 1024,
+            max_batch: 5000,
+        }
+    }
+}
+
+/// Shared handler state.
+#[derive(Clone)]
+pub(crate) struct AppState {
+    pub node: Arc<dyn NodeApi>,
+    pub config: Arc<ApiConfig>,
+}
+
+/// The router with every route.
+pub fn router(node: Arc<dyn NodeApi>, config: ApiConfig) -> Router {
+    let state = AppState { node, config: Arc::new(config) };
+    Router::new()
+        .route("/health", get(handlers::health))
+        .route("/status", get(handlers::status))
+        .route("/metrics", get(handlers::metrics))
+        .route("/openapi.json", get(handlers::openapi))
+        .route("/v1/txs", post(handlers::submit_tx))
+        .route("/v1/txs/batch", post(handlers::submit_batch))
+        .route("/v1/txs/{hash}", get(handlers::get_tx))
+        .route("/v1/blocks/latest", get(handlers::latest_block))
+        .route("/v1/blocks/{height}", get(handlers::get_block))
+        .route("/v1/records", get(handlers::list_records))
+        .route("/v1/records/{id}", get(handlers::get_record))
+        .route("/v1/organisations", get(handlers::list_orgs))
+        .route("/v1/organisations/{id}", get(handlers::get_org))
+        .route("/v1/accounts/{address}", get(handlers::get_account))
+        .route("/v1/proofs/records/{id}", get(handlers::record_proof))
+        .route("/v1/proofs/txs/{hash}", get(handlers::tx_proof))
+        .route("/v1/proofs/state", get(handlers::state_proof))
+        .route("/v1/events", get(handlers::events))
+        .fallback(handlers::not_found)
+        .layer(axum::extract::DefaultBodyLimit::disable())
+        .with_state(state)
+}
+
+/// Serves the API until the listener fails.
+pub async fn serve(listener: TcpListener, node: Arc<dyn NodeApi>, config: ApiConfig) -> std::io::Result<()> {
+    axum::serve(listener, router(node, config)).await
+}

@@ -1,0 +1,439 @@
+//! The chain core: committed tip, proposal building and validation, atomic commit.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use eyre::{Result, eyre};
+use govchain_api::dto::{BlockEvent, CommittedBlock, ModuleEvent};
+use govchain_crypto::{VerifyItem, verify_batch};
+use govchain_execution::{BlockEnv, BlockOutput, Executor, Mode, StateRead, keys};
+use govchain_mempool::Mempool;
+use govchain_proofs::merkle;
+use govchain_state::{Snapshot, StateDb};
+use govchain_storage::{BlockCommit, StateWrites, Storage};
+use govchain_types::bounded::{BoundedString, BoundedVec};
+use govchain_types::{Address, Block, CommitCertificate, Hash32, Header, Receipt, SignedTransaction, Suite, ValidatorSet, codec};
+use parking_lot::{Mutex, RwLock};
+use tokio::sync::{Notify, broadcast};
+use tracing::{info, warn};
+
+use crate::genesis::ChainParams;
+use crate::metrics::Metrics;
+
+/// How far a proposal's time may run ahead of our clock.
+const MAX_CLOCK_DRIFT_MS: u64 = 10_000;
+
+/// The committed tip.
+#[derive(Clone, Debug)]
+pub struct Tip {
+    /// Height.
+    pub height: u64,
+    /// Hash of the tip header (zero before block 1).
+    pub hash: Hash32,
+    /// Block time of the tip (genesis time before block 1).
+    pub time_ms: u64,
+    /// Validators for the next height.
+    pub validators: ValidatorSet,
+    /// When the tip was committed (for pacing).
+    pub committed_at: Instant,
+}
+
+/// A block executed but not yet committed.
+pub struct Executed {
+    /// The block.
+    pub block: Block,
+    /// Its encoding.
+    pub bytes: Vec<u8>,
+    /// Transaction ids.
+    pub tx_hashes: Vec<Hash32>,
+    /// Execution output.
+    pub output: BlockOutput,
+    /// State tree writes.
+    pub state: StateWrites,
+}
+
+/// Block pacing.
+#[derive(Clone, Copy, Debug)]
+pub struct Pacing {
+    /// Minimum time between blocks when transactions wait.
+    pub min_interval: Duration,
+    /// Time between empty blocks.
+    pub empty_interval: Duration,
+}
+
+/// Reads of the state at a fixed version.
+pub struct VersionView<'a> {
+    /// Snapshot.
+    pub snap: &'a Snapshot,
+    /// Version.
+    pub version: u64,
+}
+
+impl StateRead for VersionView<'_> {
+    fn get(&self, key: &[u8]) -> std::result::Result<Option<Vec<u8>>, String> {
+        self.snap.get(key, self.version).map_err(|e| e.to_string())
+    }
+}
+
+/// The chain.
+pub struct Chain {
+    /// Chain id.
+    pub chain_id: String,
+    /// Suite.
+    pub suite: Suite,
+    /// Storage.
+    pub storage: Storage,
+    /// State.
+    pub state: StateDb,
+    /// Executor.
+    pub executor: Executor,
+    /// Pool.
+    pub mempool: Arc<Mempool>,
+    /// Parameters.
+    pub params: ChainParams,
+    /// Pacing.
+    pub pacing: Pacing,
+    /// Genesis file hash.
+    pub genesis_hash: Hash32,
+    /// Node name.
+    pub moniker: String,
+    /// Metrics.
+    pub metrics: Metrics,
+    pub(crate) tip: RwLock<Tip>,
+    pub(crate) proposals: Mutex<HashMap<Hash32, Arc<Executed>>>,
+    pub(crate) events: broadcast::Sender<Arc<CommittedBlock>>,
+    pub(crate) tx_arrived: Notify,
+    pub(crate) commit_lock: tokio::sync::Mutex<()>,
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+fn roots(suite: Suite, txs: &[SignedTransaction], receipts: &[Receipt]) -> (Hash32, Hash32) {
+    let tx_leaves: Vec<Hash32> = txs.iter().map(|t| merkle::leaf_hash(suite, &t.encode())).collect();
+    let r_leaves: Vec<Hash32> = receipts.iter().map(|r| merkle::leaf_hash(suite, &r.encode())).collect();
+    (merkle::root(suite, &tx_leaves), merkle::root(suite, &r_leaves))
+}
+
+impl Chain {
+    /// The committed tip.
+    pub fn tip(&self) -> Tip {
+        self.tip.read().clone()
+    }
+
+    /// Wakes a proposer waiting for transactions.
+    pub fn notify_tx(&self) {
+        self.tx_arrived.notify_one();
+    }
+
+    /// Subscribes to committed blocks.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<CommittedBlock>> {
+        self.events.subscribe()
+    }
+
+    /// Environment for executing the next block at `time_ms`.
+    pub fn env(&self, height: u64, time_ms: u64) -> BlockEnv {
+        BlockEnv { chain_id: self.chain_id.clone(), suite: self.suite, height, time_ms }
+    }
+
+    /// The validator set that decides `height`.
+    pub fn validators_for(&self, height: u64) -> Option<ValidatorSet> {
+        let tip = self.tip.read();
+        if height == tip.height + 1 {
+            return Some(tip.validators.clone());
+        }
+        if height == 0 || height > tip.height + 1 {
+            return None;
+        }
+        drop(tip);
+        let snap = self.state.snapshot().ok()?;
+        let bytes = snap.get(keys::VALIDATORS, height - 1).ok()??;
+        borsh::from_slice(&bytes).ok()
+    }
+
+    async fn wait_for_txs(&self, deadline: Instant) {
+        loop {
+            let (elapsed, pending) = {
+                let t = self.tip.read();
+                (t.committed_at.elapsed(), self.mempool.stats().txs)
+            };
+            let now = Instant::now();
+            let ready = pending >= self.params.max_block_txs as usize
+                || (pending > 0 && elapsed >= self.pacing.min_interval)
+                || elapsed >= self.pacing.empty_interval
+                || now + Duration::from_millis(20) >= deadline;
+            if ready {
+                return;
+            }
+            let target = if pending > 0 { self.pacing.min_interval } else { self.pacing.empty_interval };
+            let wait = target.saturating_sub(elapsed).min(deadline.saturating_duration_since(now));
+            tokio::select! {
+                _ = self.tx_arrived.notified() => {}
+                _ = tokio::time::sleep(wait.max(Duration::from_millis(1))) => {}
+            }
+        }
+    }
+
+    /// Builds, executes and caches a block for `height`.
+    pub async fn build(self: &Arc<Self>, height: u64, proposer: Address, deadline: Instant) -> Result<(Hash32, Vec<u8>)> {
+        self.wait_for_txs(deadline).await;
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || this.build_blocking(height, proposer)).await?
+    }
+
+    fn build_blocking(&self, height: u64, proposer: Address) -> Result<(Hash32, Vec<u8>)> {
+        let started = Instant::now();
+        let tip = self.tip();
+        if height != tip.height + 1 {
+            return Err(eyre!("asked to build height {height}, tip is {}", tip.height));
+        }
+        let snap = self.state.snapshot()?;
+        let view = VersionView { snap: &snap, version: tip.height };
+        let nonce_of = |a: &Address| Executor::account_nonce(&view, a).unwrap_or(0);
+        let candidates = self.mempool.reap(self.params.max_block_txs as usize, self.params.max_block_bytes as usize / 2, &nonce_of);
+        let time_ms = now_ms().max(tip.time_ms + 1);
+        let env = self.env(height, time_ms);
+        let txs: Vec<SignedTransaction> = candidates.iter().map(|t| (**t).clone()).collect();
+        let output = self.executor.execute_block(&env, &view, &txs, Mode::Build)?;
+        for (i, e) in &output.rejected {
+            let h = txs[*i].hash(self.suite);
+            self.mempool.drop_tx(&h, &e.code, &e.message, tip.height);
+        }
+        let included: Vec<SignedTransaction> = output.included.iter().map(|i| txs[*i].clone()).collect();
+        let (tx_root, receipts_root) = roots(self.suite, &included, &output.receipts);
+        let (state_root, state) = snap.apply(&output.writes, height)?;
+        let header = Header {
+            chain_id: BoundedString::new(self.chain_id.clone()).map_err(|e| eyre!("{e}"))?,
+            height,
+            time_ms,
+            prev_hash: tip.hash,
+            tx_root,
+            receipts_root,
+            state_root,
+            validator_set_hash: tip.validators.hash(self.suite),
+            proposer,
+        };
+        let tx_hashes = included.iter().map(|t| t.hash(self.suite)).collect();
+        let block = Block { header, txs: BoundedVec::new(included).map_err(|e| eyre!("{e}"))? };
+        let bytes = block.encode();
+        let hash = block.hash(self.suite);
+        self.metrics.stage("build", started.elapsed());
+        self.proposals.lock().insert(hash, Arc::new(Executed { block, bytes: bytes.clone(), tx_hashes, output, state }));
+        Ok((hash, bytes))
+    }
+
+    /// Decodes, checks and executes a proposed block; caches it when valid.
+    pub async fn check(self: &Arc<Self>, height: u64, bytes: Vec<u8>, proposer: Address, from_sync: bool)
+    -> Result<(Hash32, std::result::Result<(), String>), String> {
+        let this = self.clone();
+        tokio::task::spawn_blocking(move || this.check_blocking(height, &bytes, proposer, from_sync))
+            .await
+            .map_err(|e| e.to_string())?
+    }
+
+    fn check_blocking(&self, height: u64, bytes: &[u8], proposer: Address, from_sync: bool)
+    -> Result<(Hash32, std::result::Result<(), String>), String> {
+        let block = Block::decode(bytes).map_err(|e| format!("not a block: {e}"))?;
+        let hash = block.hash(self.suite);
+        if self.proposals.lock().contains_key(&hash) {
+            return Ok((hash, Ok(())));
+        }
+        let started = Instant::now();
+        let verdict = self.validate(&block, height, bytes.len(), proposer, from_sync);
+        match verdict {
+            Ok(executed) => {
+                self.metrics.stage("validate", started.elapsed());
+                self.proposals.lock().insert(hash, Arc::new(Executed { bytes: bytes.to_vec(), ..executed }));
+                Ok((hash, Ok(())))
+            }
+            Err(reason) => Ok((hash, Err(reason))),
+        }
+    }
+
+    fn validate(&self, block: &Block, height: u64, size: usize, proposer: Address, from_sync: bool) -> std::result::Result<Executed, String> {
+        let tip = self.tip();
+        let h = &block.header;
+        if h.chain_id.as_str() != self.chain_id {
+            return Err("wrong chain id".into());
+        }
+        if h.height != height || height != tip.height + 1 {
+            return Err(format!("height {} but the next height is {}", h.height, tip.height + 1));
+        }
+        if h.prev_hash != tip.hash {
+            return Err("prev_hash does not link to our tip".into());
+        }
+        if h.proposer != proposer {
+            return Err("header names another proposer".into());
+        }
+        if h.validator_set_hash != tip.validators.hash(self.suite) {
+            return Err("wrong validator set hash".into());
+        }
+        if h.time_ms <= tip.time_ms {
+            return Err("block time does not increase".into());
+        }
+        if !from_sync && h.time_ms > now_ms() + MAX_CLOCK_DRIFT_MS {
+            return Err("block time is too far in the future".into());
+        }
+        if block.txs.len() > self.params.max_block_txs as usize || size > self.params.max_block_bytes as usize {
+            return Err("block exceeds size limits".into());
+        }
+        let txs: &[SignedTransaction] = &block.txs;
+        let tx_hashes: Vec<Hash32> = txs.iter().map(|t| t.hash(self.suite)).collect();
+        let unverified: Vec<usize> = (0..txs.len()).filter(|i| !self.mempool.contains(&tx_hashes[*i])).collect();
+        let sign_bytes: Vec<Vec<u8>> = unverified.iter().map(|i| txs[*i].tx.sign_bytes()).collect();
+        let items: Vec<VerifyItem<'_>> = unverified
+            .iter()
+            .zip(&sign_bytes)
+            .map(|(i, m)| VerifyItem { key: &txs[*i].tx.signer, msg: m, sig: &txs[*i].signature })
+            .collect();
+        if let Some((pos, e)) = verify_batch(&items).into_iter().enumerate().find_map(|(p, r)| r.err().map(|e| (p, e))) {
+            return Err(format!("transaction {} has a bad signature: {e}", unverified[pos]));
+        }
+        let snap = self.state.snapshot().map_err(|e| e.to_string())?;
+        let view = VersionView { snap: &snap, version: tip.height };
+        let env = self.env(height, h.time_ms);
+        let output = self.executor.execute_block(&env, &view, txs, Mode::Validate).map_err(|e| e.to_string())?;
+        let (tx_root, receipts_root) = roots(self.suite, txs, &output.receipts);
+        if tx_root != h.tx_root || receipts_root != h.receipts_root {
+            return Err("tx_root or receipts_root mismatch".into());
+        }
+        let (state_root, state) = snap.apply(&output.writes, height).map_err(|e| e.to_string())?;
+        if state_root != h.state_root {
+            return Err("state_root mismatch".into());
+        }
+        Ok(Executed { block: block.clone(), bytes: Vec::new(), tx_hashes, output, state })
+    }
+
+    /// A proposal the chain knows (cached or persisted as undecided).
+    pub fn proposal_bytes(&self, hash: &Hash32) -> Option<Vec<u8>> {
+        if let Some(e) = self.proposals.lock().get(hash) {
+            return Some(e.bytes.clone());
+        }
+        let next = self.tip.read().height + 1;
+        let stored = self.storage.undecided(next, None).ok()?;
+        stored.into_iter().find(|(_, h, _)| h == &hash.0).and_then(|(_, _, v)| {
+            borsh::from_slice::<(Vec<u8>, Vec<u8>)>(&v).ok().map(|(_, block)| block)
+        })
+    }
+
+    /// Commits a decided block with its certificate in one storage transaction.
+    pub async fn commit(self: &Arc<Self>, cert: CommitCertificate) -> Result<()> {
+        let _guard = self.commit_lock.lock().await;
+        let tip = self.tip();
+        if cert.height <= tip.height {
+            return Ok(());
+        }
+        let executed = self.proposals.lock().get(&cert.block_hash).cloned();
+        let executed = match executed {
+            Some(e) => e,
+            None => {
+                let bytes = self.proposal_bytes(&cert.block_hash).ok_or_else(|| eyre!("decided block {} is unknown", cert.block_hash))?;
+                let block = Block::decode(&bytes).map_err(|e| eyre!("{e}"))?;
+                let (hash, verdict) = self.check(cert.height, bytes, block.header.proposer, true).await.map_err(|e| eyre!(e))?;
+                verdict.map_err(|e| eyre!("decided block is invalid here: {e}"))?;
+                self.proposals.lock().get(&hash).cloned().ok_or_else(|| eyre!("block vanished"))?
+            }
+        };
+        let this = self.clone();
+        let ex = executed.clone();
+        tokio::task::spawn_blocking(move || this.commit_blocking(&ex, &cert)).await??;
+        Ok(())
+    }
+
+    fn commit_blocking(&self, ex: &Executed, cert: &CommitCertificate) -> Result<()> {
+        let started = Instant::now();
+        let header = &ex.block.header;
+        let height = header.height;
+        let commit = BlockCommit {
+            height,
+            header: codec::encode(header),
+            body: codec::encode(&ex.block.txs),
+            certificate: codec::encode(cert),
+            receipts: codec::encode(&ex.output.receipts),
+            tx_hashes: ex.tx_hashes.iter().map(|h| h.0).collect(),
+            state: ex.state.clone(),
+            index: ex.output.index.clone(),
+        };
+        self.storage.commit_block(&commit)?;
+        let validators = match ex.output.writes.get(keys::VALIDATORS) {
+            Some(Some(v)) => borsh::from_slice(v)?,
+            _ => self.tip.read().validators.clone(),
+        };
+        *self.tip.write() = Tip {
+            height,
+            hash: header.hash(self.suite),
+            time_ms: header.time_ms,
+            validators,
+            committed_at: Instant::now(),
+        };
+        self.proposals.lock().retain(|_, e| e.block.header.height > height);
+        let snap = self.state.snapshot()?;
+        let view = VersionView { snap: &snap, version: height };
+        self.mempool.on_commit(height, &ex.tx_hashes, &|a| Executor::account_nonce(&view, a).unwrap_or(0));
+        self.metrics.committed(height, ex.tx_hashes.len(), header.time_ms, started.elapsed(), self.mempool.stats());
+        self.publish(ex);
+        if height % 100 == 0 || !ex.tx_hashes.is_empty() {
+            info!(height, txs = ex.tx_hashes.len(), hash = %header.hash(self.suite), "committed");
+        }
+        Ok(())
+    }
+
+    fn publish(&self, ex: &Executed) {
+        let h = &ex.block.header;
+        let events = ex
+            .output
+            .receipts
+            .iter()
+            .flat_map(|r| {
+                r.events.iter().map(move |e| ModuleEvent {
+                    height: h.height,
+                    tx_hash: r.tx_hash.to_hex(),
+                    module: e.module.to_string(),
+                    kind: e.kind.to_string(),
+                    attributes: e.attributes.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+                })
+            })
+            .collect();
+        let block = BlockEvent {
+            height: h.height,
+            hash: h.hash(self.suite).to_hex(),
+            time_ms: h.time_ms,
+            tx_count: ex.tx_hashes.len(),
+            tx_hashes: Some(ex.tx_hashes.iter().map(|h| h.to_hex()).collect()),
+        };
+        let _ = self.events.send(Arc::new(CommittedBlock { block, events }));
+    }
+
+    /// Stored block bytes and certificate.
+    pub fn decided(&self, height: u64) -> Option<(Vec<u8>, CommitCertificate)> {
+        let mut bytes = self.storage.header(height).ok()??;
+        bytes.extend(self.storage.body(height).ok()??);
+        let cert_bytes = self.storage.certificate(height).ok()??;
+        let cert = codec::decode(&cert_bytes, govchain_types::limits::MAX_BLOCK_BYTES).ok()?;
+        Some((bytes, cert))
+    }
+
+    /// Persists an undecided proposal record together with its block.
+    pub fn save_undecided(&self, height: u64, round: u32, hash: Hash32, record: Vec<u8>) {
+        let Some(block) = self.proposal_bytes(&hash) else {
+            warn!(height, %hash, "cannot persist an unknown proposal");
+            return;
+        };
+        let value = borsh::to_vec(&(record, block)).unwrap_or_default();
+        if let Err(e) = self.storage.put_undecided(height, round, &hash.0, &value) {
+            warn!(error = %e, "cannot persist undecided proposal");
+        }
+    }
+
+    /// Loads persisted proposal records.
+    pub fn load_undecided(&self, height: u64, round: u32) -> Vec<(Hash32, Vec<u8>)> {
+        self.storage
+            .undecided(height, Some(round))
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(_, h, v)| borsh::from_slice::<(Vec<u8>, Vec<u8>)>(&v).ok().map(|(rec, _)| (Hash32(h), rec)))
+            .collect()
+    }
+}

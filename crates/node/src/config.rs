@@ -1,0 +1,227 @@
+//! Node configuration: `config.toml` in the node's home, overridable by flags. Parsed loosely
+//! (defaults for missing keys) and then checked into [`NodeConfig`], naming the bad key.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use eyre::{Result, WrapErr, eyre};
+use serde::{Deserialize, Serialize};
+
+/// `[api]` section.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiSection {
+    /// Listen address, e.g. `127.0.0.1:8080`.
+    pub listen: String,
+}
+
+impl Default for ApiSection {
+    fn default() -> Self {
+        ApiSection { listen: "127.0.0.1:8080".into() }
+    }
+}
+
+/// `[p2p]` section.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct P2pSection {
+    /// Listen multiaddr.
+    pub listen: String,
+    /// Peers (multiaddrs) to stay connected to.
+    pub persistent_peers: Vec<String>,
+}
+
+impl Default for P2pSection {
+    fn default() -> Self {
+        P2pSection { listen: "/ip4/127.0.0.1/tcp/26656".into(), persistent_peers: vec![] }
+    }
+}
+
+/// `[keys]` section.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KeysSection {
+    /// Validator keystore (relative to home); empty for an observer node.
+    pub validator: String,
+    /// File holding the hex seed of the p2p identity.
+    pub p2p: String,
+    /// Environment variable holding the keystore passphrase.
+    pub passphrase_env: String,
+}
+
+impl Default for KeysSection {
+    fn default() -> Self {
+        KeysSection {
+            validator: "keys/validator.json".into(),
+            p2p: "keys/p2p.key".into(),
+            passphrase_env: "GOVCHAIN_PASSPHRASE".into(),
+        }
+    }
+}
+
+/// `[block]` section: how the proposer paces blocks.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BlockSection {
+    /// With transactions waiting, build no sooner than this after the last block.
+    pub min_interval_ms: u64,
+    /// With no transactions, still produce a block this often.
+    pub empty_interval_ms: u64,
+}
+
+impl Default for BlockSection {
+    fn default() -> Self {
+        BlockSection { min_interval_ms: 50, empty_interval_ms: 1000 }
+    }
+}
+
+/// `[mempool]` section.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MempoolSection {
+    /// Most pending transactions.
+    pub max_txs: usize,
+    /// Most pending bytes.
+    pub max_bytes: usize,
+}
+
+impl Default for MempoolSection {
+    fn default() -> Self {
+        MempoolSection { max_txs: 50_000, max_bytes: 64 * 1024 * 1024 }
+    }
+}
+
+/// `[consensus]` section: round timeouts.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConsensusSection {
+    /// Propose timeout (ms).
+    pub timeout_propose_ms: u64,
+    /// Prevote timeout (ms).
+    pub timeout_prevote_ms: u64,
+    /// Precommit timeout (ms).
+    pub timeout_precommit_ms: u64,
+}
+
+impl Default for ConsensusSection {
+    fn default() -> Self {
+        ConsensusSection { timeout_propose_ms: 3000, timeout_prevote_ms: 1000, timeout_precommit_ms: 1000 }
+    }
+}
+
+/// The file as written.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawConfig {
+    /// Node name.
+    pub moniker: String,
+    /// Genesis file (relative to home).
+    pub genesis: String,
+    /// API.
+    pub api: ApiSection,
+    /// P2P.
+    pub p2p: P2pSection,
+    /// Keys.
+    pub keys: KeysSection,
+    /// Block pacing.
+    pub block: BlockSection,
+    /// Mempool.
+    pub mempool: MempoolSection,
+    /// Consensus timeouts.
+    pub consensus: ConsensusSection,
+}
+
+/// Checked configuration.
+#[derive(Clone, Debug)]
+pub struct NodeConfig {
+    /// Home directory.
+    pub home: PathBuf,
+    /// Node name.
+    pub moniker: String,
+    /// Genesis path.
+    pub genesis: PathBuf,
+    /// API listen address.
+    pub api_listen: SocketAddr,
+    /// P2P listen multiaddr.
+    pub p2p_listen: String,
+    /// Persistent peers.
+    pub persistent_peers: Vec<String>,
+    /// Validator keystore, if a validator.
+    pub validator_key: Option<PathBuf>,
+    /// P2P seed file.
+    pub p2p_key: PathBuf,
+    /// Passphrase variable.
+    pub passphrase_env: String,
+    /// Block pacing.
+    pub min_block_interval: Duration,
+    /// Empty-block interval.
+    pub empty_block_interval: Duration,
+    /// Pool limits.
+    pub mempool_max_txs: usize,
+    /// Pool bytes.
+    pub mempool_max_bytes: usize,
+    /// Consensus timeouts (propose, prevote, precommit).
+    pub timeouts: (Duration, Duration, Duration),
+}
+
+impl RawConfig {
+    /// Reads `config.toml`.
+    pub fn load(path: &Path) -> Result<RawConfig> {
+        let text = std::fs::read_to_string(path).wrap_err_with(|| format!("reading {}", path.display()))?;
+        toml::from_str(&text).map_err(|e| eyre!("{}: {e}", path.display()))
+    }
+
+    /// Checks values and resolves paths against `home`.
+    pub fn check(self, home: &Path) -> Result<NodeConfig> {
+        let api_listen: SocketAddr =
+            self.api.listen.parse().map_err(|e| eyre!("api.listen = {:?}: {e}", self.api.listen))?;
+        if !self.p2p.listen.starts_with("/ip4/") && !self.p2p.listen.starts_with("/ip6/") {
+            return Err(eyre!("p2p.listen = {:?}: expected a multiaddr like /ip4/127.0.0.1/tcp/26656", self.p2p.listen));
+        }
+        if self.block.empty_interval_ms < self.block.min_interval_ms {
+            return Err(eyre!("block.empty_interval_ms must be at least block.min_interval_ms"));
+        }
+        if self.mempool.max_txs == 0 || self.mempool.max_bytes == 0 {
+            return Err(eyre!("mempool.max_txs and mempool.max_bytes must be positive"));
+        }
+        let genesis = if self.genesis.is_empty() { "genesis.json".to_string() } else { self.genesis };
+        Ok(NodeConfig {
+            home: home.to_path_buf(),
+            moniker: if self.moniker.is_empty() { "node".into() } else { self.moniker },
+            genesis: home.join(genesis),
+            api_listen,
+            p2p_listen: self.p2p.listen,
+            persistent_peers: self.p2p.persistent_peers,
+            validator_key: (!self.keys.validator.is_empty()).then(|| home.join(&self.keys.validator)),
+            p2p_key: home.join(&self.keys.p2p),
+            passphrase_env: self.keys.passphrase_env,
+            min_block_interval: Duration::from_millis(self.block.min_interval_ms),
+            empty_block_interval: Duration::from_millis(self.block.empty_interval_ms),
+            mempool_max_txs: self.mempool.max_txs,
+            mempool_max_bytes: self.mempool.max_bytes,
+            timeouts: (
+                Duration::from_millis(self.consensus.timeout_propose_ms.max(100)),
+                Duration::from_millis(self.consensus.timeout_prevote_ms.max(50)),
+                Duration::from_millis(self.consensus.timeout_precommit_ms.max(50)),
+            ),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_values_name_their_key() {
+        let mut raw = RawConfig::default();
+        raw.api.listen = "nonsense".into();
+        let err = raw.check(Path::new("/tmp")).expect_err("bad listen").to_string();
+        assert!(err.contains("api.listen"), "{err}");
+        let err = toml::from_str::<RawConfig>("[api]\nlisten = 1\n").expect_err("type").to_string();
+        assert!(err.contains("listen"), "{err}");
+        let err = toml::from_str::<RawConfig>("[api]\nlistne = \"x\"\n").expect_err("unknown").to_string();
+        assert!(err.contains("listne"), "{err}");
+    }
+}

@@ -1,0 +1,37 @@
+//! What the mempool sees of the committed chain.
+
+use govchain_execution::Executor;
+use govchain_mempool::Ledger;
+use govchain_state::Snapshot;
+use govchain_types::{Address, Hash32, SignedTransaction};
+
+use crate::chain::{Chain, VersionView};
+
+/// A consistent view for one admission batch.
+pub struct LedgerView<'a> {
+    pub(crate) chain: &'a Chain,
+    pub(crate) snap: Snapshot,
+    pub(crate) version: u64,
+    pub(crate) time_ms: u64,
+}
+
+impl Ledger for LedgerView<'_> {
+    fn next_height(&self) -> u64 {
+        self.version + 1
+    }
+
+    fn account_nonce(&self, addr: &Address) -> Result<u64, String> {
+        let view = VersionView { snap: &self.snap, version: self.version };
+        Executor::account_nonce(&view, addr).map_err(|e| e.message)
+    }
+
+    fn is_committed(&self, hash: &Hash32) -> bool {
+        self.chain.storage.tx_location(&hash.0).ok().flatten().is_some()
+    }
+
+    fn check(&self, tx: &SignedTransaction) -> Result<(), (String, String)> {
+        let view = VersionView { snap: &self.snap, version: self.version };
+        let env = self.chain.env(self.version + 1, self.time_ms);
+        self.chain.executor.check_tx(&env, &view, tx).map_err(|e| (e.code, e.message))
+    }
+}

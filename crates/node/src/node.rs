@@ -1,0 +1,164 @@
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use eyre::{Result, WrapErr, bail, eyre};
+use govchain_api::ApiConfig;
+use govchain_consensus::{EngineConfig, EngineHandle};
+use govchain_crypto::SecretKey;
+use govchain_crypto::keystore::Keystore;
+use govchain_execution::{Executor, keys};
+use govchain_identity::{IdentityGate, IdentityModule};
+use govchain_mempool::{Mempool, MempoolConfig};
+use govchain_records::RecordsModule;
+use govchain_state::StateDb;
+use govchain_storage::Storage;
+use govchain_types::{Hash32, Header, ValidatorSet, codec};
+use parking_lot::{Mutex, RwLock};
+use tokio::sync::{Notify, broadcast};
+use tracing::info;
+
+use crate::app::ChainApp;
+use crate::chain::{Chain, Pacing, Tip};
+use crate::config::NodeConfig;
+use crate::genesis::Genesis;
+use crate::metrics::Metrics;
+use crate::service::NodeService;
+
+/// A running node.
+pub struct RunningNode {
+    /// The chain.
+    pub chain: Arc<Chain>,
+    /// Bound API address.
+    pub api_addr: SocketAddr,
+    engine: EngineHandle,
+    api: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningNode {
+    /// Waits until the API server or the consensus engine stops.
+    pub async fn wait(self) -> Result<()> {
+        let RunningNode { engine, api, .. } = self;
+        tokio::select! {
+            r = api => { r??; bail!("API server stopped") }
+            r = engine.app_task => { r?; bail!("consensus engine stopped") }
+        }
+    }
+}
+
+/// Loads a keystore, using `$passphrase_env` (or an empty passphrase for development keystores).
+pub fn load_key(path: &Path, passphrase_env: &str) -> Result<SecretKey> {
+    let text = std::fs::read_to_string(path).wrap_err_with(|| format!("reading keystore {}", path.display()))?;
+    let ks = Keystore::from_json(&text)?;
+    let pass = if ks.empty_passphrase {
+        String::new()
+    } else {
+        std::env::var(passphrase_env).map_err(|_| eyre!("keystore {} is encrypted: set ${passphrase_env}", path.display()))?
+    };
+    Ok(ks.decrypt(&pass)?)
+}
+
+fn read_seed(path: &Path) -> Result<[u8; 32]> {
+    let text = std::fs::read_to_string(path).wrap_err_with(|| format!("reading p2p key {}", path.display()))?;
+    let bytes = hex::decode(text.trim()).wrap_err("p2p key must be 64 hex characters")?;
+    bytes.try_into().map_err(|_| eyre!("p2p key must be 32 bytes"))
+}
+
+fn open_chain(cfg: &NodeConfig, genesis: &Genesis, genesis_hash: Hash32) -> Result<Arc<Chain>> {
+    let data = cfg.home.join("data");
+    std::fs::create_dir_all(&data)?;
+    let storage = Storage::open(&data.join("chain.redb"))?;
+    let state = StateDb::new(storage.clone(), genesis.suite);
+    match storage.meta("genesis")? {
+        None => {
+            let (writes, index) = genesis.state()?;
+            let (root, sw) = state.snapshot()?.apply(&writes, 0)?;
+            storage.write_genesis(
+                &sw,
+                &index,
+                &[("genesis", genesis_hash.0.to_vec()), ("chain_id", genesis.chain_id.as_bytes().to_vec())],
+            )?;
+            info!(chain_id = %genesis.chain_id, state_root = %root, "wrote genesis state");
+        }
+        Some(h) if h == genesis_hash.0 => {}
+        Some(_) => bail!("the database in {} belongs to another genesis", data.display()),
+    }
+    let height = storage.tip()?;
+    let (hash, time_ms) = if height == 0 {
+        (Hash32::ZERO, genesis.genesis_time_ms)
+    } else {
+        let bytes = storage.header(height)?.ok_or_else(|| eyre!("tip header missing"))?;
+        let h: Header = codec::decode(&bytes, 1 << 16).map_err(|e| eyre!("{e}"))?;
+        (h.hash(genesis.suite), h.time_ms)
+    };
+    let vbytes = state.snapshot()?.get(keys::VALIDATORS, height)?.ok_or_else(|| eyre!("validator set missing from state"))?;
+    let validators: ValidatorSet = borsh::from_slice(&vbytes)?;
+    let executor = Executor::new(vec![Arc::new(IdentityModule), Arc::new(RecordsModule)], Arc::new(IdentityGate));
+    let mempool = Mempool::new(
+        MempoolConfig {
+            max_txs: cfg.mempool_max_txs,
+            max_bytes: cfg.mempool_max_bytes,
+            max_tx_bytes: genesis.params.max_tx_bytes as usize,
+            ..Default::default()
+        },
+        &genesis.chain_id,
+        genesis.suite,
+    );
+    let (events, _) = broadcast::channel(1024);
+    info!(height, "opened chain");
+    Ok(Arc::new(Chain {
+        chain_id: genesis.chain_id.clone(),
+        suite: genesis.suite,
+        storage,
+        state,
+        executor,
+        mempool: Arc::new(mempool),
+        params: genesis.params,
+        pacing: Pacing { min_interval: cfg.min_block_interval, empty_interval: cfg.empty_block_interval },
+        genesis_hash,
+        moniker: cfg.moniker.clone(),
+        metrics: Metrics::install(),
+        tip: RwLock::new(Tip { height, hash, time_ms, validators, committed_at: std::time::Instant::now() }),
+        proposals: Mutex::new(Default::default()),
+        events,
+        tx_arrived: Notify::new(),
+        commit_lock: tokio::sync::Mutex::new(()),
+    }))
+}
+
+/// Starts a node: storage, API and consensus.
+pub async fn start(cfg: NodeConfig) -> Result<RunningNode> {
+    let (genesis, genesis_hash) = Genesis::load(&cfg.genesis)?;
+    let chain = open_chain(&cfg, &genesis, genesis_hash)?;
+
+    let listener = tokio::net::TcpListener::bind(cfg.api_listen)
+        .await
+        .wrap_err_with(|| format!("binding the API to {}", cfg.api_listen))?;
+    let api_addr = listener.local_addr()?;
+    let service = Arc::new(NodeService { chain: chain.clone() });
+    let api_cfg = ApiConfig { listen: api_addr, ..Default::default() };
+    let api = tokio::spawn(govchain_api::serve(listener, service, api_cfg));
+
+    let validator_key = match &cfg.validator_key {
+        Some(p) if p.exists() => Some(load_key(p, &cfg.passphrase_env)?),
+        _ => None,
+    };
+    let engine_cfg = EngineConfig {
+        wal_dir: cfg.home.join("data").join("wal"),
+        moniker: cfg.moniker.clone(),
+        chain_id: genesis.chain_id.clone(),
+        suite: genesis.suite,
+        listen: cfg.p2p_listen.clone(),
+        persistent_peers: cfg.persistent_peers.clone(),
+        validator_key,
+        p2p_seed: read_seed(&cfg.p2p_key)?,
+        timeouts: {
+            let mut t = EngineConfig::default_timeouts();
+            (t.propose, t.prevote, t.precommit) = cfg.timeouts;
+            t
+        },
+    };
+    let engine = govchain_consensus::start(engine_cfg, Arc::new(ChainApp(chain.clone()))).await?;
+    info!(api = %api_addr, p2p = %cfg.p2p_listen, "node started");
+    Ok(RunningNode { chain, api_addr, engine, api })
+}

@@ -1,0 +1,194 @@
+use std::time::Duration;
+
+use govchain_api::dto::*;
+use govchain_types::{Address, Hash32, SignedTransaction};
+use serde::de::DeserializeOwned;
+
+/// Client errors.
+#[derive(Debug, thiserror::Error)]
+pub enum SdkError {
+    /// Network or protocol failure.
+    #[error("http: {0}")]
+    Http(#[from] reqwest::Error),
+    /// The node answered with an error.
+    #[error("{status} {code}: {message}")]
+    Api {
+        /// HTTP status.
+        status: u16,
+        /// Stable error code.
+        code: String,
+        /// Message.
+        message: String,
+    },
+    /// Waiting timed out.
+    #[error("timed out: {0}")]
+    Timeout(String),
+}
+
+impl SdkError {
+    /// The API error code, if this is an API error.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            SdkError::Api { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+}
+
+/// A client of one node's REST API.
+#[derive(Clone, Debug)]
+pub struct Client {
+    base: String,
+    http: reqwest::Client,
+}
+
+impl Client {
+    /// A client for `base` (e.g. `http://127.0.0.1:8080`).
+    pub fn new(base: &str) -> Client {
+        let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(64)
+            .timeout(Duration::from_secs(60))
+            .build()
+            .unwrap_or_default();
+        Client { base: base.trim_end_matches('/').to_string(), http }
+    }
+
+    /// The base URL.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    async fn parse<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T, SdkError> {
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(resp.json().await?);
+        }
+        Err(Self::api_error(status.as_u16(), resp).await)
+    }
+
+    async fn api_error(status: u16, resp: reqwest::Response) -> SdkError {
+        let text = resp.text().await.unwrap_or_default();
+        match serde_json::from_str::<ErrorBody>(&text) {
+            Ok(b) => SdkError::Api { status, code: b.error.code, message: b.error.message },
+            Err(_) => SdkError::Api { status, code: "http_error".into(), message: text },
+        }
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, SdkError> {
+        Self::parse(self.http.get(format!("{}{path}", self.base)).send().await?).await
+    }
+
+    async fn get_bytes(&self, path: &str) -> Result<Vec<u8>, SdkError> {
+        let resp = self.http.get(format!("{}{path}", self.base)).send().await?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(resp.bytes().await?.to_vec());
+        }
+        Err(Self::api_error(status.as_u16(), resp).await)
+    }
+
+    /// `GET /status`.
+    pub async fn status(&self) -> Result<StatusView, SdkError> {
+        self.get("/status").await
+    }
+
+    /// `GET /v1/accounts/{address}`.
+    pub async fn account(&self, a: &Address) -> Result<AccountView, SdkError> {
+        self.get(&format!("/v1/accounts/{}", a.to_text())).await
+    }
+
+    /// `POST /v1/txs`.
+    pub async fn submit(&self, tx: &SignedTransaction) -> Result<Hash32, SdkError> {
+        let body = SubmitTx { tx: hex::encode(tx.encode()) };
+        let r: Accepted = Self::parse(self.http.post(format!("{}/v1/txs", self.base)).json(&body).send().await?).await?;
+        Hash32::from_hex(&r.hash).ok_or_else(|| SdkError::Api { status: 200, code: "bad_response".into(), message: r.hash })
+    }
+
+    /// `POST /v1/txs/batch` with the binary body.
+    pub async fn submit_batch(&self, txs: &[SignedTransaction]) -> Result<BatchResult, SdkError> {
+        let raws: Vec<Vec<u8>> = txs.iter().map(|t| t.encode()).collect();
+        let body = govchain_types::codec::encode(&raws);
+        let resp = self
+            .http
+            .post(format!("{}/v1/txs/batch", self.base))
+            .header("content-type", "application/octet-stream")
+            .body(body)
+            .send()
+            .await?;
+        Self::parse(resp).await
+    }
+
+    /// `GET /v1/txs/{hash}`.
+    pub async fn tx(&self, hash: &Hash32) -> Result<TxView, SdkError> {
+        self.get(&format!("/v1/txs/{hash}")).await
+    }
+
+    /// Polls a transaction until it is committed or dropped, or `timeout` passes.
+    pub async fn wait_tx(&self, hash: &Hash32, timeout: Duration) -> Result<TxView, SdkError> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let v = self.tx(hash).await?;
+            if v.status != "pending" {
+                return Ok(v);
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(SdkError::Timeout(format!("transaction {hash} still pending")));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// `GET /v1/blocks/{height}` or latest.
+    pub async fn block(&self, height: Option<u64>) -> Result<BlockView, SdkError> {
+        match height {
+            Some(h) => self.get(&format!("/v1/blocks/{h}")).await,
+            None => self.get("/v1/blocks/latest").await,
+        }
+    }
+
+    /// `GET /v1/records`.
+    pub async fn records(&self, q: &RecordQuery) -> Result<RecordPage, SdkError> {
+        Self::parse(self.http.get(format!("{}/v1/records", self.base)).query(q).send().await?).await
+    }
+
+    /// `GET /v1/records/{id}`.
+    pub async fn record(&self, id: &str) -> Result<RecordHistory, SdkError> {
+        self.get(&format!("/v1/records/{id}")).await
+    }
+
+    /// `GET /v1/organisations`.
+    pub async fn organisations(&self) -> Result<Vec<OrgView>, SdkError> {
+        self.get("/v1/organisations").await
+    }
+
+    /// Proof bundle of a record version.
+    pub async fn record_proof(&self, id: &str, version: Option<u32>) -> Result<Vec<u8>, SdkError> {
+        match version {
+            Some(v) => self.get_bytes(&format!("/v1/proofs/records/{id}?version={v}")).await,
+            None => self.get_bytes(&format!("/v1/proofs/records/{id}")).await,
+        }
+    }
+
+    /// Proof bundle of a transaction.
+    pub async fn tx_proof(&self, hash: &Hash32) -> Result<Vec<u8>, SdkError> {
+        self.get_bytes(&format!("/v1/proofs/txs/{hash}")).await
+    }
+
+    /// Proof bundle of a state key.
+    pub async fn state_proof(&self, key: &[u8], height: Option<u64>) -> Result<Vec<u8>, SdkError> {
+        let mut path = format!("/v1/proofs/state?key={}", hex::encode(key));
+        if let Some(h) = height {
+            path.push_str(&format!("&height={h}"));
+        }
+        self.get_bytes(&path).await
+    }
+
+    /// `GET /metrics`.
+    pub async fn metrics(&self) -> Result<String, SdkError> {
+        Ok(self.http.get(format!("{}/metrics", self.base)).send().await?.text().await?)
+    }
+}
