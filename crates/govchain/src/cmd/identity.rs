@@ -1,0 +1,131 @@
+//! `govchain identity`.
+
+use clap::Subcommand;
+use eyre::{Result, eyre};
+use govchain_identity::{AccountKind, DefineRole, Role, SetAccountActive};
+use govchain_sdk::calls;
+use govchain_types::{Address, PublicKey};
+
+use crate::common::{Ctx, print_json, send};
+
+/// Identity commands.
+#[derive(Subcommand)]
+pub enum IdentityCmd {
+    /// Register an account (signed by an admin of the organisation).
+    Register {
+        /// Admin key name.
+        #[arg(long)]
+        key: String,
+        /// The new account's public key (`ed25519:hex` or `sm2:hex`).
+        #[arg(long)]
+        public_key: String,
+        /// official, citizen or business.
+        #[arg(long, default_value = "official")]
+        kind: String,
+        /// Organisation.
+        #[arg(long)]
+        org: String,
+        /// Role (repeatable; officials only).
+        #[arg(long = "role")]
+        roles: Vec<String>,
+    },
+    /// Grant a role to an official.
+    GrantRole {
+        /// Admin key name.
+        #[arg(long)]
+        key: String,
+        /// Account address.
+        #[arg(long)]
+        account: String,
+        /// Role.
+        #[arg(long)]
+        role: String,
+    },
+    /// Revoke a role.
+    RevokeRole {
+        /// Admin key name.
+        #[arg(long)]
+        key: String,
+        /// Account address.
+        #[arg(long)]
+        account: String,
+        /// Role.
+        #[arg(long)]
+        role: String,
+    },
+    /// Define (or redefine) a role of an organisation.
+    DefineRole {
+        /// Admin key name.
+        #[arg(long)]
+        key: String,
+        /// Organisation.
+        #[arg(long)]
+        org: String,
+        /// Role name.
+        #[arg(long)]
+        role: String,
+        /// Permission (repeatable), e.g. records.publish.
+        #[arg(long = "permission")]
+        permissions: Vec<String>,
+    },
+    /// Suspend or reactivate an account.
+    SetActive {
+        /// Admin key name.
+        #[arg(long)]
+        key: String,
+        /// Account address.
+        #[arg(long)]
+        account: String,
+        /// true or false.
+        #[arg(long)]
+        active: bool,
+    },
+    /// List organisations.
+    Orgs,
+    /// Show an account.
+    Account {
+        /// Address.
+        address: String,
+    },
+}
+
+fn address(s: &str) -> Result<Address> {
+    Address::from_text(s).map_err(|e| eyre!("{e}"))
+}
+
+/// Runs an identity command.
+pub async fn run(ctx: &Ctx, c: IdentityCmd) -> Result<()> {
+    match c {
+        IdentityCmd::Register { key, public_key, kind, org, roles } => {
+            let pk = PublicKey::from_text(&public_key).map_err(|e| eyre!("{e}"))?;
+            let kind = match kind.as_str() {
+                "official" => AccountKind::Official,
+                "citizen" => AccountKind::Citizen,
+                "business" => AccountKind::Business,
+                k => return Err(eyre!("unknown kind {k}")),
+            };
+            send(ctx, &key, "identity", "register_account", &calls::register(pk, kind, &org, roles), true).await?;
+            Ok(())
+        }
+        IdentityCmd::GrantRole { key, account, role } => {
+            send(ctx, &key, "identity", "grant_role", &calls::role_change(address(&account)?, &role), true).await?;
+            Ok(())
+        }
+        IdentityCmd::RevokeRole { key, account, role } => {
+            send(ctx, &key, "identity", "revoke_role", &calls::role_change(address(&account)?, &role), true).await?;
+            Ok(())
+        }
+        IdentityCmd::DefineRole { key, org, role, permissions } => {
+            let args = DefineRole { org, role: Role { name: role, permissions } };
+            send(ctx, &key, "identity", "define_role", &args, true).await?;
+            Ok(())
+        }
+        IdentityCmd::SetActive { key, account, active } => {
+            let args = SetAccountActive { account: address(&account)?, active };
+            send(ctx, &key, "identity", "set_account_active", &args, true).await?;
+            Ok(())
+        }
+        IdentityCmd::Orgs => print_json(&ctx.client().organisations().await?),
+        IdentityCmd::Account { address: a } => print_json(&ctx.client().account(&address(&a)?).await?),
+    }
+}

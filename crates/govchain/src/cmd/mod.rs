@@ -1,0 +1,9 @@
+//! Subcommands.
+
+pub mod bench;
+pub mod identity;
+pub mod keys;
+pub mod node;
+pub mod query;
+pub mod records;
+pub mod verify;

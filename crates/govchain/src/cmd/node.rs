@@ -1,0 +1,120 @@
+//! `govchain dev` and `govchain node`.
+
+use std::path::Path;
+use std::time::Duration;
+
+use clap::Args;
+use eyre::{Result, WrapErr, eyre};
+use govchain_node::{RawConfig, RunningNode};
+use govchain_sdk::{Client, TxBuilder, calls};
+use govchain_types::Suite;
+
+use crate::common::Ctx;
+use crate::devnet;
+
+/// `govchain dev` options.
+#[derive(Args)]
+pub struct DevArgs {
+    /// Crypto suite of a new chain: `ed25519` (Ed25519 + SHA-256) or `sm2` (SM2 + SM3).
+    #[arg(long, default_value = "ed25519")]
+    suite: String,
+    /// API listen address.
+    #[arg(long = "listen", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// P2P listen multiaddr.
+    #[arg(long, default_value = "/ip4/127.0.0.1/tcp/26656")]
+    p2p: String,
+    /// Delete the chain data (keeps keys and genesis) before starting.
+    #[arg(long)]
+    reset: bool,
+    /// Do not publish the demo records on a fresh chain.
+    #[arg(long)]
+    no_demo_records: bool,
+}
+
+/// `govchain node` options.
+#[derive(Args)]
+pub struct NodeArgs {
+    /// Override the API listen address of config.toml.
+    #[arg(long = "listen")]
+    listen: Option<String>,
+}
+
+fn load_config(home: &Path, listen: Option<String>) -> Result<govchain_node::NodeConfig> {
+    let mut raw = RawConfig::load(&home.join("config.toml"))?;
+    if let Some(l) = listen {
+        raw.api.listen = l;
+    }
+    raw.check(home)
+}
+
+async fn run_until_stopped(node: RunningNode) -> Result<()> {
+    tokio::select! {
+        r = node.wait() => r,
+        _ = tokio::signal::ctrl_c() => {
+            eprintln!("stopping (committed blocks are durable)");
+            Ok(())
+        }
+    }
+}
+
+/// Runs a node from its home.
+pub async fn node(ctx: &Ctx, a: NodeArgs) -> Result<()> {
+    let cfg = load_config(&ctx.home, a.listen)?;
+    let node = govchain_node::start(cfg).await?;
+    println!("node API listening on http://{}", node.api_addr);
+    run_until_stopped(node).await
+}
+
+/// Creates (on first run) and starts the development chain.
+pub async fn dev(ctx: &Ctx, a: DevArgs) -> Result<()> {
+    let suite = Suite::from_name(&a.suite).ok_or_else(|| eyre!("--suite must be ed25519 or sm2"))?;
+    let created = devnet::create(&ctx.home, suite, &a.listen, &a.p2p)?;
+    if a.reset && !created {
+        let data = ctx.home.join("data");
+        if data.exists() {
+            std::fs::remove_dir_all(&data).wrap_err("removing chain data")?;
+        }
+    }
+    let cfg = load_config(&ctx.home, Some(a.listen.clone()))?;
+    let node = govchain_node::start(cfg).await?;
+    let fresh = node.chain.tip().height == 0;
+    let url = format!("http://{}", node.api_addr);
+    let home = ctx.home.display();
+    println!("GovChain development chain is running");
+    println!("  chain id   {} ({})", node.chain.chain_id, node.chain.suite.name());
+    println!("  API        {url}   (OpenAPI {url}/openapi.json, events {url}/v1/events)");
+    println!("  home       {home}");
+    println!("  demo keys  {home}/keys: {}", devnet::ACCOUNTS.iter().map(|a| a.name).collect::<Vec<_>>().join(", "));
+    println!("  WARNING    development keystores have an EMPTY passphrase: never use them outside development");
+    println!("  try        govchain records publish --key finance-officer --category notice --title \"Hello\" --body \"你好\"");
+    if fresh && !a.no_demo_records {
+        let home = ctx.home.clone();
+        tokio::spawn(async move {
+            if let Err(e) = seed_demo_records(&url, &home).await {
+                tracing::warn!(error = %e, "could not publish demo records");
+            }
+        });
+    }
+    run_until_stopped(node).await
+}
+
+async fn seed_demo_records(url: &str, home: &Path) -> Result<()> {
+    let client = Client::new(url);
+    let ctx = Ctx { home: home.to_path_buf(), api: url.to_string() };
+    let status = client.status().await?;
+    let suite = Suite::from_name(&status.suite).ok_or_else(|| eyre!("suite"))?;
+    let builder = TxBuilder::new(&status.chain_id, suite);
+    let mut nonces = std::collections::BTreeMap::new();
+    for (key_name, category, title, body, tags) in devnet::DEMO_RECORDS {
+        let key = ctx.load_key(key_name)?;
+        let nonce = nonces.entry(*key_name).or_insert(0u64);
+        let args = calls::publish(category, title, body, tags.iter().map(|t| t.to_string()).collect());
+        let tx = builder.call(&key, *nonce, status.height + 1000, "records", "publish", &args).map_err(|e| eyre!(e))?;
+        *nonce += 1;
+        let hash = client.submit(&tx).await?;
+        client.wait_tx(&hash, Duration::from_secs(30)).await?;
+    }
+    tracing::info!("published {} demo records", devnet::DEMO_RECORDS.len());
+    Ok(())
+}

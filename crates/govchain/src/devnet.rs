@@ -1,0 +1,159 @@
+//! Creation of a development chain home: a validator, three demo departments with officials
+//! and roles, a citizen and a business, all with development keystores (empty passphrase).
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use eyre::{Result, WrapErr};
+use govchain_crypto::keystore::{KdfParams, Keystore};
+use govchain_crypto::{Algorithm, SecretKey};
+use govchain_identity::{AccountKind, GenesisAccount, IdentityGenesis, OrgKind, Organisation, Role};
+use govchain_node::{ChainParams, Genesis, GenesisValidator};
+use govchain_types::Suite;
+use rand::RngCore;
+
+/// A demo account: key name, organisation, kind, roles, admin of its organisation.
+pub struct DemoAccount {
+    /// Key name (file `keys/<name>.json`).
+    pub name: &'static str,
+    /// Organisation.
+    pub org: &'static str,
+    /// Kind.
+    pub kind: AccountKind,
+    /// Roles.
+    pub roles: &'static [&'static str],
+    /// Whether it administers its organisation.
+    pub admin: bool,
+}
+
+/// Demo departments: (id, bilingual name).
+pub const ORGS: &[(&str, &str)] = &[
+    ("finance", "财政局 Finance Bureau"),
+    ("market", "市场监督管理局 Market Regulation Administration"),
+    ("police", "公安局 Public Security Bureau"),
+];
+
+/// Demo accounts.
+pub const ACCOUNTS: &[DemoAccount] = &[
+    DemoAccount { name: "finance-admin", org: "finance", kind: AccountKind::Official, roles: &["publisher"], admin: true },
+    DemoAccount { name: "finance-officer", org: "finance", kind: AccountKind::Official, roles: &["publisher"], admin: false },
+    DemoAccount { name: "finance-clerk", org: "finance", kind: AccountKind::Official, roles: &[], admin: false },
+    DemoAccount { name: "market-admin", org: "market", kind: AccountKind::Official, roles: &["publisher"], admin: true },
+    DemoAccount { name: "market-officer", org: "market", kind: AccountKind::Official, roles: &["publisher"], admin: false },
+    DemoAccount { name: "police-admin", org: "police", kind: AccountKind::Official, roles: &["publisher"], admin: true },
+    DemoAccount { name: "police-officer", org: "police", kind: AccountKind::Official, roles: &["publisher"], admin: false },
+    DemoAccount { name: "citizen-demo", org: "police", kind: AccountKind::Citizen, roles: &[], admin: false },
+    DemoAccount { name: "business-demo", org: "market", kind: AccountKind::Business, roles: &[], admin: false },
+];
+
+fn write_key(dir: &Path, name: &str, key: &SecretKey) -> Result<()> {
+    let ks = Keystore::encrypt(name, key, "", KdfParams::default())?;
+    std::fs::write(dir.join(format!("{name}.json")), ks.to_json())?;
+    Ok(())
+}
+
+fn publisher_role() -> Role {
+    Role {
+        name: "publisher".into(),
+        permissions: vec!["records.publish".into(), "records.amend".into(), "records.withdraw".into()],
+    }
+}
+
+/// Writes a development home (genesis, config, keys) unless it already has a genesis.
+/// Returns true when it was created.
+pub fn create(home: &Path, suite: Suite, api: &str, p2p: &str) -> Result<bool> {
+    if home.join("genesis.json").exists() {
+        return Ok(false);
+    }
+    let keys = home.join("keys");
+    std::fs::create_dir_all(&keys).wrap_err_with(|| format!("creating {}", keys.display()))?;
+    let alg: Algorithm = suite.default_algorithm();
+
+    let validator = SecretKey::generate(alg);
+    write_key(&keys, "validator", &validator)?;
+    let mut seed = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut seed);
+    std::fs::write(keys.join("p2p.key"), hex::encode(seed))?;
+
+    let mut accounts = Vec::new();
+    let mut admins: Vec<(&str, govchain_types::Address)> = Vec::new();
+    for a in ACCOUNTS {
+        let k = SecretKey::generate(alg);
+        write_key(&keys, a.name, &k)?;
+        let pk = k.public_key();
+        if a.admin {
+            admins.push((a.org, pk.address(suite)));
+        }
+        accounts.push(GenesisAccount {
+            label: a.name.into(),
+            public_key: pk,
+            kind: a.kind,
+            org: a.org.into(),
+            roles: a.roles.iter().map(|r| r.to_string()).collect(),
+        });
+    }
+    let organisations = ORGS
+        .iter()
+        .map(|(id, name)| Organisation {
+            id: id.to_string(),
+            name: name.to_string(),
+            kind: OrgKind::Government,
+            admins: admins.iter().filter(|(o, _)| o == id).map(|(_, a)| *a).collect(),
+            roles: vec![publisher_role()],
+            active: true,
+        })
+        .collect();
+    let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis() as u64;
+    let genesis = Genesis {
+        chain_id: "govchain-dev".into(),
+        suite,
+        genesis_time_ms: now,
+        params: ChainParams::default(),
+        validators: vec![GenesisValidator {
+            name: "dev-validator".into(),
+            public_key: validator.public_key(),
+            voting_power: 1,
+            org: "finance".into(),
+        }],
+        identity: IdentityGenesis { organisations, accounts },
+    };
+    genesis.validate()?;
+    std::fs::write(home.join("genesis.json"), serde_json::to_string_pretty(&genesis)?)?;
+    let config = format!(
+        "# GovChain node configuration (development chain).\nmoniker = \"dev-validator\"\ngenesis = \"genesis.json\"\n\n[api]\nlisten = \"{api}\"\n\n[p2p]\nlisten = \"{p2p}\"\npersistent_peers = []\n\n[keys]\nvalidator = \"keys/validator.json\"\np2p = \"keys/p2p.key\"\n\n[block]\nmin_interval_ms = 50\nempty_interval_ms = 1000\n"
+    );
+    std::fs::write(home.join("config.toml"), config)?;
+    Ok(true)
+}
+
+/// Demo public records published on a fresh dev chain: (key, category, title, body, tags).
+pub const DEMO_RECORDS: &[(&str, &str, &str, &str, &[&str])] = &[
+    (
+        "finance-officer",
+        "budget",
+        "2027年市级部门预算公开 2027 Municipal Department Budget",
+        "市财政局公开2027年市级部门预算，一般公共预算支出合计128.6亿元，其中教育支出31.2亿元。The Finance Bureau discloses the 2027 municipal budget: general public expenditure of 12.86 billion yuan, of which education 3.12 billion.",
+        &["预算", "budget", "2027"],
+    ),
+    (
+        "market-officer",
+        "penalty",
+        "行政处罚决定书 市监罚〔2026〕15号 Administrative Penalty Decision No. 15",
+        "某食品公司销售过期食品，依据《食品安全法》第一百二十四条，处罚款五万元。A food company sold expired food; under Article 124 of the Food Safety Law it is fined 50,000 yuan.",
+        &["食品安全", "food-safety"],
+    ),
+    (
+        "finance-officer",
+        "procurement",
+        "政府采购公告：办公设备采购项目 Procurement Notice: Office Equipment",
+        "采购预算金额86万元，投标截止时间为2026年12月20日。Budget 860,000 yuan; bids close on 20 December 2026.",
+        &["采购", "procurement"],
+    ),
+    (
+        "police-officer",
+        "notice",
+        "户籍业务办理时间调整公告 Notice on Household Registration Service Hours",
+        "自2026年12月1日起，户籍窗口周六上午开放。From 1 December 2026 the household registration counter opens on Saturday mornings.",
+        &["户籍", "service-hours"],
+    ),
+];

@@ -1,0 +1,126 @@
+//! `govchain`: the node and the command-line interface in one binary.
+
+mod cmd;
+mod common;
+mod devnet;
+
+use clap::{Parser, Subcommand};
+
+/// GovChain: a permissioned blockchain for government services.
+#[derive(Parser)]
+#[command(name = "govchain", version, about)]
+struct Cli {
+    /// Node home directory (keys, genesis, data).
+    #[arg(long, global = true, env = "GOVCHAIN_HOME", default_value = ".govchain/dev")]
+    home: std::path::PathBuf,
+    /// API of the node to talk to.
+    #[arg(long, global = true, env = "GOVCHAIN_API", default_value = "http://127.0.0.1:8080")]
+    api: String,
+    /// Log filter (e.g. `info`, `govchain=debug`).
+    #[arg(long, global = true, env = "GOVCHAIN_LOG", default_value = "info")]
+    log: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start a one-validator development chain with demo departments (creates it on first run).
+    Dev(cmd::node::DevArgs),
+    /// Run a node from its home directory.
+    Node(cmd::node::NodeArgs),
+    /// Manage encrypted keys.
+    #[command(subcommand)]
+    Keys(cmd::keys::KeysCmd),
+    /// Publish, amend, withdraw and read public records.
+    #[command(subcommand)]
+    Records(cmd::records::RecordsCmd),
+    /// Manage organisations' members and roles.
+    #[command(subcommand)]
+    Identity(cmd::identity::IdentityCmd),
+    /// Chain status.
+    Status,
+    /// Show a block (latest by default).
+    Block {
+        /// Height.
+        height: Option<u64>,
+    },
+    /// Transaction status, receipt and proof.
+    #[command(subcommand)]
+    Tx(cmd::query::TxCmd),
+    /// Authenticated state.
+    #[command(subcommand)]
+    State(cmd::query::StateCmd),
+    /// Verify a proof bundle offline against the genesis.
+    Verify(cmd::verify::VerifyArgs),
+    /// Load a running chain with signed record publications and report throughput and latency.
+    Bench(cmd::bench::BenchArgs),
+}
+
+/// Drops the engine's `NoPeersSubscribedToTopic` errors: a validator alone (the dev chain), or one
+/// whose peers are still connecting, has nobody to gossip to; that is not an operator problem.
+struct DropNoPeerNoise;
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for DropNoPeerNoise {
+    fn event_enabled(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) -> bool {
+        struct Find(bool);
+        impl tracing::field::Visit for Find {
+            fn record_debug(&mut self, _: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                if format!("{value:?}").contains("NoPeersSubscribedToTopic") {
+                    self.0 = true;
+                }
+            }
+        }
+        let mut f = Find(false);
+        event.record(&mut f);
+        !f.0
+    }
+}
+
+fn init_logging(filter: &str) {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    let filter = tracing_subscriber::EnvFilter::try_new(format!(
+        "{filter},libp2p=warn,libp2p_gossipsub=error,informalsystems_malachitebft=warn,arc_malachitebft_network=error,arc_malachitebft_engine=warn,arc_malachitebft_sync=warn,arc_malachitebft_core_consensus=warn,ractor=warn"
+    ))
+    .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(DropNoPeerNoise)
+        .with(tracing_subscriber::fmt::layer().with_target(false).with_writer(std::io::stderr))
+        .init();
+}
+
+fn main() {
+    let cli = Cli::parse();
+    if let Err(e) = run(cli) {
+        eprintln!("error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> eyre::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let ctx = common::Ctx { home: cli.home, api: cli.api };
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Dev(a) => {
+                init_logging(&cli.log);
+                cmd::node::dev(&ctx, a).await
+            }
+            Command::Node(a) => {
+                init_logging(&cli.log);
+                cmd::node::node(&ctx, a).await
+            }
+            Command::Keys(c) => cmd::keys::run(&ctx, c),
+            Command::Records(c) => cmd::records::run(&ctx, c).await,
+            Command::Identity(c) => cmd::identity::run(&ctx, c).await,
+            Command::Status => cmd::query::status(&ctx).await,
+            Command::Block { height } => cmd::query::block(&ctx, height).await,
+            Command::Tx(c) => cmd::query::tx(&ctx, c).await,
+            Command::State(c) => cmd::query::state(&ctx, c).await,
+            Command::Verify(a) => cmd::verify::run(&ctx, a),
+            Command::Bench(a) => cmd::bench::run(&ctx, a).await,
+        }
+    })
+}
