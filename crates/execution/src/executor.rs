@@ -153,8 +153,6 @@ impl Executor {
     ) -> Result<BlockOutput, BlockError> {
         let mut out = BlockOutput::default();
         let mut writes = Writes::new();
-        let block_info = borsh::to_vec(&(env.height, env.time_ms)).map_err(|e| BlockError::Storage(e.to_string()))?;
-        writes.insert(keys::BLOCK.to_vec(), Some(block_info));
 
         for (i, stx) in txs.iter().enumerate() {
             let tx_hash = stx.hash(env.suite);

@@ -9,9 +9,6 @@ pub fn nonce(addr: &Address) -> Vec<u8> {
     k
 }
 
-/// `sys/block` → (height: u64, time_ms: u64) (borsh) of the last executed block.
-pub const BLOCK: &[u8] = b"sys/block";
-
 /// `sys/validators` → `ValidatorSet` (borsh): the validator set for the next height.
 pub const VALIDATORS: &[u8] = b"sys/validators";
 

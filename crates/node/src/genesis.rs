@@ -114,7 +114,6 @@ impl Genesis {
         let mut ws: WriteSet = writes.into_iter().map(|(k, v)| (k, Some(v))).collect();
         ws.insert(keys::VALIDATORS.to_vec(), Some(borsh::to_vec(&self.validator_set()?)?));
         ws.insert(keys::PARAMS.to_vec(), Some(borsh::to_vec(&self.params)?));
-        ws.insert(keys::BLOCK.to_vec(), Some(borsh::to_vec(&(0u64, self.genesis_time_ms))?));
         Ok((ws, index))
     }
 

@@ -128,19 +128,32 @@ pub enum VerifiedClaim {
 }
 
 impl ProofBundle {
-    /// File bytes: magic followed by the borsh encoding.
+    /// File bytes: `magic || borsh(bundle) || H(magic || borsh(bundle))`, `H` being the
+    /// bundle's suite hash. The trailing digest detects any change to the file (including ones
+    /// that would still prove a different true fact, such as another absent key in the same
+    /// empty subtree); authenticity comes from the certificate and the Merkle proofs.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = BUNDLE_MAGIC.to_vec();
         out.extend(codec::encode(self));
+        let digest = self.suite.hash(&out);
+        out.extend(digest.0);
         out
     }
 
-    /// Parses file bytes.
+    /// Parses file bytes and checks the trailing digest.
     pub fn from_bytes(bytes: &[u8]) -> Result<ProofBundle, ProofError> {
-        let body = bytes
+        if bytes.len() < BUNDLE_MAGIC.len() + 32 {
+            return Err(ProofError::Format("file too short".into()));
+        }
+        let (sealed, digest) = bytes.split_at(bytes.len() - 32);
+        let body = sealed
             .strip_prefix(&BUNDLE_MAGIC[..])
             .ok_or_else(|| ProofError::Format("missing GCPROOF magic".into()))?;
-        codec::decode(body, MAX_BUNDLE_BYTES).map_err(|e| ProofError::Format(e.to_string()))
+        let bundle: ProofBundle = codec::decode(body, MAX_BUNDLE_BYTES).map_err(|e| ProofError::Format(e.to_string()))?;
+        if bundle.suite.hash(sealed).0 != digest {
+            return Err(ProofError::Format("file digest mismatch: the bundle was modified or damaged".into()));
+        }
+        Ok(bundle)
     }
 
     /// Verifies the bundle against the trusted genesis.

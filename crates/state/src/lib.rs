@@ -1,9 +1,9 @@
 //! The authenticated, versioned state: a Jellyfish Merkle Tree (`jmt`) whose nodes and values
 //! live in the node's redb database.
 //!
-//! Version `v` is the state after block `v` (version 0 is genesis). Every block writes at least
-//! one key (`sys/block`), so every height has a root. Reads of a value go straight to the values
-//! table (no tree walk); the tree is walked only to compute a new root or a proof.
+//! Version `v` is the state after block `v` (version 0 is genesis). Every block gets a root, even
+//! a block that changes nothing (its root equals the previous one). Reads of a value go straight
+//! to the values table (no tree walk); the tree is walked only to compute a new root or a proof.
 //!
 //! The hash function follows the chain's suite (SHA-256 or SM3), so proofs on an SM chain use
 //! SM3 end to end.

@@ -1,0 +1,4 @@
+//! Integration tests of the canonical encoding.
+
+mod codec;
+mod golden;
