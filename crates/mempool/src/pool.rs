@@ -347,16 +347,16 @@ impl Mempool {
         }
     }
 
-    /// Updates the pool after block `height` was committed: removes its transactions, drops
-    /// transactions whose nonce another committed transaction used, and drops transactions that
-    /// expire before the next height.
-    pub fn on_commit(&self, height: u64, committed: &[Hash32], nonce_of: &dyn Fn(&Address) -> u64) {
+    /// Updates the pool after block `height` was committed with transactions `(id, sender)`:
+    /// removes them, drops pending transactions whose nonce a committed transaction used (also
+    /// ones that reached the block through another node), and drops transactions that expire
+    /// before the next height.
+    pub fn on_commit(&self, height: u64, committed: &[(Hash32, Address)], nonce_of: &dyn Fn(&Address) -> u64) {
         let mut g = self.inner.lock();
         let mut senders = BTreeSet::new();
-        for h in committed {
-            if let Some(e) = g.remove(h) {
-                senders.insert(e.sender);
-            }
+        for (h, sender) in committed {
+            g.remove(h);
+            senders.insert(*sender);
         }
         for s in senders {
             let next = nonce_of(&s);

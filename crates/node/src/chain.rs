@@ -371,7 +371,9 @@ impl Chain {
         self.proposals.lock().retain(|_, e| e.block.header.height > height);
         let snap = self.state.snapshot()?;
         let view = VersionView { snap: &snap, version: height };
-        self.mempool.on_commit(height, &ex.tx_hashes, &|a| Executor::account_nonce(&view, a).unwrap_or(0));
+        let committed: Vec<(Hash32, Address)> =
+            ex.tx_hashes.iter().zip(ex.block.txs.iter()).map(|(h, t)| (*h, t.tx.signer.address(self.suite))).collect();
+        self.mempool.on_commit(height, &committed, &|a| Executor::account_nonce(&view, a).unwrap_or(0));
         self.metrics.committed(height, ex.tx_hashes.len(), header.time_ms, started.elapsed(), self.mempool.stats());
         self.publish(ex);
         if height % 100 == 0 || !ex.tx_hashes.is_empty() {

@@ -1,0 +1,141 @@
+//! The pool on its own, with a fake ledger: admission errors, capacity, nonce ordering in
+//! reaping, and the fate of every accepted transaction.
+
+use std::collections::HashMap;
+
+use govchain_crypto::{Algorithm, SecretKey};
+use govchain_mempool::{Ledger, Mempool, MempoolConfig, TxStatus};
+use govchain_types::bounded::BoundedString;
+use govchain_types::{Address, Call, Hash32, Payload, SignedTransaction, Suite, Transaction};
+
+const SUITE: Suite = Suite::Ed25519Sha256;
+
+struct FakeLedger {
+    height: u64,
+    nonces: HashMap<Address, u64>,
+}
+
+impl Ledger for FakeLedger {
+    fn next_height(&self) -> u64 {
+        self.height + 1
+    }
+    fn account_nonce(&self, addr: &Address) -> Result<u64, String> {
+        Ok(*self.nonces.get(addr).unwrap_or(&0))
+    }
+    fn is_committed(&self, _: &Hash32) -> bool {
+        false
+    }
+    fn check(&self, tx: &SignedTransaction) -> Result<(), (String, String)> {
+        if tx.call().method.as_str() == "forbidden" {
+            return Err(("unauthorized".into(), "no".into()));
+        }
+        Ok(())
+    }
+}
+
+fn tx(k: &SecretKey, nonce: u64, expires: u64, method: &str) -> (SignedTransaction, usize) {
+    let t = Transaction {
+        chain_id: BoundedString::new("pool-chain").expect("short"),
+        signer: k.public_key(),
+        nonce,
+        expires_at_height: expires,
+        payload: Payload::Call(Call::new("records", method, vec![1, 2, 3]).expect("bounded")),
+    };
+    let s = SignedTransaction { signature: k.sign(&t.sign_bytes()), tx: t };
+    let n = s.encode().len();
+    (s, n)
+}
+
+fn pool(max_txs: usize) -> Mempool {
+    Mempool::new(MempoolConfig { max_txs, nonce_window: 8, max_ttl: 100, ..Default::default() }, "pool-chain", SUITE)
+}
+
+fn codes(r: &[Result<Hash32, govchain_mempool::AdmitError>]) -> Vec<String> {
+    r.iter().map(|x| x.as_ref().err().map(|e| e.code.clone()).unwrap_or_else(|| "ok".into())).collect()
+}
+
+#[test]
+fn admission_errors_have_codes() {
+    let k = SecretKey::from_seed(Algorithm::Ed25519, [1; 32]);
+    let ledger = FakeLedger { height: 10, nonces: HashMap::new() };
+    let p = pool(100);
+    let good = tx(&k, 0, 50, "publish");
+    let mut bad_sig = tx(&k, 1, 50, "publish");
+    bad_sig.0.signature.sig_bytes_mut()[3] ^= 1;
+    let mut other_chain = tx(&k, 1, 50, "publish");
+    other_chain.0.tx.chain_id = BoundedString::new("elsewhere").expect("short");
+    let results = p.admit(
+        vec![
+            good.clone(),
+            good.clone(),
+            bad_sig,
+            other_chain,
+            tx(&k, 1, 5, "publish"),
+            tx(&k, 1, 500, "publish"),
+            tx(&k, 20, 50, "publish"),
+            tx(&k, 1, 50, "forbidden"),
+        ],
+        &ledger,
+    );
+    assert_eq!(
+        codes(&results),
+        vec!["ok", "duplicate", "bad_signature", "wrong_chain_id", "expired", "expiry_too_far", "nonce_too_high", "unauthorized"]
+    );
+    let again = p.admit(vec![tx(&k, 0, 51, "publish")], &ledger);
+    assert_eq!(codes(&again), vec!["nonce_in_use"]);
+    let low = FakeLedger { height: 10, nonces: [(k.public_key().address(SUITE), 3)].into() };
+    assert_eq!(codes(&p.admit(vec![tx(&k, 2, 50, "publish")], &low)), vec!["nonce_too_low"]);
+}
+
+#[test]
+fn full_pool_pushes_back_and_nothing_accepted_vanishes() {
+    let keys: Vec<SecretKey> = (0..30u8).map(|i| SecretKey::from_seed(Algorithm::Ed25519, [i + 1; 32])).collect();
+    let ledger = FakeLedger { height: 1, nonces: HashMap::new() };
+    let p = pool(10);
+    let batch: Vec<_> = keys.iter().map(|k| tx(k, 0, 3, "publish")).collect();
+    let results = p.admit(batch, &ledger);
+    let accepted: Vec<Hash32> = results.iter().filter_map(|r| r.as_ref().ok().copied()).collect();
+    assert_eq!(accepted.len(), 10);
+    assert!(results.iter().skip(10).all(|r| r.as_ref().err().map(|e| e.code.as_str()) == Some("mempool_full")));
+    // A block commits four of them; the rest expire.
+    let reaped = p.reap(4, usize::MAX, &|_| 0);
+    let committed: Vec<Hash32> = reaped.iter().map(|t| t.hash(SUITE)).collect();
+    let with_senders: Vec<(Hash32, Address)> = reaped.iter().map(|t| (t.hash(SUITE), t.tx.signer.address(SUITE))).collect();
+    p.on_commit(3, &with_senders, &|a| u64::from(with_senders.iter().any(|(_, s)| s == a)));
+    for h in &accepted {
+        match p.status(h) {
+            None => assert!(committed.contains(h), "accepted {h} vanished"),
+            Some(TxStatus::Dropped { code, .. }) => assert_eq!(code, "expired"),
+            Some(TxStatus::Pending) => panic!("{h} should have expired at height 3"),
+        }
+    }
+    assert_eq!(p.stats().txs, 0);
+}
+
+#[test]
+fn reaping_keeps_each_senders_nonces_consecutive() {
+    let a = SecretKey::from_seed(Algorithm::Ed25519, [1; 32]);
+    let b = SecretKey::from_seed(Algorithm::Ed25519, [2; 32]);
+    let ledger = FakeLedger { height: 1, nonces: HashMap::new() };
+    let p = pool(100);
+    // Arrival order: a2, b0, a0, a1, b2 (b1 missing).
+    p.admit(vec![tx(&a, 2, 50, "x"), tx(&b, 0, 50, "x"), tx(&a, 0, 50, "x"), tx(&a, 1, 50, "x"), tx(&b, 2, 50, "x")], &ledger);
+    let got: Vec<(Address, u64)> = p.reap(10, usize::MAX, &|_| 0).iter().map(|t| (t.tx.signer.address(SUITE), t.tx.nonce)).collect();
+    let (aa, bb) = (a.public_key().address(SUITE), b.public_key().address(SUITE));
+    assert_eq!(got, vec![(bb, 0), (aa, 0), (aa, 1), (aa, 2)], "b2 waits for b1");
+    assert_eq!(p.pending_next_nonce(&aa, 0), 3);
+    assert_eq!(p.pending_next_nonce(&bb, 0), 1);
+}
+
+#[test]
+fn a_committed_nonce_supersedes_pending_duplicates() {
+    let a = SecretKey::from_seed(Algorithm::Ed25519, [1; 32]);
+    let ledger = FakeLedger { height: 1, nonces: HashMap::new() };
+    let p = pool(100);
+    let r = p.admit(vec![tx(&a, 0, 50, "x"), tx(&a, 1, 50, "x")], &ledger);
+    let h1 = *r[1].as_ref().expect("ok");
+    // Another node's block carried a different transaction with nonces 0 and 1.
+    let other = tx(&a, 0, 50, "y").0;
+    p.on_commit(2, &[(other.hash(SUITE), a.public_key().address(SUITE))], &|_| 2);
+    assert!(matches!(p.status(&h1), Some(TxStatus::Dropped { code, .. }) if code == "nonce_superseded"));
+}
