@@ -30,6 +30,9 @@ pub struct DevArgs {
     /// Do not publish the demo records on a fresh chain.
     #[arg(long)]
     no_demo_records: bool,
+    /// Only create the home directory (genesis, config, keys), then exit.
+    #[arg(long)]
+    init_only: bool,
 }
 
 /// `govchain node` options.
@@ -70,6 +73,10 @@ pub async fn node(ctx: &Ctx, a: NodeArgs) -> Result<()> {
 pub async fn dev(ctx: &Ctx, a: DevArgs) -> Result<()> {
     let suite = Suite::from_name(&a.suite).ok_or_else(|| eyre!("--suite must be ed25519 or sm2"))?;
     let created = devnet::create(&ctx.home, suite, &a.listen, &a.p2p)?;
+    if a.init_only {
+        println!("{} {}", if created { "created" } else { "kept existing" }, ctx.home.display());
+        return Ok(());
+    }
     if a.reset && !created {
         let data = ctx.home.join("data");
         if data.exists() {

@@ -1,0 +1,101 @@
+//! The development chain as a user meets it: a real `govchain` process, the CLI, the API, and
+//! offline verification of proofs, for both crypto suites.
+
+mod support;
+
+use std::time::Duration;
+
+use support::{Node, text};
+
+fn cli_ok(node: &Node, args: &[&str]) -> String {
+    let o = node.cli(args);
+    let t = text(&o);
+    assert!(o.status.success(), "govchain {args:?} failed:\n{t}\nnode logs:\n{}", node.logs());
+    t
+}
+
+async fn publish_prove_verify(suite: &str, ip: &str) {
+    let mut node = Node::init(ip, suite);
+    node.start();
+    node.wait_height(1, Duration::from_secs(60)).await;
+
+    let out = cli_ok(&node, &["records", "publish", "--key", "finance-officer", "--category", "budget", "--title", "2027年预算 Budget 2027", "--body", "教育支出 education", "--tag", "预算"]);
+    assert!(out.contains("published finance-000001 version 1"), "{out}");
+    let out = cli_ok(&node, &["records", "amend", "finance-000001", "--key", "finance-officer", "--reason", "corrected figure", "--category", "budget", "--title", "2027年预算 Budget 2027 (rev.)", "--body", "教育支出 education 3.2"]);
+    assert!(out.contains("amended finance-000001 version 2"), "{out}");
+
+    let shown: serde_json::Value = serde_json::from_str(&cli_ok(&node, &["records", "show", "finance-000001"])).expect("json");
+    assert_eq!(shown["latest"]["version"], 2);
+    assert_eq!(shown["versions"].as_array().map(|v| v.len()), Some(2));
+    assert_eq!(shown["versions"][0]["title"], "2027年预算 Budget 2027");
+    let list: serde_json::Value = serde_json::from_str(&cli_ok(&node, &["records", "list", "--org", "finance", "--category", "budget"])).expect("json");
+    assert_eq!(list["items"][0]["id"], "finance-000001");
+    let none: serde_json::Value = serde_json::from_str(&cli_ok(&node, &["records", "list", "--org", "market"])).expect("json");
+    assert_eq!(none["items"].as_array().map(|v| v.len()), Some(0));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let proof = dir.path().join("record-v1.proof");
+    let proof_s = proof.to_string_lossy().to_string();
+    cli_ok(&node, &["records", "proof", "finance-000001", "--version", "1", "-o", &proof_s]);
+    let verified = cli_ok(&node, &["verify", &proof_s, "--genesis", &node.genesis().to_string_lossy()]);
+    assert!(verified.contains("VERIFIED") && verified.contains("records/v/finance-000001/1 is PRESENT"), "{verified}");
+    assert!(verified.contains("2027年预算 Budget 2027"), "the proven content is shown: {verified}");
+
+    let mut bytes = std::fs::read(&proof).expect("read");
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x01;
+    let tampered = dir.path().join("tampered.proof");
+    std::fs::write(&tampered, &bytes).expect("write");
+    let o = node.cli(&["verify", &tampered.to_string_lossy()]);
+    assert!(!o.status.success(), "a tampered bundle must not verify: {}", text(&o));
+    assert!(text(&o).contains("NOT VERIFIED"));
+
+    let absent = dir.path().join("absent.proof");
+    cli_ok(&node, &["state", "proof", "records/head/finance-999999", "-o", &absent.to_string_lossy()]);
+    let out = cli_ok(&node, &["verify", &absent.to_string_lossy()]);
+    assert!(out.contains("is ABSENT"), "{out}");
+
+    let hash = shown["latest"]["tx_hash"].as_str().expect("tx hash").to_string();
+    let txp = dir.path().join("tx.proof");
+    cli_ok(&node, &["tx", "proof", &hash, "-o", &txp.to_string_lossy()]);
+    let out = cli_ok(&node, &["verify", &txp.to_string_lossy()]);
+    assert!(out.contains(&format!("transaction {hash}")) && out.contains("records.amended"), "{out}");
+
+    let status = node.client().status().await.expect("status");
+    assert_eq!(status.suite, if suite == "sm2" { "sm2-sm3" } else { "ed25519-sha256" });
+    assert!(node.client().status().await.expect("status").validators[0].public_key.starts_with(if suite == "sm2" { "sm2:" } else { "ed25519:" }));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ed25519_chain_publish_query_prove_verify() {
+    publish_prove_verify("ed25519", "127.0.0.2").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sm2_sm3_chain_publish_query_prove_verify() {
+    publish_prove_verify("sm2", "127.0.0.3").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn api_serves_health_openapi_metrics_and_events() {
+    let mut node = Node::init("127.0.0.4", "ed25519");
+    node.start();
+    node.wait_height(1, Duration::from_secs(60)).await;
+    let http = reqwest::Client::new();
+    let health: serde_json::Value = http.get(format!("{}/health", node.api)).send().await.expect("health").json().await.expect("json");
+    assert_eq!(health["status"], "ok");
+    let doc: serde_json::Value = http.get(format!("{}/openapi.json", node.api)).send().await.expect("doc").json().await.expect("json");
+    for path in ["/v1/txs", "/v1/txs/batch", "/v1/records", "/v1/proofs/state", "/status", "/v1/events"] {
+        assert!(doc["paths"][path].is_object(), "OpenAPI documents {path}");
+    }
+    let missing = http.get(format!("{}/v1/nothing", node.api)).send().await.expect("404");
+    assert_eq!(missing.status(), 404);
+    let body: serde_json::Value = missing.json().await.expect("json error");
+    assert_eq!(body["error"]["code"], "route_not_found");
+
+    let mut events = node.client().events(false).await.expect("subscribe");
+    let first = tokio::time::timeout(Duration::from_secs(10), events.next()).await.expect("an event within 10 s");
+    assert!(matches!(first, Some(Ok(govchain_sdk::StreamEvent::Block(_)))), "{first:?}");
+    let metrics = node.client().metrics().await.expect("metrics");
+    assert!(metrics.contains("govchain_height"), "{metrics}");
+}
