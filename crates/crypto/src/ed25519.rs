@@ -50,23 +50,29 @@ fn is_small_order(bytes: &[u8; 32]) -> bool {
     SMALL_ORDER.contains(bytes)
 }
 
-/// Checks a public key under rules 3 and 4, and that it is a point on the curve.
-pub fn check_public_key(a: &[u8; 32]) -> Result<(), CryptoError> {
+fn check_key_encoding(a: &[u8; 32]) -> Result<(), CryptoError> {
     if !is_canonical_point_encoding(a) {
         return Err(CryptoError::InvalidPublicKey("non-canonical point encoding"));
     }
     if is_small_order(a) {
         return Err(CryptoError::InvalidPublicKey("small-order point"));
     }
+    Ok(())
+}
+
+/// Checks a public key under rules 3 and 4, and that it is a point on the curve.
+pub fn check_public_key(a: &[u8; 32]) -> Result<(), CryptoError> {
+    check_key_encoding(a)?;
     ed25519_consensus::VerificationKey::try_from(*a)
         .map(|_| ())
         .map_err(|_| CryptoError::InvalidPublicKey("not a curve point"))
 }
 
 /// Checks the encoding rules 2–4 for a signature under a key (the part of the rule that is not
-/// the verification equation).
+/// the verification equation). Byte-level only: a key that is not a curve point fails the
+/// equation itself, on both paths.
 pub fn precheck(a: &[u8; 32], sig: &[u8; 64]) -> Result<(), CryptoError> {
-    check_public_key(a)?;
+    check_key_encoding(a)?;
     let r: &[u8; 32] = sig[..32].try_into().map_err(|_| CryptoError::MalformedSignature("length"))?;
     let s: [u8; 32] = sig[32..].try_into().map_err(|_| CryptoError::MalformedSignature("length"))?;
     if Option::<Scalar>::from(Scalar::from_canonical_bytes(s)).is_none() {

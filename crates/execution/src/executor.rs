@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use govchain_storage::IndexOp;
 use govchain_types::bounded::{BoundedString, BoundedVec};
-use govchain_types::{Outcome, Receipt, SignedTransaction, Suite};
+use govchain_types::{Hash32, Outcome, Receipt, SignedTransaction, Suite};
 
 use crate::context::{StateRead, TxContext, Writes};
 use crate::{BlockError, TxError, keys};
@@ -112,6 +112,7 @@ impl Executor {
         base: &dyn StateRead,
         writes: &Writes,
         stx: &SignedTransaction,
+        tx_hash: Hash32,
     ) -> Result<(), TxError> {
         let tx = &stx.tx;
         if tx.chain_id.as_str() != env.chain_id {
@@ -124,41 +125,46 @@ impl Executor {
             ));
         }
         let signer = tx.signer.address(env.suite);
-        let mut ctx = TxContext::new(env, base, writes, signer, &tx.signer, stx.hash(env.suite));
+        let mut ctx = TxContext::new(env, base, writes, signer, &tx.signer, tx_hash);
         self.gate.check_signer(&mut ctx)
     }
 
     /// Admission check of one transaction against committed state: envelope rules, signer gate
     /// and the module's `check` (authorisation). The nonce is checked by the mempool.
-    pub fn check_tx(&self, env: &BlockEnv, base: &dyn StateRead, stx: &SignedTransaction) -> Result<(), TxError> {
+    pub fn check_tx(&self, env: &BlockEnv, base: &dyn StateRead, stx: &SignedTransaction, tx_hash: Hash32) -> Result<(), TxError> {
         let empty = Writes::new();
-        self.check_envelope(env, base, &empty, stx)?;
+        self.check_envelope(env, base, &empty, stx, tx_hash)?;
         let call = stx.call();
         let module = self
             .modules
             .get(call.module.as_str())
             .ok_or_else(|| TxError::new("unknown_method", format!("no module named {}", call.module)))?;
         let signer = stx.tx.signer.address(env.suite);
-        let mut ctx = TxContext::new(env, base, &empty, signer, &stx.tx.signer, stx.hash(env.suite));
+        let mut ctx = TxContext::new(env, base, &empty, signer, &stx.tx.signer, tx_hash);
         module.check(&mut ctx, &call.method, &call.args)
     }
 
     /// Executes a block's transactions on `base` (the state after the previous block).
+    /// `hashes[i]` is the id of `txs[i]` (computed once by the caller).
     pub fn execute_block(
         &self,
         env: &BlockEnv,
         base: &dyn StateRead,
         txs: &[SignedTransaction],
+        hashes: &[Hash32],
         mode: Mode,
     ) -> Result<BlockOutput, BlockError> {
+        if hashes.len() != txs.len() {
+            return Err(BlockError::Storage("one id per transaction is required".into()));
+        }
         let mut out = BlockOutput::default();
         let mut writes = Writes::new();
 
-        for (i, stx) in txs.iter().enumerate() {
-            let tx_hash = stx.hash(env.suite);
+        for (i, (stx, tx_hash)) in txs.iter().zip(hashes).enumerate() {
+            let tx_hash = *tx_hash;
             let signer = stx.tx.signer.address(env.suite);
             let nonce_key = keys::nonce(&signer);
-            let validity = self.check_envelope(env, base, &writes, stx).and_then(|()| {
+            let validity = self.check_envelope(env, base, &writes, stx, tx_hash).and_then(|()| {
                 let expected = read_nonce(&writes, base, &nonce_key)?;
                 if stx.tx.nonce != expected {
                     return Err(TxError::new(

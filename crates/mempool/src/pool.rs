@@ -47,8 +47,9 @@ pub trait Ledger: Send + Sync {
     fn account_nonce(&self, addr: &Address) -> Result<u64, String>;
     /// Whether a transaction id is committed.
     fn is_committed(&self, hash: &Hash32) -> bool;
-    /// Stateful admission check (registered signer, authorisation): `Err((code, message))`.
-    fn check(&self, tx: &SignedTransaction) -> Result<(), (String, String)>;
+    /// Stateful admission check (registered signer, authorisation) of transaction `hash`:
+    /// `Err((code, message))`.
+    fn check(&self, tx: &SignedTransaction, hash: Hash32) -> Result<(), (String, String)>;
 }
 
 /// What the pool knows about a transaction.
@@ -212,7 +213,7 @@ impl Mempool {
             .zip(sig_results.into_par_iter())
             .map(|((_, c), sig)| {
                 sig.map_err(crypto_error)?;
-                ledger.check(&c.tx).map_err(|(code, msg)| AdmitError::from_check(&code, msg))?;
+                ledger.check(&c.tx, c.hash).map_err(|(code, msg)| AdmitError::from_check(&code, msg))?;
                 ledger.account_nonce(&c.sender).map_err(|e| AdmitError::new(ErrorClass::Internal, "storage_error", e))
             })
             .collect();
@@ -302,10 +303,10 @@ impl Mempool {
         Ok(c.hash)
     }
 
-    /// Selects transactions for a block in arrival order, keeping each sender's nonces
-    /// consecutive from its committed nonce (`nonce_of`). Nothing is removed: transactions leave
-    /// the pool when committed or dropped.
-    pub fn reap(&self, max_txs: usize, max_bytes: usize, nonce_of: &dyn Fn(&Address) -> u64) -> Vec<Arc<SignedTransaction>> {
+    /// Selects transactions (with their ids) for a block in arrival order, keeping each sender's
+    /// nonces consecutive from its committed nonce (`nonce_of`). Nothing is removed:
+    /// transactions leave the pool when committed or dropped.
+    pub fn reap(&self, max_txs: usize, max_bytes: usize, nonce_of: &dyn Fn(&Address) -> u64) -> Vec<(Hash32, Arc<SignedTransaction>)> {
         let g = self.inner.lock();
         let mut expected: HashMap<Address, u64> = HashMap::new();
         let mut taken: HashSet<u64> = HashSet::new();
@@ -328,7 +329,7 @@ impl Mempool {
                 *next += 1;
                 bytes += e.size;
                 taken.insert(*seq);
-                out.push(e.tx.clone());
+                out.push((*hash, e.tx.clone()));
                 progress = true;
             }
             if !progress {

@@ -25,7 +25,7 @@ impl Ledger for FakeLedger {
     fn is_committed(&self, _: &Hash32) -> bool {
         false
     }
-    fn check(&self, tx: &SignedTransaction) -> Result<(), (String, String)> {
+    fn check(&self, tx: &SignedTransaction, _: Hash32) -> Result<(), (String, String)> {
         if tx.call().method.as_str() == "forbidden" {
             return Err(("unauthorized".into(), "no".into()));
         }
@@ -99,8 +99,8 @@ fn full_pool_pushes_back_and_nothing_accepted_vanishes() {
     assert!(results.iter().skip(10).all(|r| r.as_ref().err().map(|e| e.code.as_str()) == Some("mempool_full")));
     // A block commits four of them; the rest expire.
     let reaped = p.reap(4, usize::MAX, &|_| 0);
-    let committed: Vec<Hash32> = reaped.iter().map(|t| t.hash(SUITE)).collect();
-    let with_senders: Vec<(Hash32, Address)> = reaped.iter().map(|t| (t.hash(SUITE), t.tx.signer.address(SUITE))).collect();
+    let committed: Vec<Hash32> = reaped.iter().map(|(h, _)| *h).collect();
+    let with_senders: Vec<(Hash32, Address)> = reaped.iter().map(|(h, t)| (*h, t.tx.signer.address(SUITE))).collect();
     p.on_commit(3, &with_senders, &|a| u64::from(with_senders.iter().any(|(_, s)| s == a)));
     for h in &accepted {
         match p.status(h) {
@@ -120,7 +120,7 @@ fn reaping_keeps_each_senders_nonces_consecutive() {
     let p = pool(100);
     // Arrival order: a2, b0, a0, a1, b2 (b1 missing).
     p.admit(vec![tx(&a, 2, 50, "x"), tx(&b, 0, 50, "x"), tx(&a, 0, 50, "x"), tx(&a, 1, 50, "x"), tx(&b, 2, 50, "x")], &ledger);
-    let got: Vec<(Address, u64)> = p.reap(10, usize::MAX, &|_| 0).iter().map(|t| (t.tx.signer.address(SUITE), t.tx.nonce)).collect();
+    let got: Vec<(Address, u64)> = p.reap(10, usize::MAX, &|_| 0).iter().map(|(_, t)| (t.tx.signer.address(SUITE), t.tx.nonce)).collect();
     let (aa, bb) = (a.public_key().address(SUITE), b.public_key().address(SUITE));
     assert_eq!(got, vec![(bb, 0), (aa, 0), (aa, 1), (aa, 2)], "b2 waits for b1");
     assert_eq!(p.pending_next_nonce(&aa, 0), 3);

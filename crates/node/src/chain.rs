@@ -195,15 +195,21 @@ impl Chain {
         let candidates = self.mempool.reap(self.params.max_block_txs as usize, self.params.max_block_bytes as usize / 2, &nonce_of);
         let time_ms = now_ms().max(tip.time_ms + 1);
         let env = self.env(height, time_ms);
-        let txs: Vec<SignedTransaction> = candidates.iter().map(|t| (**t).clone()).collect();
-        let output = self.executor.execute_block(&env, &view, &txs, Mode::Build)?;
+        let hashes: Vec<Hash32> = candidates.iter().map(|(h, _)| *h).collect();
+        let txs: Vec<SignedTransaction> = candidates.into_iter().map(|(_, t)| Arc::unwrap_or_clone(t)).collect();
+        let exec_started = Instant::now();
+        let output = self.executor.execute_block(&env, &view, &txs, &hashes, Mode::Build)?;
+        self.metrics.stage("execute", exec_started.elapsed());
         for (i, e) in &output.rejected {
-            let h = txs[*i].hash(self.suite);
-            self.mempool.drop_tx(&h, &e.code, &e.message, tip.height);
+            self.mempool.drop_tx(&hashes[*i], &e.code, &e.message, tip.height);
         }
-        let included: Vec<SignedTransaction> = output.included.iter().map(|i| txs[*i].clone()).collect();
+        let tx_hashes: Vec<Hash32> = output.included.iter().map(|i| hashes[*i]).collect();
+        let mut slots: Vec<Option<SignedTransaction>> = txs.into_iter().map(Some).collect();
+        let included: Vec<SignedTransaction> = output.included.iter().filter_map(|i| slots[*i].take()).collect();
         let (tx_root, receipts_root) = roots(self.suite, &included, &output.receipts);
+        let root_started = Instant::now();
         let (state_root, state) = snap.apply(&output.writes, height)?;
+        self.metrics.stage("state_root", root_started.elapsed());
         let header = Header {
             chain_id: BoundedString::new(self.chain_id.clone()).map_err(|e| eyre!("{e}"))?,
             height,
@@ -215,7 +221,6 @@ impl Chain {
             validator_set_hash: tip.validators.hash(self.suite),
             proposer,
         };
-        let tx_hashes = included.iter().map(|t| t.hash(self.suite)).collect();
         let block = Block { header, txs: BoundedVec::new(included).map_err(|e| eyre!("{e}"))? };
         let bytes = block.encode();
         let hash = block.hash(self.suite);
@@ -294,7 +299,7 @@ impl Chain {
         let snap = self.state.snapshot().map_err(|e| e.to_string())?;
         let view = VersionView { snap: &snap, version: tip.height };
         let env = self.env(height, h.time_ms);
-        let output = self.executor.execute_block(&env, &view, txs, Mode::Validate).map_err(|e| e.to_string())?;
+        let output = self.executor.execute_block(&env, &view, txs, &tx_hashes, Mode::Validate).map_err(|e| e.to_string())?;
         let (tx_root, receipts_root) = roots(self.suite, txs, &output.receipts);
         if tx_root != h.tx_root || receipts_root != h.receipts_root {
             return Err("tx_root or receipts_root mismatch".into());
@@ -346,15 +351,20 @@ impl Chain {
         let started = Instant::now();
         let header = &ex.block.header;
         let height = header.height;
+        let header_bytes = codec::encode(header);
+        let body = codec::encode(&ex.block.txs);
+        let cert_bytes = codec::encode(cert);
+        let receipts = codec::encode(&ex.output.receipts);
+        let tx_hashes: Vec<[u8; 32]> = ex.tx_hashes.iter().map(|h| h.0).collect();
         let commit = BlockCommit {
             height,
-            header: codec::encode(header),
-            body: codec::encode(&ex.block.txs),
-            certificate: codec::encode(cert),
-            receipts: codec::encode(&ex.output.receipts),
-            tx_hashes: ex.tx_hashes.iter().map(|h| h.0).collect(),
-            state: ex.state.clone(),
-            index: ex.output.index.clone(),
+            header: &header_bytes,
+            body: &body,
+            certificate: &cert_bytes,
+            receipts: &receipts,
+            tx_hashes: &tx_hashes,
+            state: &ex.state,
+            index: &ex.output.index,
         };
         self.storage.commit_block(&commit)?;
         let validators = match ex.output.writes.get(keys::VALIDATORS) {
@@ -423,7 +433,12 @@ impl Chain {
             warn!(height, %hash, "cannot persist an unknown proposal");
             return;
         };
-        let value = borsh::to_vec(&(record, block)).unwrap_or_default();
+        // borsh of (record, block) without building the tuple: two length-prefixed byte strings.
+        let mut value = Vec::with_capacity(8 + record.len() + block.len());
+        value.extend((record.len() as u32).to_le_bytes());
+        value.extend(&record);
+        value.extend((block.len() as u32).to_le_bytes());
+        value.extend(&block);
         if let Err(e) = self.storage.put_undecided(height, round, &hash.0, &value) {
             warn!(error = %e, "cannot persist undecided proposal");
         }

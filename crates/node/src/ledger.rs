@@ -29,9 +29,9 @@ impl Ledger for LedgerView<'_> {
         self.chain.storage.tx_location(&hash.0).ok().flatten().is_some()
     }
 
-    fn check(&self, tx: &SignedTransaction) -> Result<(), (String, String)> {
+    fn check(&self, tx: &SignedTransaction, hash: Hash32) -> Result<(), (String, String)> {
         let view = VersionView { snap: &self.snap, version: self.version };
         let env = self.chain.env(self.version + 1, self.time_ms);
-        self.chain.executor.check_tx(&env, &view, tx).map_err(|e| (e.code, e.message))
+        self.chain.executor.check_tx(&env, &view, tx, hash).map_err(|e| (e.code, e.message))
     }
 }

@@ -106,7 +106,29 @@ impl Snapshot {
 
     /// Computes the root after applying `writes` as `version` (which must be the next version),
     /// and the writes that persist it. Nothing is stored.
+    ///
+    /// A write set without deletions goes through jmt's batch insertion, which builds each touched
+    /// node once per block instead of once per key; the tree (and so the root) is the same either
+    /// way, which `tests/batch.rs` checks.
     pub fn apply(&self, writes: &WriteSet, version: u64) -> Result<(Hash32, StateWrites), StateError> {
+        if !writes.is_empty() && writes.values().all(Option::is_some) {
+            let set: Vec<(KeyHash, OwnedValue)> =
+                writes.iter().filter_map(|(k, v)| v.clone().map(|v| (key_hash(self.suite, k), v))).collect();
+            let (roots, batch) = match self.suite {
+                Suite::Ed25519Sha256 => {
+                    JellyfishMerkleTree::<_, JmtSha256>::new(&self.reader).batch_put_value_sets(vec![set], None, version)
+                }
+                Suite::Sm2Sm3 => JellyfishMerkleTree::<_, JmtSm3>::new(&self.reader).batch_put_value_sets(vec![set], None, version),
+            }
+            .map_err(tree_err)?;
+            let root = roots.first().ok_or_else(|| StateError::Tree("no root".into()))?;
+            return Ok((Hash32(root.0), to_writes(batch)?));
+        }
+        self.apply_one_by_one(writes, version)
+    }
+
+    /// [`Snapshot::apply`] inserting key by key (the path for write sets with deletions).
+    pub fn apply_one_by_one(&self, writes: &WriteSet, version: u64) -> Result<(Hash32, StateWrites), StateError> {
         let set: Vec<(KeyHash, Option<OwnedValue>)> =
             writes.iter().map(|(k, v)| (key_hash(self.suite, k), v.clone())).collect();
         let (root, batch) = match self.suite {

@@ -18,13 +18,13 @@ fn empty_write_set_keeps_root_and_versions_it() {
     storage
         .commit_block(&BlockCommit {
             height: 1,
-            header: vec![],
-            body: vec![],
-            certificate: vec![],
-            receipts: vec![],
-            tx_hashes: vec![],
-            state: s1,
-            index: vec![],
+            header: &[],
+            body: &[],
+            certificate: &[],
+            receipts: &[],
+            tx_hashes: &[],
+            state: &s1,
+            index: &[],
         })
         .expect("commit");
     let snap = db.snapshot().expect("snap");

@@ -14,13 +14,13 @@ fn commit(storage: &Storage, db: &StateDb, height: u64, writes: &WriteSet) -> [u
         storage
             .commit_block(&BlockCommit {
                 height,
-                header: vec![],
-                body: vec![],
-                certificate: vec![],
-                receipts: vec![],
-                tx_hashes: vec![],
-                state,
-                index: vec![],
+                header: &[],
+                body: &[],
+                certificate: &[],
+                receipts: &[],
+                tx_hashes: &[],
+                state: &state,
+                index: &[],
             })
             .expect("commit");
     }

@@ -19,23 +19,23 @@ pub enum IndexOp {
     Delete(Vec<u8>),
 }
 
-/// Everything written when a block is committed.
-#[derive(Debug, Clone)]
-pub struct BlockCommit {
+/// Everything written when a block is committed (borrowed: nothing is copied to commit).
+#[derive(Debug, Clone, Copy)]
+pub struct BlockCommit<'a> {
     /// Height (must be tip + 1).
     pub height: u64,
     /// Encoded header.
-    pub header: Vec<u8>,
+    pub header: &'a [u8],
     /// Encoded transaction list.
-    pub body: Vec<u8>,
+    pub body: &'a [u8],
     /// Encoded commit certificate.
-    pub certificate: Vec<u8>,
+    pub certificate: &'a [u8],
     /// Encoded receipts.
-    pub receipts: Vec<u8>,
+    pub receipts: &'a [u8],
     /// Transaction ids in block order.
-    pub tx_hashes: Vec<[u8; 32]>,
+    pub tx_hashes: &'a [[u8; 32]],
     /// State tree writes.
-    pub state: StateWrites,
+    pub state: &'a StateWrites,
     /// Secondary-index changes.
-    pub index: Vec<IndexOp>,
+    pub index: &'a [IndexOp],
 }

@@ -90,7 +90,7 @@ impl Storage {
 
     /// Commits a decided block atomically: block, certificate, receipts, tx index, state, indexes
     /// and the new tip, then removes undecided proposals up to that height.
-    pub fn commit_block(&self, c: &BlockCommit) -> Result<(), StorageError> {
+    pub fn commit_block(&self, c: &BlockCommit<'_>) -> Result<(), StorageError> {
         let mut tx = self.db.begin_write()?;
         tx.set_durability(Durability::Immediate)?;
         {
@@ -101,10 +101,10 @@ impl Storage {
             }
             m.insert("tip", c.height.to_be_bytes().as_slice())?;
         }
-        tx.open_table(HEADERS)?.insert(c.height, c.header.as_slice())?;
-        tx.open_table(BODIES)?.insert(c.height, c.body.as_slice())?;
-        tx.open_table(CERTS)?.insert(c.height, c.certificate.as_slice())?;
-        tx.open_table(RECEIPTS)?.insert(c.height, c.receipts.as_slice())?;
+        tx.open_table(HEADERS)?.insert(c.height, c.header)?;
+        tx.open_table(BODIES)?.insert(c.height, c.body)?;
+        tx.open_table(CERTS)?.insert(c.height, c.certificate)?;
+        tx.open_table(RECEIPTS)?.insert(c.height, c.receipts)?;
         {
             let mut idx = tx.open_table(TX_INDEX)?;
             for (i, h) in c.tx_hashes.iter().enumerate() {
@@ -114,8 +114,8 @@ impl Storage {
                 idx.insert(h, &loc)?;
             }
         }
-        write_state(&tx, &c.state)?;
-        write_index(&tx, &c.index)?;
+        write_state(&tx, c.state)?;
+        write_index(&tx, c.index)?;
         {
             let mut u = tx.open_table(UNDECIDED)?;
             let end = (c.height + 1).to_be_bytes();

@@ -30,6 +30,10 @@ struct World {
     keys: BTreeMap<&'static str, SecretKey>,
 }
 
+fn hashes(txs: &[SignedTransaction]) -> Vec<govchain_types::Hash32> {
+    txs.iter().map(|t| t.hash(SUITE)).collect()
+}
+
 fn key(i: u8) -> SecretKey {
     SecretKey::from_seed(Algorithm::Ed25519, [i; 32])
 }
@@ -112,7 +116,7 @@ impl World {
     /// Executes one block in validate mode and applies it.
     fn block(&mut self, txs: &[SignedTransaction]) -> Vec<Outcome> {
         let env = self.env();
-        let out = self.exec.execute_block(&env, &self.state, txs, Mode::Validate).expect("valid block");
+        let out = self.exec.execute_block(&env, &self.state, txs, &hashes(txs), Mode::Validate).expect("valid block");
         for (k, v) in out.writes {
             match v {
                 Some(v) => self.state.0.insert(k, v),
@@ -168,7 +172,7 @@ fn authorisation_is_checked_at_admission_and_at_execution() {
     let env = w.env();
     for who in ["citizen", "fin-clerk"] {
         let t = w.tx(who, ("records", "publish"), &Publish { content: content("x") });
-        let e = w.exec.check_tx(&env, &w.state, &t).expect_err("refused at admission");
+        let e = w.exec.check_tx(&env, &w.state, &t, t.hash(SUITE)).expect_err("refused at admission");
         assert_eq!(e.code, "unauthorized", "{who}");
         let before = w.state.0.len();
         let out = w.block(&[t]);
@@ -222,12 +226,13 @@ fn invalid_transactions_are_skipped_when_building_and_reject_a_block_when_valida
     unknown.signature = stranger.sign(&unknown.tx.sign_bytes());
 
     let txs = vec![good.clone(), gap.clone(), expired.clone(), unknown.clone()];
-    let out = w.exec.execute_block(&w.env(), &w.state, &txs, Mode::Build).expect("build");
+    let out = w.exec.execute_block(&w.env(), &w.state, &txs, &hashes(&txs), Mode::Build).expect("build");
     assert_eq!(out.included, vec![0]);
     let codes: Vec<&str> = out.rejected.iter().map(|(_, e)| e.code.as_str()).collect();
     assert_eq!(codes, vec!["bad_nonce", "expired", "unknown_signer"]);
     for (i, bad) in [gap, expired, unknown].into_iter().enumerate() {
-        let r = w.exec.execute_block(&w.env(), &w.state, &[good.clone(), bad], Mode::Validate);
+        let pair = [good.clone(), bad];
+        let r = w.exec.execute_block(&w.env(), &w.state, &pair, &hashes(&pair), Mode::Validate);
         assert!(matches!(r, Err(BlockError::InvalidTx { index: 1, .. })), "case {i}: {r:?}");
     }
 }
@@ -238,8 +243,8 @@ fn execution_is_deterministic() {
     let txs: Vec<SignedTransaction> =
         (0..20).map(|i| a.tx("fin-officer", ("records", "publish"), &Publish { content: content(&format!("r{i}")) })).collect();
     let b = World::new();
-    let o1 = a.exec.execute_block(&a.env(), &a.state, &txs, Mode::Validate).expect("ok");
-    let o2 = b.exec.execute_block(&b.env(), &b.state, &txs, Mode::Validate).expect("ok");
+    let o1 = a.exec.execute_block(&a.env(), &a.state, &txs, &hashes(&txs), Mode::Validate).expect("ok");
+    let o2 = b.exec.execute_block(&b.env(), &b.state, &txs, &hashes(&txs), Mode::Validate).expect("ok");
     assert_eq!(o1.writes, o2.writes);
     assert_eq!(o1.receipts, o2.receipts);
 }
