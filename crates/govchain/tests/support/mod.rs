@@ -177,3 +177,4 @@ pub fn load_key(home: &Path, name: &str) -> SecretKey {
 pub fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
+pub mod load;

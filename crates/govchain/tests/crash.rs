@@ -1,0 +1,75 @@
+//! `kill -9` under load: every transaction acknowledged as committed before the crash is still
+//! committed after the restart, the height never goes back, and the chain continues.
+
+mod support;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use govchain_sdk::StreamEvent;
+use govchain_types::Hash32;
+use support::{Node, load};
+use tokio::sync::Mutex;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kill_9_under_load_loses_no_committed_transaction() {
+    let mut node = Node::init("127.0.0.30", "ed25519");
+    node.start();
+    node.wait_height(1, Duration::from_secs(60)).await;
+    let (builder, suite, _) = node.builder().await;
+    let keys = load::PUBLISHERS.iter().map(|k| node.key(k)).collect();
+
+    // Acknowledgements: committed blocks as the node announces them.
+    let acked: Arc<Mutex<(HashSet<Hash32>, u64)>> = Arc::default();
+    let mut events = node.client().events(true).await.expect("subscribe");
+    let acked_w = acked.clone();
+    let follower = tokio::spawn(async move {
+        while let Some(Ok(ev)) = events.next().await {
+            if let StreamEvent::Block(b) = ev {
+                let mut g = acked_w.lock().await;
+                g.1 = g.1.max(b.height);
+                g.0.extend(b.tx_hashes.unwrap_or_default().iter().filter_map(|h| Hash32::from_hex(h)));
+            }
+        }
+    });
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let log = Arc::new(Mutex::new(load::LoadLog::default()));
+    let loader = tokio::spawn(load::run(node.client(), builder, suite, keys, 100, |_| 1000, stop.clone(), log.clone()));
+
+    // Crash once a good number of transactions is acknowledged, with load still running.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
+    loop {
+        if acked.lock().await.0.len() >= 1500 {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "load did not commit; logs:\n{}", node.logs());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    node.kill9();
+    stop.store(true, Ordering::Relaxed);
+    let _ = loader.await;
+    follower.abort();
+    let (acked_hashes, acked_height) = acked.lock().await.clone();
+    assert!(log.lock().await.accepted.len() > acked_hashes.len(), "the crash happened with transactions in flight");
+
+    node.start();
+    let height = node.wait_height(acked_height, Duration::from_secs(60)).await;
+    assert!(height >= acked_height, "height went back from {acked_height} to {height}");
+    let client = node.client();
+    for h in &acked_hashes {
+        let v = client.tx(h).await.unwrap_or_else(|e| panic!("acknowledged {h} lost after the crash: {e}"));
+        assert_eq!(v.status, "committed", "{h}");
+        assert!(v.height.is_some_and(|x| x <= acked_height));
+    }
+    // The chain continues.
+    node.wait_height(height + 3, Duration::from_secs(60)).await;
+    let (b, _, h) = node.builder().await;
+    let key = node.key("market-officer");
+    let nonce = client.account(&key.public_key().address(suite)).await.expect("account").pending_nonce;
+    let t = b.call(&key, nonce, h + 100, "records", "publish", &govchain_sdk::calls::publish("notice", "after the crash", "", vec![])).expect("sign");
+    let hash = client.submit(&t).await.expect("submit after restart");
+    assert_eq!(client.wait_tx(&hash, Duration::from_secs(30)).await.expect("wait").status, "committed");
+}

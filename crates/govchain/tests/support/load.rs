@@ -1,0 +1,89 @@
+//! A load generator: the dev chain's publishers sign record publications and submit them in
+//! batches, keeping each account's nonces consecutive (a nonce is reused when the pool refused
+//! the transaction).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use govchain_crypto::SecretKey;
+use govchain_sdk::{Client, TxBuilder, calls};
+use govchain_types::{Hash32, Suite};
+use tokio::sync::Mutex;
+
+/// Dev accounts holding the publisher role.
+pub const PUBLISHERS: [&str; 6] = ["finance-admin", "finance-officer", "market-admin", "market-officer", "police-admin", "police-officer"];
+
+/// Results of a load run.
+#[derive(Default)]
+pub struct LoadLog {
+    /// Accepted transaction ids.
+    pub accepted: Vec<Hash32>,
+    /// Refusals by code.
+    pub refused: HashMap<String, usize>,
+    /// HTTP 503 answers with `Retry-After`.
+    pub backpressure: usize,
+}
+
+/// Submits batches until `stop` is set. `expiry(i)` gives the expiry offset of the i-th transaction.
+pub async fn run(
+    client: Client,
+    builder: TxBuilder,
+    suite: Suite,
+    keys: Vec<SecretKey>,
+    batch: usize,
+    expiry: impl Fn(usize) -> u64 + Send + 'static,
+    stop: Arc<AtomicBool>,
+    log: Arc<Mutex<LoadLog>>,
+) {
+    let mut nonces = vec![0u64; keys.len()];
+    let mut i = 0usize;
+    let http = reqwest::Client::new();
+    while !stop.load(Ordering::Relaxed) {
+        let Ok(status) = client.status().await else { continue };
+        let mut txs = Vec::with_capacity(batch);
+        let mut owners = Vec::with_capacity(batch);
+        let mut planned = nonces.clone();
+        for _ in 0..batch {
+            let k = i % keys.len();
+            let args = calls::publish("notice", &format!("load {i}"), "负载测试 load test", vec![]);
+            let Ok(t) = builder.call(&keys[k], planned[k], status.height + expiry(i), "records", "publish", &args) else { return };
+            planned[k] += 1;
+            txs.push(t);
+            owners.push(k);
+            i += 1;
+        }
+        let raws: Vec<Vec<u8>> = txs.iter().map(|t| t.encode()).collect();
+        let resp = http
+            .post(format!("{}/v1/txs/batch", client.base()))
+            .header("content-type", "application/octet-stream")
+            .body(govchain_types::codec::encode(&raws))
+            .send()
+            .await;
+        let Ok(resp) = resp else { continue };
+        if resp.status().as_u16() == 503 {
+            if resp.headers().contains_key("retry-after") {
+                log.lock().await.backpressure += 1;
+            }
+            tokio::task::yield_now().await;
+            continue;
+        }
+        let Ok(body) = resp.json::<govchain_api::dto::BatchResult>().await else { continue };
+        let mut g = log.lock().await;
+        // Advance each account's nonce only over its accepted prefix.
+        let mut blocked = vec![false; keys.len()];
+        for (item, (t, k)) in body.results.iter().zip(txs.iter().zip(owners)) {
+            match &item.error {
+                None if !blocked[k] => {
+                    nonces[k] = t.tx.nonce + 1;
+                    g.accepted.push(t.hash(suite));
+                }
+                None => g.accepted.push(t.hash(suite)),
+                Some(e) => {
+                    blocked[k] = true;
+                    *g.refused.entry(e.code.clone()).or_default() += 1;
+                }
+            }
+        }
+    }
+}
