@@ -8,8 +8,8 @@ use axum::http::{StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::Stream;
-use govchain_types::{Address, DecodeError, Hash32, SignedTransaction, codec};
 use futures::StreamExt;
+use govchain_types::{Address, DecodeError, Hash32, SignedTransaction, codec};
 use tokio_stream::wrappers::BroadcastStream;
 use utoipa::OpenApi;
 
@@ -30,11 +30,8 @@ fn body_too_large(limit: usize) -> ApiError {
 /// Reads a body of at most `limit` bytes: a declared `Content-Length` over the limit is refused
 /// before anything is read; a body that grows past the limit is cut off.
 async fn read_body(req: Request, limit: usize) -> ApiResult<(bool, Bytes)> {
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
         return Err(body_too_large(limit));
     }
@@ -70,7 +67,8 @@ fn decode_tx(bytes: &[u8]) -> ApiResult<(SignedTransaction, usize)> {
 }
 
 fn hex_tx(s: &str) -> ApiResult<Vec<u8>> {
-    hex::decode(s.trim_start_matches("0x")).map_err(|e| ApiError::bad_request("invalid_hex", format!("tx is not hex: {e}")))
+    hex::decode(s.trim_start_matches("0x"))
+        .map_err(|e| ApiError::bad_request("invalid_hex", format!("tx is not hex: {e}")))
 }
 
 fn parse_hash(s: &str) -> ApiResult<Hash32> {
@@ -135,7 +133,10 @@ pub async fn submit_batch(State(s): State<AppState>, req: Request) -> ApiResult<
         j.txs.iter().map(|t| hex_tx(t)).collect::<ApiResult<_>>()?
     };
     if raws.len() > s.config.max_batch {
-        return Err(ApiError::bad_request("batch_too_large", format!("at most {} transactions per batch", s.config.max_batch)));
+        return Err(ApiError::bad_request(
+            "batch_too_large",
+            format!("at most {} transactions per batch", s.config.max_batch),
+        ));
     }
     let mut results: Vec<Option<ApiResult<Hash32>>> = vec![None; raws.len()];
     let mut good = Vec::new();
@@ -166,12 +167,20 @@ pub async fn submit_batch(State(s): State<AppState>, req: Request) -> ApiResult<
             Err(e) => {
                 out.rejected += 1;
                 all_full &= e.code == "mempool_full";
-                out.results.push(BatchItem { index, hash: None, error: Some(ErrorDetail { code: e.code, message: e.message }) });
+                out.results.push(BatchItem {
+                    index,
+                    hash: None,
+                    error: Some(ErrorDetail { code: e.code, message: e.message }),
+                });
             }
         }
     }
     if all_full {
-        return Err(ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "mempool_full", "the transaction pool is full; retry later"));
+        return Err(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "mempool_full",
+            "the transaction pool is full; retry later",
+        ));
     }
     Ok(Json(out))
 }
@@ -204,8 +213,10 @@ pub async fn get_block(State(s): State<AppState>, Path(height): Path<String>) ->
 /// Public records, newest first, filtered by organisation, category and publication time.
 #[utoipa::path(get, path = "/v1/records", params(RecordQuery),
     responses((status = 200, body = RecordPage), (status = 400, body = ErrorBody)))]
-pub async fn list_records(State(s): State<AppState>, q: Result<Query<RecordQuery>, axum::extract::rejection::QueryRejection>)
--> ApiResult<Json<RecordPage>> {
+pub async fn list_records(
+    State(s): State<AppState>,
+    q: Result<Query<RecordQuery>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<RecordPage>> {
     let Query(q) = q.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
     let node = s.node.clone();
     blocking(move || node.records(&q)).await?.map(Json)
@@ -250,7 +261,11 @@ fn bundle(bytes: Vec<u8>) -> Response {
 /// Proof bundle of a record version (binary; see docs/proofs.md).
 #[utoipa::path(get, path = "/v1/proofs/records/{id}", params(("id" = String, Path, description = "Record id"), RecordProofQuery),
     responses((status = 200, description = "Proof bundle", content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
-pub async fn record_proof(State(s): State<AppState>, Path(id): Path<String>, Query(q): Query<RecordProofQuery>) -> ApiResult<Response> {
+pub async fn record_proof(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<RecordProofQuery>,
+) -> ApiResult<Response> {
     let node = s.node.clone();
     blocking(move || node.record_proof(&id, q.version)).await?.map(bundle)
 }
@@ -278,7 +293,10 @@ pub async fn state_proof(State(s): State<AppState>, Query(q): Query<StateProofQu
 
 /// Server-sent events: `block` after each commit, `event` for each module event.
 #[utoipa::path(get, path = "/v1/events", params(EventsQuery), responses((status = 200, description = "text/event-stream")))]
-pub async fn events(State(s): State<AppState>, Query(q): Query<EventsQuery>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+pub async fn events(
+    State(s): State<AppState>,
+    Query(q): Query<EventsQuery>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let rx = s.node.subscribe();
     let with_txs = q.txs;
     let stream = BroadcastStream::new(rx).flat_map(move |item| {

@@ -8,15 +8,51 @@ use crate::handlers;
 #[openapi(
     info(title = "GovChain API", description = "Public records, proofs and transactions of a GovChain node."),
     paths(
-        handlers::health, handlers::status, handlers::metrics, handlers::submit_tx, handlers::submit_batch,
-        handlers::get_tx, handlers::latest_block, handlers::get_block, handlers::list_records, handlers::get_record,
-        handlers::list_orgs, handlers::get_org, handlers::get_account, handlers::record_proof, handlers::tx_proof,
-        handlers::state_proof, handlers::events
+        handlers::health,
+        handlers::status,
+        handlers::metrics,
+        handlers::submit_tx,
+        handlers::submit_batch,
+        handlers::get_tx,
+        handlers::latest_block,
+        handlers::get_block,
+        handlers::list_records,
+        handlers::get_record,
+        handlers::list_orgs,
+        handlers::get_org,
+        handlers::get_account,
+        handlers::record_proof,
+        handlers::tx_proof,
+        handlers::state_proof,
+        handlers::events
     ),
     components(schemas(
-        SubmitTx, SubmitBatch, Accepted, BatchItem, BatchResult, EventView, ReceiptView, TxView, HeaderView,
-        SignatureView, CertificateView, BlockView, ValidatorView, MempoolView, StatusView, AttachmentView, RecordView,
-        RecordPage, RecordHistory, RoleView, OrgView, AccountView, BlockEvent, ModuleEvent, ErrorBody, ErrorDetail
+        SubmitTx,
+        SubmitBatch,
+        Accepted,
+        BatchItem,
+        BatchResult,
+        EventView,
+        ReceiptView,
+        TxView,
+        HeaderView,
+        SignatureView,
+        CertificateView,
+        BlockView,
+        ValidatorView,
+        MempoolView,
+        StatusView,
+        AttachmentView,
+        RecordView,
+        RecordPage,
+        RecordHistory,
+        RoleView,
+        OrgView,
+        AccountView,
+        BlockEvent,
+        ModuleEvent,
+        ErrorBody,
+        ErrorDetail
     ))
 )]
 pub struct ApiDoc;

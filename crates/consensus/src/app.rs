@@ -60,12 +60,18 @@ pub trait Application: Send + Sync + 'static {
     fn validator_set(&self, height: u64) -> Option<ValidatorSet>;
     /// Builds a block for `height` as `proposer`, finishing before `deadline`. Returns the block
     /// hash and encoding. The application keeps the execution result for `commit`.
-    async fn build_block(&self, height: u64, proposer: Address, deadline: Instant) -> Result<(Hash32, Vec<u8>), String>;
+    async fn build_block(&self, height: u64, proposer: Address, deadline: Instant)
+    -> Result<(Hash32, Vec<u8>), String>;
     /// Decodes and validates a block proposed by `proposer` for `height` (executing it and keeping
     /// the result). `Err` means the bytes are not a block (the sender's fault). `from_sync` blocks
     /// come with a commit certificate, so wall-clock checks are skipped.
-    async fn check_block(&self, height: u64, bytes: &[u8], proposer: Address, from_sync: bool)
-    -> Result<(Hash32, ProposalCheck), String>;
+    async fn check_block(
+        &self,
+        height: u64,
+        bytes: &[u8],
+        proposer: Address,
+        from_sync: bool,
+    ) -> Result<(Hash32, ProposalCheck), String>;
     /// Commits the decided block: block, certificate and state in one atomic write.
     async fn commit(&self, certificate: CommitCertificate) -> CommitOutcome;
     /// Stored block encoding and certificate at `height`.
@@ -176,7 +182,8 @@ impl<A: Application> Adapter<A> {
         if let ProposalCheck::Invalid(reason) = &verdict {
             warn!(height = a.height, %hash, %reason, "proposal is invalid; voting nil");
         }
-        let rec = Undecided { round: a.round, pol_round: a.pol_round, proposer: a.proposer, valid, signature: a.signature };
+        let rec =
+            Undecided { round: a.round, pol_round: a.pol_round, proposer: a.proposer, valid, signature: a.signature };
         self.app.save_undecided(a.height, a.round.as_u32().unwrap_or(0), hash, borsh::to_vec(&rec).unwrap_or_default());
         Some(ProposedValue {
             height: Height(a.height),
@@ -205,13 +212,25 @@ impl<A: Application> Adapter<A> {
         }
     }
 
-    async fn get_value(&mut self, channels: &Channels<GovContext>, height: u64, round: Round, timeout: Duration)
-    -> Option<LocallyProposedValue<GovContext>> {
+    async fn get_value(
+        &mut self,
+        channels: &Channels<GovContext>,
+        height: u64,
+        round: Round,
+        timeout: Duration,
+    ) -> Option<LocallyProposedValue<GovContext>> {
         let r = round.as_u32().unwrap_or(0);
         if let Some((hash, u)) = self.stored(height, r).into_iter().find(|(_, u)| u.proposer == self.me) {
             info!(height, round = r, %hash, "re-proposing the block built before");
             if let Some(block) = self.app.proposal_bytes(&hash) {
-                let a = Assembled { height, round, pol_round: u.pol_round, proposer: self.me, block, signature: u.signature };
+                let a = Assembled {
+                    height,
+                    round,
+                    pol_round: u.pol_round,
+                    proposer: self.me,
+                    block,
+                    signature: u.signature,
+                };
                 self.publish(channels, to_messages(&a)).await;
             }
             return Some(LocallyProposedValue::new(Height(height), round, BlockId(hash)));
@@ -226,7 +245,8 @@ impl<A: Application> Adapter<A> {
             }
         };
         let signature = signer.sign_bytes(&stream_sign_bytes(height, round, Round::Nil, &self.me, &block));
-        let rec = Undecided { round, pol_round: Round::Nil, proposer: self.me, valid: true, signature: signature.clone() };
+        let rec =
+            Undecided { round, pol_round: Round::Nil, proposer: self.me, valid: true, signature: signature.clone() };
         self.app.save_undecided(height, r, hash, borsh::to_vec(&rec).unwrap_or_default());
         let a = Assembled { height, round, pol_round: Round::Nil, proposer: self.me, block, signature };
         let value = LocallyProposedValue::new(Height(height), round, BlockId(hash));
@@ -234,7 +254,11 @@ impl<A: Application> Adapter<A> {
         Some(value)
     }
 
-    async fn received_part(&mut self, peer: PeerId, part: StreamMessage<ProposalPart>) -> Option<ProposedValue<GovContext>> {
+    async fn received_part(
+        &mut self,
+        peer: PeerId,
+        part: StreamMessage<ProposalPart>,
+    ) -> Option<ProposedValue<GovContext>> {
         let a = self.streams.insert(peer, part)?;
         if a.height < self.current_height {
             debug!(height = a.height, "proposal for a past height");
@@ -277,7 +301,14 @@ impl<A: Application> Adapter<A> {
         for r in 0..=64u32 {
             if let Some((_, u)) = self.stored(height, r).into_iter().find(|(h, _)| *h == value.0) {
                 if let Some(block) = self.app.proposal_bytes(&value.0) {
-                    let a = Assembled { height, round: u.round, pol_round: u.pol_round, proposer: u.proposer, block, signature: u.signature };
+                    let a = Assembled {
+                        height,
+                        round: u.round,
+                        pol_round: u.pol_round,
+                        proposer: u.proposer,
+                        block,
+                        signature: u.signature,
+                    };
                     self.publish(channels, to_messages(&a)).await;
                 }
                 return;
@@ -361,7 +392,9 @@ impl<A: Application> Adapter<A> {
                     .collect();
                 send(reply, values, "GetDecidedValues");
             }
-            AppMsg::GetHistoryMinHeight { reply } => send(reply, Height(self.app.history_min_height()), "GetHistoryMinHeight"),
+            AppMsg::GetHistoryMinHeight { reply } => {
+                send(reply, Height(self.app.history_min_height()), "GetHistoryMinHeight")
+            }
             AppMsg::RestreamProposal { height, value_id, .. } => self.restream(channels, height.0, value_id).await,
             AppMsg::ExtendVote { reply, .. } => send(reply, None, "ExtendVote"),
             AppMsg::VerifyVoteExtensions { extensions, reply, .. } => {

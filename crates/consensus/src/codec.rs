@@ -7,12 +7,12 @@ use borsh::{BorshDeserialize, BorshSerialize};
 use bytes::Bytes;
 use malachitebft_app::types::codec::{Codec, HasEncodedLen};
 use malachitebft_app::types::sync::{RawDecidedValue, Request, Response, Status};
-use malachitebft_core_types::{ExtendedCommitCertificate, ExtendedCommitSignature, Round, SignedExtension};
-use malachitebft_sync::ValueResponse;
 use malachitebft_app::types::{ProposedValue, SignedConsensusMsg};
 use malachitebft_core_consensus::LivenessMsg;
+use malachitebft_core_types::{ExtendedCommitCertificate, ExtendedCommitSignature, Round, SignedExtension};
 use malachitebft_core_types::{PolkaCertificate, ValidatorProof};
 use malachitebft_engine::util::streaming::StreamMessage;
+use malachitebft_sync::ValueResponse;
 
 use crate::context::{BlockId, GovContext, Height, ProposalPart, ValAddress};
 

@@ -8,9 +8,7 @@ use std::sync::Arc;
 
 use borsh::{BorshDeserialize, BorshSerialize};
 use govchain_types::{Address, Hash32, PublicKey, Signature, VoteKind};
-use malachitebft_core_types::{
-    self as mc, LinearTimeouts, NilOrVal, Round, SignedExtension, VoteType, VotingPower,
-};
+use malachitebft_core_types::{self as mc, LinearTimeouts, NilOrVal, Round, SignedExtension, VoteType, VotingPower};
 
 /// A block height.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, BorshSerialize, BorshDeserialize)]
@@ -298,10 +296,7 @@ impl mc::ValidatorSet<GovContext> for ValidatorSet {
         self.validators.iter().fold(0u64, |a, v| a.saturating_add(v.voting_power))
     }
     fn get_by_address(&self, address: &ValAddress) -> Option<&Validator> {
-        self.validators
-            .binary_search_by_key(address, |v| v.address)
-            .ok()
-            .and_then(|i| self.validators.get(i))
+        self.validators.binary_search_by_key(address, |v| v.address).ok().and_then(|i| self.validators.get(i))
     }
     fn get_by_index(&self, index: usize) -> Option<&Validator> {
         self.validators.get(index)
@@ -360,7 +355,14 @@ impl mc::Context for GovContext {
         &set.validators[i.min(set.validators.len().saturating_sub(1))]
     }
 
-    fn new_proposal(&self, height: Height, round: Round, value: BlockId, pol_round: Round, address: ValAddress) -> Proposal {
+    fn new_proposal(
+        &self,
+        height: Height,
+        round: Round,
+        value: BlockId,
+        pol_round: Round,
+        address: ValAddress,
+    ) -> Proposal {
         Proposal { height, round, value, pol_round, proposer: address }
     }
 

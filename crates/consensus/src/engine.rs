@@ -148,7 +148,8 @@ pub async fn start<A: Application>(cfg: EngineConfig, app: Arc<A>) -> Result<Eng
                 .await
                 .map_err(|e| eyre::eyre!("validator proof: {e:?}"))?;
             let proof_bytes = GovCodec.encode(&proof).map_err(|e| eyre::eyre!("{e}"))?;
-            let id = NetworkIdentity::new_validator(cfg.moniker.clone(), keypair, ValAddress(me).to_string(), proof_bytes);
+            let id =
+                NetworkIdentity::new_validator(cfg.moniker.clone(), keypair, ValAddress(me).to_string(), proof_bytes);
             (me, Some(signer), id)
         }
         None => {

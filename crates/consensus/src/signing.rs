@@ -59,7 +59,11 @@ impl Signer<GovContext> for GovSigner {
         Ok(SignedMessage::new(extension, signature))
     }
 
-    async fn sign_validator_proof(&self, public_key: Vec<u8>, peer_id: Vec<u8>) -> Result<ValidatorProof<GovContext>, Error> {
+    async fn sign_validator_proof(
+        &self,
+        public_key: Vec<u8>,
+        peer_id: Vec<u8>,
+    ) -> Result<ValidatorProof<GovContext>, Error> {
         let bytes = ValidatorProof::<GovContext>::signing_bytes(&public_key, &peer_id);
         Ok(ValidatorProof::new(public_key, peer_id, self.key.sign(&bytes)))
     }
@@ -83,7 +87,12 @@ fn result(ok: bool) -> Result<VerificationResult, Error> {
 
 #[async_trait]
 impl Verifier<GovContext> for GovVerifier {
-    async fn verify_signed_vote(&self, vote: &Vote, signature: &Signature, public_key: &PublicKey) -> Result<VerificationResult, Error> {
+    async fn verify_signed_vote(
+        &self,
+        vote: &Vote,
+        signature: &Signature,
+        public_key: &PublicKey,
+    ) -> Result<VerificationResult, Error> {
         result(public_key.verify(&vote.sign_bytes(&self.ctx.chain_id), signature).is_ok())
     }
 

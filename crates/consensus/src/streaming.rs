@@ -96,10 +96,10 @@ impl PartStreams {
         }
         let key = (peer, msg.stream_id.clone());
         if !self.streams.contains_key(&key) {
-            if self.streams.len() >= MAX_STREAMS {
-                if let Some(old) = self.order.pop_front() {
-                    self.streams.remove(&old);
-                }
+            if self.streams.len() >= MAX_STREAMS
+                && let Some(old) = self.order.pop_front()
+            {
+                self.streams.remove(&old);
             }
             self.order.push_back(key.clone());
         }

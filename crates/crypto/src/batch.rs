@@ -33,16 +33,14 @@ fn verify_chunk(chunk: &[VerifyItem<'_>]) -> Vec<Result<(), CryptoError>> {
     let mut queued: Vec<usize> = Vec::with_capacity(chunk.len());
     for (i, item) in chunk.iter().enumerate() {
         match (item.key, item.sig) {
-            (PublicKey::Ed25519(a), Signature::Ed25519(s)) => {
-                match crate::ed25519::precheck(a, s) {
-                    Ok(()) => {
-                        let vkb = ed25519_consensus::VerificationKeyBytes::from(*a);
-                        batch.queue((vkb, ed25519_consensus::Signature::from(*s), &item.msg));
-                        queued.push(i);
-                    }
-                    Err(e) => results[i] = Err(e),
+            (PublicKey::Ed25519(a), Signature::Ed25519(s)) => match crate::ed25519::precheck(a, s) {
+                Ok(()) => {
+                    let vkb = ed25519_consensus::VerificationKeyBytes::from(*a);
+                    batch.queue((vkb, ed25519_consensus::Signature::from(*s), &item.msg));
+                    queued.push(i);
                 }
-            }
+                Err(e) => results[i] = Err(e),
+            },
             _ => results[i] = item.key.verify(item.msg, item.sig),
         }
     }
@@ -74,9 +72,8 @@ mod tests {
         for bad in [3usize, 70, 140] {
             sigs[bad].sig_bytes_mut()[10] ^= 0x40;
         }
-        let items: Vec<VerifyItem<'_>> = (0..150)
-            .map(|i| VerifyItem { key: &pks[i], msg: &msgs[i], sig: &sigs[i] })
-            .collect();
+        let items: Vec<VerifyItem<'_>> =
+            (0..150).map(|i| VerifyItem { key: &pks[i], msg: &msgs[i], sig: &sigs[i] }).collect();
         let results = verify_batch(&items);
         for (i, r) in results.iter().enumerate() {
             assert_eq!(r.is_ok(), ![3, 70, 140].contains(&i), "item {i}");

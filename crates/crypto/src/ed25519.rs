@@ -23,8 +23,7 @@ use curve25519_dalek::constants::EIGHT_TORSION;
 use crate::CryptoError;
 
 /// Canonical encodings of the eight points of small order.
-static SMALL_ORDER: LazyLock<[[u8; 32]; 8]> =
-    LazyLock::new(|| EIGHT_TORSION.map(|p| p.compress().to_bytes()));
+static SMALL_ORDER: LazyLock<[[u8; 32]; 8]> = LazyLock::new(|| EIGHT_TORSION.map(|p| p.compress().to_bytes()));
 
 /// True when the 32-byte point encoding is canonical: the y coordinate (low 255 bits) is less
 /// than p = 2^255 - 19, and the sign bit is not set on a point whose x is zero (y = ±1).
@@ -92,8 +91,7 @@ pub fn verify(a: &[u8; 32], msg: &[u8], sig: &[u8; 64]) -> Result<(), CryptoErro
     precheck(a, sig)?;
     let vk = ed25519_consensus::VerificationKey::try_from(*a)
         .map_err(|_| CryptoError::InvalidPublicKey("not a curve point"))?;
-    vk.verify(&ed25519_consensus::Signature::from(*sig), msg)
-        .map_err(|_| CryptoError::BadSignature)
+    vk.verify(&ed25519_consensus::Signature::from(*sig), msg).map_err(|_| CryptoError::BadSignature)
 }
 
 #[cfg(test)]

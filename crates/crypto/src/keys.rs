@@ -124,10 +124,7 @@ impl PublicKey {
         match (self, sig) {
             (PublicKey::Ed25519(k), Signature::Ed25519(s)) => crate::ed25519::verify(k, msg, s),
             (PublicKey::Sm2(k), Signature::Sm2(s)) => crate::sm2::verify(k, msg, s),
-            (k, s) => Err(CryptoError::AlgorithmMismatch {
-                key: k.algorithm().name(),
-                sig: s.algorithm().name(),
-            }),
+            (k, s) => Err(CryptoError::AlgorithmMismatch { key: k.algorithm().name(), sig: s.algorithm().name() }),
         }
     }
 
@@ -147,9 +144,7 @@ impl PublicKey {
 
     /// Parses the text form `alg:hex`.
     pub fn from_text(s: &str) -> Result<PublicKey, CryptoError> {
-        let (alg, hex_part) = s
-            .split_once(':')
-            .ok_or(CryptoError::InvalidPublicKey("expected alg:hex"))?;
+        let (alg, hex_part) = s.split_once(':').ok_or(CryptoError::InvalidPublicKey("expected alg:hex"))?;
         let alg = Algorithm::from_name(alg).ok_or(CryptoError::InvalidPublicKey("unknown algorithm name"))?;
         let bytes = hex::decode(hex_part).map_err(|_| CryptoError::InvalidPublicKey("bad hex"))?;
         PublicKey::from_parts(alg, &bytes)
@@ -200,9 +195,7 @@ impl Signature {
 
     /// Parses the text form `alg:hex`.
     pub fn from_text(s: &str) -> Result<Signature, CryptoError> {
-        let (alg, hex_part) = s
-            .split_once(':')
-            .ok_or(CryptoError::MalformedSignature("expected alg:hex"))?;
+        let (alg, hex_part) = s.split_once(':').ok_or(CryptoError::MalformedSignature("expected alg:hex"))?;
         let alg = Algorithm::from_name(alg).ok_or(CryptoError::MalformedSignature("unknown algorithm name"))?;
         let bytes = hex::decode(hex_part).map_err(|_| CryptoError::MalformedSignature("bad hex"))?;
         Signature::from_parts(alg, &bytes)
@@ -300,9 +293,7 @@ impl Address {
     pub fn from_text(s: &str) -> Result<Address, CryptoError> {
         let s = s.strip_prefix("0x").unwrap_or(s);
         let bytes = hex::decode(s).map_err(|_| CryptoError::InvalidPublicKey("address: bad hex"))?;
-        Ok(Address(bytes.try_into().map_err(|_| {
-            CryptoError::InvalidPublicKey("address must be 20 bytes")
-        })?))
+        Ok(Address(bytes.try_into().map_err(|_| CryptoError::InvalidPublicKey("address must be 20 bytes"))?))
     }
 }
 

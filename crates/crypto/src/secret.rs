@@ -136,9 +136,6 @@ mod tests {
         let ed = SecretKey::from_seed(Algorithm::Ed25519, [1u8; 32]);
         let sm = SecretKey::from_seed(Algorithm::Sm2, [1u8; 32]);
         let sig = sm.sign(b"m");
-        assert!(matches!(
-            ed.public_key().verify(b"m", &sig),
-            Err(CryptoError::AlgorithmMismatch { .. })
-        ));
+        assert!(matches!(ed.public_key().verify(b"m", &sig), Err(CryptoError::AlgorithmMismatch { .. })));
     }
 }

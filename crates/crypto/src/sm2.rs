@@ -14,7 +14,7 @@ pub(crate) fn parse_public_key(bytes: &[u8; 33]) -> Result<sm2::dsa::VerifyingKe
 
 pub(crate) fn verify(pk: &[u8; 33], msg: &[u8], sig: &[u8; 64]) -> Result<(), CryptoError> {
     let vk = parse_public_key(pk)?;
-    let sig = sm2::dsa::Signature::from_slice(sig)
-        .map_err(|_| CryptoError::MalformedSignature("SM2 r or s out of range"))?;
+    let sig =
+        sm2::dsa::Signature::from_slice(sig).map_err(|_| CryptoError::MalformedSignature("SM2 r or s out of range"))?;
     vk.verify(msg, &sig).map_err(|_| CryptoError::BadSignature)
 }

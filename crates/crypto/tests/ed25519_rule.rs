@@ -46,8 +46,8 @@ fn mixed_order_r(seed: [u8; 32], msg: &[u8]) -> (PublicKey, Signature) {
 
 /// L, the group order, little-endian.
 const L: [u8; 32] = [
-    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0x10,
+    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
 ];
 
 fn add_l(s: &[u8]) -> [u8; 32] {
@@ -102,15 +102,30 @@ fn cases() -> Vec<Case> {
 
     let mut noncanon_r = *good.sig_bytes();
     noncanon_r[31] |= 0x80; // flip the sign bit: a different R, so the equation fails
-    out.push(Case { name: "R sign bit flipped", key: pk.clone(), msg: msg.clone(), sig: Signature::Ed25519(noncanon_r) });
+    out.push(Case {
+        name: "R sign bit flipped",
+        key: pk.clone(),
+        msg: msg.clone(),
+        sig: Signature::Ed25519(noncanon_r),
+    });
 
     let mut y_ge_p = [0xffu8; 32];
     y_ge_p[0] = 0xee;
     y_ge_p[31] = 0x7f;
     let mut bad_r = *good.sig_bytes();
     bad_r[..32].copy_from_slice(&y_ge_p);
-    out.push(Case { name: "non-canonical R encoding", key: pk.clone(), msg: msg.clone(), sig: Signature::Ed25519(bad_r) });
-    out.push(Case { name: "non-canonical key encoding", key: PublicKey::Ed25519(y_ge_p), msg: msg.clone(), sig: good.clone() });
+    out.push(Case {
+        name: "non-canonical R encoding",
+        key: pk.clone(),
+        msg: msg.clone(),
+        sig: Signature::Ed25519(bad_r),
+    });
+    out.push(Case {
+        name: "non-canonical key encoding",
+        key: PublicKey::Ed25519(y_ge_p),
+        msg: msg.clone(),
+        sig: good.clone(),
+    });
 
     out.push(Case { name: "wrong message", key: pk, msg: b"other".to_vec(), sig: good });
     out
@@ -125,16 +140,23 @@ fn single_and_batch_agree_on_adversarial_signatures() {
         assert_eq!(r.is_ok(), e, "{}: {:?}", c.name, r);
     }
     // Each case alone, and each case buried among valid signatures at every position.
-    let filler_keys: Vec<SecretKey> = (0..70u8).map(|i| SecretKey::from_seed(Algorithm::Ed25519, [i + 100; 32])).collect();
+    let filler_keys: Vec<SecretKey> =
+        (0..70u8).map(|i| SecretKey::from_seed(Algorithm::Ed25519, [i + 100; 32])).collect();
     let filler: Vec<(PublicKey, Vec<u8>, Signature)> =
         filler_keys.iter().map(|k| (k.public_key(), b"filler".to_vec(), k.sign(b"filler"))).collect();
     for (ci, c) in cases.iter().enumerate() {
         for pos in [0usize, 1, 33, 63, 64, 70] {
-            let mut items: Vec<VerifyItem<'_>> = filler.iter().map(|(k, m, s)| VerifyItem { key: k, msg: m, sig: s }).collect();
+            let mut items: Vec<VerifyItem<'_>> =
+                filler.iter().map(|(k, m, s)| VerifyItem { key: k, msg: m, sig: s }).collect();
             items.insert(pos.min(items.len()), VerifyItem { key: &c.key, msg: &c.msg, sig: &c.sig });
             let res = verify_batch(&items);
             assert_eq!(res[pos.min(filler.len())], single[ci], "{} at position {pos}", c.name);
-            assert_eq!(res.iter().filter(|r| r.is_err()).count(), usize::from(single[ci].is_err()), "{}: only it may fail", c.name);
+            assert_eq!(
+                res.iter().filter(|r| r.is_err()).count(),
+                usize::from(single[ci].is_err()),
+                "{}: only it may fail",
+                c.name
+            );
         }
     }
 }

@@ -4,9 +4,9 @@ use borsh::{BorshDeserialize, BorshSerialize};
 use govchain_storage::IndexOp;
 use govchain_types::{Address, Event, Hash32, PublicKey};
 
+use crate::TxError;
 use crate::executor::BlockEnv;
 use crate::limits::{MAX_READS_PER_TX, MAX_WRITE_BYTES_PER_TX, MAX_WRITES_PER_TX};
-use crate::TxError;
 
 /// Read access to the state a block executes on.
 pub trait StateRead {
@@ -93,9 +93,7 @@ impl<'a> TxContext<'a> {
     /// Reads and decodes a borsh value.
     pub fn get_as<T: BorshDeserialize>(&mut self, key: &[u8]) -> Result<Option<T>, TxError> {
         match self.get(key)? {
-            Some(b) => borsh::from_slice(&b)
-                .map(Some)
-                .map_err(|e| TxError::storage(format!("corrupt value: {e}"))),
+            Some(b) => borsh::from_slice(&b).map(Some).map_err(|e| TxError::storage(format!("corrupt value: {e}"))),
             None => Ok(None),
         }
     }

@@ -131,7 +131,13 @@ impl Executor {
 
     /// Admission check of one transaction against committed state: envelope rules, signer gate
     /// and the module's `check` (authorisation). The nonce is checked by the mempool.
-    pub fn check_tx(&self, env: &BlockEnv, base: &dyn StateRead, stx: &SignedTransaction, tx_hash: Hash32) -> Result<(), TxError> {
+    pub fn check_tx(
+        &self,
+        env: &BlockEnv,
+        base: &dyn StateRead,
+        stx: &SignedTransaction,
+        tx_hash: Hash32,
+    ) -> Result<(), TxError> {
         let empty = Writes::new();
         self.check_envelope(env, base, &empty, stx, tx_hash)?;
         let call = stx.call();

@@ -43,7 +43,8 @@ impl Ctx {
         let pass = if ks.empty_passphrase {
             String::new()
         } else {
-            std::env::var("GOVCHAIN_PASSPHRASE").map_err(|_| eyre!("key {name} is encrypted: set GOVCHAIN_PASSPHRASE"))?
+            std::env::var("GOVCHAIN_PASSPHRASE")
+                .map_err(|_| eyre!("key {name} is encrypted: set GOVCHAIN_PASSPHRASE"))?
         };
         Ok(ks.decrypt(&pass)?)
     }
@@ -66,9 +67,8 @@ pub async fn send<A: BorshSerialize>(
     let address = key.public_key().address(suite);
     let account = client.account(&address).await?;
     let builder = TxBuilder::new(&status.chain_id, suite);
-    let tx = builder
-        .call(&key, account.pending_nonce, status.height + 100, module, method, args)
-        .map_err(|e| eyre!(e))?;
+    let tx =
+        builder.call(&key, account.pending_nonce, status.height + 100, module, method, args).map_err(|e| eyre!(e))?;
     let hash = client.submit(&tx).await?;
     eprintln!("submitted {hash} ({module}.{method} by {address})");
     if !wait {
@@ -90,7 +90,9 @@ pub async fn send<A: BorshSerialize>(
                 r.message.clone().unwrap_or_default()
             ));
         }
-        _ => return Err(eyre!("transaction {}: {}", view.status, view.reason.clone().unwrap_or_default())),
+        _ => {
+            return Err(eyre!("transaction {}: {}", view.status, view.reason.clone().unwrap_or_default()));
+        }
     }
     Ok((hash, Some(view)))
 }

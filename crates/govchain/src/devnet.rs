@@ -35,13 +35,49 @@ pub const ORGS: &[(&str, &str)] = &[
 
 /// Demo accounts.
 pub const ACCOUNTS: &[DemoAccount] = &[
-    DemoAccount { name: "finance-admin", org: "finance", kind: AccountKind::Official, roles: &["publisher"], admin: true },
-    DemoAccount { name: "finance-officer", org: "finance", kind: AccountKind::Official, roles: &["publisher"], admin: false },
+    DemoAccount {
+        name: "finance-admin",
+        org: "finance",
+        kind: AccountKind::Official,
+        roles: &["publisher"],
+        admin: true,
+    },
+    DemoAccount {
+        name: "finance-officer",
+        org: "finance",
+        kind: AccountKind::Official,
+        roles: &["publisher"],
+        admin: false,
+    },
     DemoAccount { name: "finance-clerk", org: "finance", kind: AccountKind::Official, roles: &[], admin: false },
-    DemoAccount { name: "market-admin", org: "market", kind: AccountKind::Official, roles: &["publisher"], admin: true },
-    DemoAccount { name: "market-officer", org: "market", kind: AccountKind::Official, roles: &["publisher"], admin: false },
-    DemoAccount { name: "police-admin", org: "police", kind: AccountKind::Official, roles: &["publisher"], admin: true },
-    DemoAccount { name: "police-officer", org: "police", kind: AccountKind::Official, roles: &["publisher"], admin: false },
+    DemoAccount {
+        name: "market-admin",
+        org: "market",
+        kind: AccountKind::Official,
+        roles: &["publisher"],
+        admin: true,
+    },
+    DemoAccount {
+        name: "market-officer",
+        org: "market",
+        kind: AccountKind::Official,
+        roles: &["publisher"],
+        admin: false,
+    },
+    DemoAccount {
+        name: "police-admin",
+        org: "police",
+        kind: AccountKind::Official,
+        roles: &["publisher"],
+        admin: true,
+    },
+    DemoAccount {
+        name: "police-officer",
+        org: "police",
+        kind: AccountKind::Official,
+        roles: &["publisher"],
+        admin: false,
+    },
     DemoAccount { name: "citizen-demo", org: "police", kind: AccountKind::Citizen, roles: &[], admin: false },
     DemoAccount { name: "business-demo", org: "market", kind: AccountKind::Business, roles: &[], admin: false },
 ];

@@ -6,8 +6,8 @@ mod support;
 use std::time::Duration;
 
 use govchain_sdk::calls;
-use govchain_types::bounded::BoundedString;
 use govchain_types::SignedTransaction;
+use govchain_types::bounded::BoundedString;
 use support::Node;
 
 struct Setup {
@@ -24,7 +24,8 @@ async fn setup(ip: &str) -> Setup {
     node.wait_height(1, Duration::from_secs(60)).await;
     let (b, _, h) = node.builder().await;
     let key = node.key("finance-officer");
-    let tx = b.call(&key, 0, h + 100, "records", "publish", &calls::publish("notice", "setup", "", vec![])).expect("sign");
+    let tx =
+        b.call(&key, 0, h + 100, "records", "publish", &calls::publish("notice", "setup", "", vec![])).expect("sign");
     let hash = node.client().submit(&tx).await.expect("submit");
     let v = node.client().wait_tx(&hash, Duration::from_secs(30)).await.expect("committed");
     assert_eq!(v.status, "committed");
@@ -122,8 +123,8 @@ async fn malleable_signature_s_plus_l() {
     let s = setup("127.0.0.14").await;
     let mut t = next_publish(&s);
     const L: [u8; 32] = [
-        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
     ];
     let sig = t.signature.sig_bytes_mut();
     let mut carry = 0u16;
@@ -168,7 +169,8 @@ async fn huge_length_prefix() {
 #[tokio::test(flavor = "multi_thread")]
 async fn missing_fields() {
     let s = setup("127.0.0.19").await;
-    s.expect(s.post("/v1/txs", "application/json", br#"{"transaction": "00"}"#.to_vec()).await, 400, "missing_field").await;
+    s.expect(s.post("/v1/txs", "application/json", br#"{"transaction": "00"}"#.to_vec()).await, 400, "missing_field")
+        .await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -185,7 +187,14 @@ async fn citizen_publishing_a_record_is_unauthorised() {
     let s = setup("127.0.0.21").await;
     let (b, _, h) = s.node.builder().await;
     let t = b
-        .call(&s.node.key("citizen-demo"), 0, h + 100, "records", "publish", &calls::publish("notice", "fake", "", vec![]))
+        .call(
+            &s.node.key("citizen-demo"),
+            0,
+            h + 100,
+            "records",
+            "publish",
+            &calls::publish("notice", "fake", "", vec![]),
+        )
         .expect("sign");
     s.expect(s.submit_json(&t).await, 403, "unauthorized").await;
     let st = s.node.client().tx(&t.hash(govchain_types::Suite::Ed25519Sha256)).await;
@@ -197,6 +206,7 @@ async fn unregistered_signer() {
     let s = setup("127.0.0.22").await;
     let (b, _, h) = s.node.builder().await;
     let stranger = govchain_crypto::SecretKey::from_seed(govchain_crypto::Algorithm::Ed25519, [42; 32]);
-    let t = b.call(&stranger, 0, h + 100, "records", "publish", &calls::publish("notice", "x", "", vec![])).expect("sign");
+    let t =
+        b.call(&stranger, 0, h + 100, "records", "publish", &calls::publish("notice", "x", "", vec![])).expect("sign");
     s.expect(s.submit_json(&t).await, 403, "unknown_signer").await;
 }

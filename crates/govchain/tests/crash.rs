@@ -37,7 +37,8 @@ async fn kill_9_under_load_loses_no_committed_transaction() {
 
     let stop = Arc::new(AtomicBool::new(false));
     let log = Arc::new(Mutex::new(load::LoadLog::default()));
-    let loader = tokio::spawn(load::run(node.client(), builder, suite, keys, 100, |_| 1000, stop.clone(), log.clone()));
+    let l = load::Load { client: node.client(), builder, suite, keys, batch: 100 };
+    let loader = tokio::spawn(load::run(l, |_| 1000, stop.clone(), log.clone()));
 
     // Crash once a good number of transactions is acknowledged, with load still running.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
@@ -69,7 +70,16 @@ async fn kill_9_under_load_loses_no_committed_transaction() {
     let (b, _, h) = node.builder().await;
     let key = node.key("market-officer");
     let nonce = client.account(&key.public_key().address(suite)).await.expect("account").pending_nonce;
-    let t = b.call(&key, nonce, h + 100, "records", "publish", &govchain_sdk::calls::publish("notice", "after the crash", "", vec![])).expect("sign");
+    let t = b
+        .call(
+            &key,
+            nonce,
+            h + 100,
+            "records",
+            "publish",
+            &govchain_sdk::calls::publish("notice", "after the crash", "", vec![]),
+        )
+        .expect("sign");
     let hash = client.submit(&t).await.expect("submit after restart");
     assert_eq!(client.wait_tx(&hash, Duration::from_secs(30)).await.expect("wait").status, "committed");
 }

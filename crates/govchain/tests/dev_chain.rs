@@ -19,18 +19,55 @@ async fn publish_prove_verify(suite: &str, ip: &str) {
     node.start();
     node.wait_height(1, Duration::from_secs(60)).await;
 
-    let out = cli_ok(&node, &["records", "publish", "--key", "finance-officer", "--category", "budget", "--title", "2027年预算 Budget 2027", "--body", "教育支出 education", "--tag", "预算"]);
+    let out = cli_ok(
+        &node,
+        &[
+            "records",
+            "publish",
+            "--key",
+            "finance-officer",
+            "--category",
+            "budget",
+            "--title",
+            "2027年预算 Budget 2027",
+            "--body",
+            "教育支出 education",
+            "--tag",
+            "预算",
+        ],
+    );
     assert!(out.contains("published finance-000001 version 1"), "{out}");
-    let out = cli_ok(&node, &["records", "amend", "finance-000001", "--key", "finance-officer", "--reason", "corrected figure", "--category", "budget", "--title", "2027年预算 Budget 2027 (rev.)", "--body", "教育支出 education 3.2"]);
+    let out = cli_ok(
+        &node,
+        &[
+            "records",
+            "amend",
+            "finance-000001",
+            "--key",
+            "finance-officer",
+            "--reason",
+            "corrected figure",
+            "--category",
+            "budget",
+            "--title",
+            "2027年预算 Budget 2027 (rev.)",
+            "--body",
+            "教育支出 education 3.2",
+        ],
+    );
     assert!(out.contains("amended finance-000001 version 2"), "{out}");
 
-    let shown: serde_json::Value = serde_json::from_str(&cli_ok(&node, &["records", "show", "finance-000001"])).expect("json");
+    let shown: serde_json::Value =
+        serde_json::from_str(&cli_ok(&node, &["records", "show", "finance-000001"])).expect("json");
     assert_eq!(shown["latest"]["version"], 2);
     assert_eq!(shown["versions"].as_array().map(|v| v.len()), Some(2));
     assert_eq!(shown["versions"][0]["title"], "2027年预算 Budget 2027");
-    let list: serde_json::Value = serde_json::from_str(&cli_ok(&node, &["records", "list", "--org", "finance", "--category", "budget"])).expect("json");
+    let list: serde_json::Value =
+        serde_json::from_str(&cli_ok(&node, &["records", "list", "--org", "finance", "--category", "budget"]))
+            .expect("json");
     assert_eq!(list["items"][0]["id"], "finance-000001");
-    let none: serde_json::Value = serde_json::from_str(&cli_ok(&node, &["records", "list", "--org", "market"])).expect("json");
+    let none: serde_json::Value =
+        serde_json::from_str(&cli_ok(&node, &["records", "list", "--org", "market"])).expect("json");
     assert_eq!(none["items"].as_array().map(|v| v.len()), Some(0));
 
     let dir = tempfile::tempdir().expect("tempdir");
@@ -63,7 +100,11 @@ async fn publish_prove_verify(suite: &str, ip: &str) {
 
     let status = node.client().status().await.expect("status");
     assert_eq!(status.suite, if suite == "sm2" { "sm2-sm3" } else { "ed25519-sha256" });
-    assert!(node.client().status().await.expect("status").validators[0].public_key.starts_with(if suite == "sm2" { "sm2:" } else { "ed25519:" }));
+    assert!(node.client().status().await.expect("status").validators[0].public_key.starts_with(if suite == "sm2" {
+        "sm2:"
+    } else {
+        "ed25519:"
+    }));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -82,9 +123,11 @@ async fn api_serves_health_openapi_metrics_and_events() {
     node.start();
     node.wait_height(1, Duration::from_secs(60)).await;
     let http = reqwest::Client::new();
-    let health: serde_json::Value = http.get(format!("{}/health", node.api)).send().await.expect("health").json().await.expect("json");
+    let health: serde_json::Value =
+        http.get(format!("{}/health", node.api)).send().await.expect("health").json().await.expect("json");
     assert_eq!(health["status"], "ok");
-    let doc: serde_json::Value = http.get(format!("{}/openapi.json", node.api)).send().await.expect("doc").json().await.expect("json");
+    let doc: serde_json::Value =
+        http.get(format!("{}/openapi.json", node.api)).send().await.expect("doc").json().await.expect("json");
     for path in ["/v1/txs", "/v1/txs/batch", "/v1/records", "/v1/proofs/state", "/status", "/v1/events"] {
         assert!(doc["paths"][path].is_object(), "OpenAPI documents {path}");
     }

@@ -25,7 +25,8 @@ async fn overload_pushes_back_and_accounts_for_every_accepted_transaction() {
     let stop = Arc::new(AtomicBool::new(false));
     let log = Arc::new(Mutex::new(load::LoadLog::default()));
     // One transaction in four expires two blocks after submission, the rest after thirty.
-    let loader = tokio::spawn(load::run(node.client(), builder, suite, keys, 200, |i| if i % 4 == 0 { 2 } else { 30 }, stop.clone(), log.clone()));
+    let l = load::Load { client: node.client(), builder, suite, keys, batch: 200 };
+    let loader = tokio::spawn(load::run(l, |i| if i % 4 == 0 { 2 } else { 30 }, stop.clone(), log.clone()));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
     loop {
         let (acc, full) = {
@@ -68,5 +69,9 @@ async fn overload_pushes_back_and_accounts_for_every_accepted_transaction() {
     }
     assert_eq!(committed + dropped, log.accepted.len());
     assert!(committed > 0 && dropped > 0, "committed {committed}, dropped {dropped}");
-    eprintln!("accepted {}, committed {committed}, dropped with a reason {dropped}, refusals {:?}", log.accepted.len(), log.refused);
+    eprintln!(
+        "accepted {}, committed {committed}, dropped with a reason {dropped}, refusals {:?}",
+        log.accepted.len(),
+        log.refused
+    );
 }

@@ -238,7 +238,10 @@ impl Mempool {
     ) -> Result<(), AdmitError> {
         let tx = &c.tx.tx;
         if c.size > self.config.max_tx_bytes {
-            return Err(AdmitError::bad("tx_too_large", format!("{} bytes; limit {}", c.size, self.config.max_tx_bytes)));
+            return Err(AdmitError::bad(
+                "tx_too_large",
+                format!("{} bytes; limit {}", c.size, self.config.max_tx_bytes),
+            ));
         }
         if tx.chain_id.as_str() != self.chain_id {
             return Err(AdmitError::bad(
@@ -253,13 +256,24 @@ impl Mempool {
             ));
         }
         if tx.expires_at_height > next_height.saturating_add(self.config.max_ttl) {
-            return Err(AdmitError::bad("expiry_too_far", format!("expiry may be at most {} blocks ahead", self.config.max_ttl)));
+            return Err(AdmitError::bad(
+                "expiry_too_far",
+                format!("expiry may be at most {} blocks ahead", self.config.max_ttl),
+            ));
         }
         if !seen.insert(c.hash) || self.inner.lock().by_hash.contains_key(&c.hash) {
-            return Err(AdmitError::new(ErrorClass::Conflict, "duplicate", format!("transaction {} is already pending", c.hash)));
+            return Err(AdmitError::new(
+                ErrorClass::Conflict,
+                "duplicate",
+                format!("transaction {} is already pending", c.hash),
+            ));
         }
         if ledger.is_committed(&c.hash) {
-            return Err(AdmitError::new(ErrorClass::Conflict, "already_committed", format!("transaction {} is already committed", c.hash)));
+            return Err(AdmitError::new(
+                ErrorClass::Conflict,
+                "already_committed",
+                format!("transaction {} is already committed", c.hash),
+            ));
         }
         Ok(())
     }
@@ -280,13 +294,25 @@ impl Mempool {
             ));
         }
         if g.by_sender.contains_key(&(c.sender, nonce)) {
-            return Err(AdmitError::new(ErrorClass::Conflict, "nonce_in_use", format!("another pending transaction uses nonce {nonce}")));
+            return Err(AdmitError::new(
+                ErrorClass::Conflict,
+                "nonce_in_use",
+                format!("another pending transaction uses nonce {nonce}"),
+            ));
         }
         if g.by_hash.contains_key(&c.hash) {
-            return Err(AdmitError::new(ErrorClass::Conflict, "duplicate", format!("transaction {} is already pending", c.hash)));
+            return Err(AdmitError::new(
+                ErrorClass::Conflict,
+                "duplicate",
+                format!("transaction {} is already pending", c.hash),
+            ));
         }
         if g.by_hash.len() >= self.config.max_txs || g.bytes + c.size > self.config.max_bytes {
-            return Err(AdmitError::new(ErrorClass::Overloaded, "mempool_full", "the transaction pool is full; retry later"));
+            return Err(AdmitError::new(
+                ErrorClass::Overloaded,
+                "mempool_full",
+                "the transaction pool is full; retry later",
+            ));
         }
         let seq = g.next_seq;
         g.next_seq += 1;
@@ -296,17 +322,19 @@ impl Mempool {
         g.by_expiry.insert((expires, seq));
         g.bytes += c.size;
         g.dropped.remove(&c.hash);
-        g.by_hash.insert(
-            c.hash,
-            Entry { tx: Arc::new(c.tx), sender: c.sender, nonce, size: c.size, seq, expires },
-        );
+        g.by_hash.insert(c.hash, Entry { tx: Arc::new(c.tx), sender: c.sender, nonce, size: c.size, seq, expires });
         Ok(c.hash)
     }
 
     /// Selects transactions (with their ids) for a block in arrival order, keeping each sender's
     /// nonces consecutive from its committed nonce (`nonce_of`). Nothing is removed:
     /// transactions leave the pool when committed or dropped.
-    pub fn reap(&self, max_txs: usize, max_bytes: usize, nonce_of: &dyn Fn(&Address) -> u64) -> Vec<(Hash32, Arc<SignedTransaction>)> {
+    pub fn reap(
+        &self,
+        max_txs: usize,
+        max_bytes: usize,
+        nonce_of: &dyn Fn(&Address) -> u64,
+    ) -> Vec<(Hash32, Arc<SignedTransaction>)> {
         let g = self.inner.lock();
         let mut expected: HashMap<Address, u64> = HashMap::new();
         let mut taken: HashSet<u64> = HashSet::new();
@@ -318,7 +346,9 @@ impl Mempool {
                 if taken.contains(seq) {
                     continue;
                 }
-                let Some(e) = g.by_hash.get(hash) else { continue };
+                let Some(e) = g.by_hash.get(hash) else {
+                    continue;
+                };
                 let next = expected.entry(e.sender).or_insert_with(|| nonce_of(&e.sender));
                 if e.nonce != *next {
                     continue;

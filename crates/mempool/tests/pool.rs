@@ -79,7 +79,16 @@ fn admission_errors_have_codes() {
     );
     assert_eq!(
         codes(&results),
-        vec!["ok", "duplicate", "bad_signature", "wrong_chain_id", "expired", "expiry_too_far", "nonce_too_high", "unauthorized"]
+        vec![
+            "ok",
+            "duplicate",
+            "bad_signature",
+            "wrong_chain_id",
+            "expired",
+            "expiry_too_far",
+            "nonce_too_high",
+            "unauthorized"
+        ]
     );
     let again = p.admit(vec![tx(&k, 0, 51, "publish")], &ledger);
     assert_eq!(codes(&again), vec!["nonce_in_use"]);
@@ -119,8 +128,12 @@ fn reaping_keeps_each_senders_nonces_consecutive() {
     let ledger = FakeLedger { height: 1, nonces: HashMap::new() };
     let p = pool(100);
     // Arrival order: a2, b0, a0, a1, b2 (b1 missing).
-    p.admit(vec![tx(&a, 2, 50, "x"), tx(&b, 0, 50, "x"), tx(&a, 0, 50, "x"), tx(&a, 1, 50, "x"), tx(&b, 2, 50, "x")], &ledger);
-    let got: Vec<(Address, u64)> = p.reap(10, usize::MAX, &|_| 0).iter().map(|(_, t)| (t.tx.signer.address(SUITE), t.tx.nonce)).collect();
+    p.admit(
+        vec![tx(&a, 2, 50, "x"), tx(&b, 0, 50, "x"), tx(&a, 0, 50, "x"), tx(&a, 1, 50, "x"), tx(&b, 2, 50, "x")],
+        &ledger,
+    );
+    let got: Vec<(Address, u64)> =
+        p.reap(10, usize::MAX, &|_| 0).iter().map(|(_, t)| (t.tx.signer.address(SUITE), t.tx.nonce)).collect();
     let (aa, bb) = (a.public_key().address(SUITE), b.public_key().address(SUITE));
     assert_eq!(got, vec![(bb, 0), (aa, 0), (aa, 1), (aa, 2)], "b2 waits for b1");
     assert_eq!(p.pending_next_nonce(&aa, 0), 3);

@@ -22,17 +22,30 @@ impl Application for ChainApp {
         self.0.validators_for(height)
     }
 
-    async fn build_block(&self, height: u64, proposer: Address, deadline: Instant) -> Result<(Hash32, Vec<u8>), String> {
+    async fn build_block(
+        &self,
+        height: u64,
+        proposer: Address,
+        deadline: Instant,
+    ) -> Result<(Hash32, Vec<u8>), String> {
         self.0.build(height, proposer, deadline).await.map_err(|e| e.to_string())
     }
 
-    async fn check_block(&self, height: u64, bytes: &[u8], proposer: Address, from_sync: bool)
-    -> Result<(Hash32, ProposalCheck), String> {
+    async fn check_block(
+        &self,
+        height: u64,
+        bytes: &[u8],
+        proposer: Address,
+        from_sync: bool,
+    ) -> Result<(Hash32, ProposalCheck), String> {
         let (hash, verdict) = self.0.check(height, bytes.to_vec(), proposer, from_sync).await?;
-        Ok((hash, match verdict {
-            Ok(()) => ProposalCheck::Valid,
-            Err(reason) => ProposalCheck::Invalid(reason),
-        }))
+        Ok((
+            hash,
+            match verdict {
+                Ok(()) => ProposalCheck::Valid,
+                Err(reason) => ProposalCheck::Invalid(reason),
+            },
+        ))
     }
 
     async fn commit(&self, certificate: CommitCertificate) -> CommitOutcome {

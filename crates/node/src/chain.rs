@@ -13,7 +13,9 @@ use govchain_proofs::merkle;
 use govchain_state::{Snapshot, StateDb};
 use govchain_storage::{BlockCommit, StateWrites, Storage};
 use govchain_types::bounded::{BoundedString, BoundedVec};
-use govchain_types::{Address, Block, CommitCertificate, Hash32, Header, Receipt, SignedTransaction, Suite, ValidatorSet, codec};
+use govchain_types::{
+    Address, Block, CommitCertificate, Hash32, Header, Receipt, SignedTransaction, Suite, ValidatorSet, codec,
+};
 use parking_lot::{Mutex, RwLock};
 use tokio::sync::{Notify, broadcast};
 use tracing::{info, warn};
@@ -177,7 +179,12 @@ impl Chain {
     }
 
     /// Builds, executes and caches a block for `height`.
-    pub async fn build(self: &Arc<Self>, height: u64, proposer: Address, deadline: Instant) -> Result<(Hash32, Vec<u8>)> {
+    pub async fn build(
+        self: &Arc<Self>,
+        height: u64,
+        proposer: Address,
+        deadline: Instant,
+    ) -> Result<(Hash32, Vec<u8>)> {
         self.wait_for_txs(deadline).await;
         let this = self.clone();
         tokio::task::spawn_blocking(move || this.build_blocking(height, proposer)).await?
@@ -192,7 +199,8 @@ impl Chain {
         let snap = self.state.snapshot()?;
         let view = VersionView { snap: &snap, version: tip.height };
         let nonce_of = |a: &Address| Executor::account_nonce(&view, a).unwrap_or(0);
-        let candidates = self.mempool.reap(self.params.max_block_txs as usize, self.params.max_block_bytes as usize / 2, &nonce_of);
+        let candidates =
+            self.mempool.reap(self.params.max_block_txs as usize, self.params.max_block_bytes as usize / 2, &nonce_of);
         let time_ms = now_ms().max(tip.time_ms + 1);
         let env = self.env(height, time_ms);
         let hashes: Vec<Hash32> = candidates.iter().map(|(h, _)| *h).collect();
@@ -225,21 +233,33 @@ impl Chain {
         let bytes = block.encode();
         let hash = block.hash(self.suite);
         self.metrics.stage("build", started.elapsed());
-        self.proposals.lock().insert(hash, Arc::new(Executed { block, bytes: bytes.clone(), tx_hashes, output, state }));
+        self.proposals
+            .lock()
+            .insert(hash, Arc::new(Executed { block, bytes: bytes.clone(), tx_hashes, output, state }));
         Ok((hash, bytes))
     }
 
     /// Decodes, checks and executes a proposed block; caches it when valid.
-    pub async fn check(self: &Arc<Self>, height: u64, bytes: Vec<u8>, proposer: Address, from_sync: bool)
-    -> Result<(Hash32, std::result::Result<(), String>), String> {
+    pub async fn check(
+        self: &Arc<Self>,
+        height: u64,
+        bytes: Vec<u8>,
+        proposer: Address,
+        from_sync: bool,
+    ) -> Result<(Hash32, std::result::Result<(), String>), String> {
         let this = self.clone();
         tokio::task::spawn_blocking(move || this.check_blocking(height, &bytes, proposer, from_sync))
             .await
             .map_err(|e| e.to_string())?
     }
 
-    fn check_blocking(&self, height: u64, bytes: &[u8], proposer: Address, from_sync: bool)
-    -> Result<(Hash32, std::result::Result<(), String>), String> {
+    fn check_blocking(
+        &self,
+        height: u64,
+        bytes: &[u8],
+        proposer: Address,
+        from_sync: bool,
+    ) -> Result<(Hash32, std::result::Result<(), String>), String> {
         let block = Block::decode(bytes).map_err(|e| format!("not a block: {e}"))?;
         let hash = block.hash(self.suite);
         if self.proposals.lock().contains_key(&hash) {
@@ -257,7 +277,14 @@ impl Chain {
         }
     }
 
-    fn validate(&self, block: &Block, height: u64, size: usize, proposer: Address, from_sync: bool) -> std::result::Result<Executed, String> {
+    fn validate(
+        &self,
+        block: &Block,
+        height: u64,
+        size: usize,
+        proposer: Address,
+        from_sync: bool,
+    ) -> std::result::Result<Executed, String> {
         let tip = self.tip();
         let h = &block.header;
         if h.chain_id.as_str() != self.chain_id {
@@ -293,13 +320,15 @@ impl Chain {
             .zip(&sign_bytes)
             .map(|(i, m)| VerifyItem { key: &txs[*i].tx.signer, msg: m, sig: &txs[*i].signature })
             .collect();
-        if let Some((pos, e)) = verify_batch(&items).into_iter().enumerate().find_map(|(p, r)| r.err().map(|e| (p, e))) {
+        if let Some((pos, e)) = verify_batch(&items).into_iter().enumerate().find_map(|(p, r)| r.err().map(|e| (p, e)))
+        {
             return Err(format!("transaction {} has a bad signature: {e}", unverified[pos]));
         }
         let snap = self.state.snapshot().map_err(|e| e.to_string())?;
         let view = VersionView { snap: &snap, version: tip.height };
         let env = self.env(height, h.time_ms);
-        let output = self.executor.execute_block(&env, &view, txs, &tx_hashes, Mode::Validate).map_err(|e| e.to_string())?;
+        let output =
+            self.executor.execute_block(&env, &view, txs, &tx_hashes, Mode::Validate).map_err(|e| e.to_string())?;
         let (tx_root, receipts_root) = roots(self.suite, txs, &output.receipts);
         if tx_root != h.tx_root || receipts_root != h.receipts_root {
             return Err("tx_root or receipts_root mismatch".into());
@@ -318,9 +347,10 @@ impl Chain {
         }
         let next = self.tip.read().height + 1;
         let stored = self.storage.undecided(next, None).ok()?;
-        stored.into_iter().find(|(_, h, _)| h == &hash.0).and_then(|(_, _, v)| {
-            borsh::from_slice::<(Vec<u8>, Vec<u8>)>(&v).ok().map(|(_, block)| block)
-        })
+        stored
+            .into_iter()
+            .find(|(_, h, _)| h == &hash.0)
+            .and_then(|(_, _, v)| borsh::from_slice::<(Vec<u8>, Vec<u8>)>(&v).ok().map(|(_, block)| block))
     }
 
     /// Commits a decided block with its certificate in one storage transaction.
@@ -334,9 +364,12 @@ impl Chain {
         let executed = match executed {
             Some(e) => e,
             None => {
-                let bytes = self.proposal_bytes(&cert.block_hash).ok_or_else(|| eyre!("decided block {} is unknown", cert.block_hash))?;
+                let bytes = self
+                    .proposal_bytes(&cert.block_hash)
+                    .ok_or_else(|| eyre!("decided block {} is unknown", cert.block_hash))?;
                 let block = Block::decode(&bytes).map_err(|e| eyre!("{e}"))?;
-                let (hash, verdict) = self.check(cert.height, bytes, block.header.proposer, true).await.map_err(|e| eyre!(e))?;
+                let (hash, verdict) =
+                    self.check(cert.height, bytes, block.header.proposer, true).await.map_err(|e| eyre!(e))?;
                 verdict.map_err(|e| eyre!("decided block is invalid here: {e}"))?;
                 self.proposals.lock().get(&hash).cloned().ok_or_else(|| eyre!("block vanished"))?
             }
@@ -386,7 +419,7 @@ impl Chain {
         self.mempool.on_commit(height, &committed, &|a| Executor::account_nonce(&view, a).unwrap_or(0));
         self.metrics.committed(height, ex.tx_hashes.len(), header.time_ms, started.elapsed(), self.mempool.stats());
         self.publish(ex);
-        if height % 100 == 0 || !ex.tx_hashes.is_empty() {
+        if height.is_multiple_of(100) || !ex.tx_hashes.is_empty() {
             info!(height, txs = ex.tx_hashes.len(), hash = %header.hash(self.suite), "committed");
         }
         Ok(())

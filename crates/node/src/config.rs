@@ -177,7 +177,10 @@ impl RawConfig {
         let api_listen: SocketAddr =
             self.api.listen.parse().map_err(|e| eyre!("api.listen = {:?}: {e}", self.api.listen))?;
         if !self.p2p.listen.starts_with("/ip4/") && !self.p2p.listen.starts_with("/ip6/") {
-            return Err(eyre!("p2p.listen = {:?}: expected a multiaddr like /ip4/127.0.0.1/tcp/26656", self.p2p.listen));
+            return Err(eyre!(
+                "p2p.listen = {:?}: expected a multiaddr like /ip4/127.0.0.1/tcp/26656",
+                self.p2p.listen
+            ));
         }
         if self.block.empty_interval_ms < self.block.min_interval_ms {
             return Err(eyre!("block.empty_interval_ms must be at least block.min_interval_ms"));

@@ -78,8 +78,15 @@ impl Genesis {
             && self.chain_id.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
         ensure!(id_ok, "chain_id must be 1-64 characters of A-Z a-z 0-9 . _ -");
         ensure!(!self.validators.is_empty(), "genesis needs at least one validator");
-        ensure!(self.params.max_block_txs > 0 && self.params.max_block_txs as usize <= govchain_types::limits::MAX_BLOCK_TXS, "params.max_block_txs out of range");
-        ensure!(self.params.max_block_bytes as usize <= govchain_types::limits::MAX_BLOCK_BYTES, "params.max_block_bytes out of range");
+        ensure!(
+            self.params.max_block_txs > 0
+                && self.params.max_block_txs as usize <= govchain_types::limits::MAX_BLOCK_TXS,
+            "params.max_block_txs out of range"
+        );
+        ensure!(
+            self.params.max_block_bytes as usize <= govchain_types::limits::MAX_BLOCK_BYTES,
+            "params.max_block_bytes out of range"
+        );
         for v in &self.validators {
             v.public_key.validate().map_err(|e| eyre::eyre!("validator {}: {e}", v.name))?;
             if !self.identity.organisations.iter().any(|o| o.id == v.org) {
@@ -110,7 +117,8 @@ impl Genesis {
 
     /// The genesis state (version 0) and query-index entries.
     pub fn state(&self) -> Result<(WriteSet, Vec<IndexOp>)> {
-        let (writes, index) = govchain_identity::genesis_writes(self.suite, &self.identity).map_err(|e| eyre::eyre!(e))?;
+        let (writes, index) =
+            govchain_identity::genesis_writes(self.suite, &self.identity).map_err(|e| eyre::eyre!(e))?;
         let mut ws: WriteSet = writes.into_iter().map(|(k, v)| (k, Some(v))).collect();
         ws.insert(keys::VALIDATORS.to_vec(), Some(borsh::to_vec(&self.validator_set()?)?));
         ws.insert(keys::PARAMS.to_vec(), Some(borsh::to_vec(&self.params)?));

@@ -1,7 +1,7 @@
 //! Prometheus metrics of the node (`/metrics`).
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use govchain_mempool::PoolStats;

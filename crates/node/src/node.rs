@@ -53,7 +53,8 @@ pub fn load_key(path: &Path, passphrase_env: &str) -> Result<SecretKey> {
     let pass = if ks.empty_passphrase {
         String::new()
     } else {
-        std::env::var(passphrase_env).map_err(|_| eyre!("keystore {} is encrypted: set ${passphrase_env}", path.display()))?
+        std::env::var(passphrase_env)
+            .map_err(|_| eyre!("keystore {} is encrypted: set ${passphrase_env}", path.display()))?
     };
     Ok(ks.decrypt(&pass)?)
 }
@@ -91,7 +92,8 @@ fn open_chain(cfg: &NodeConfig, genesis: &Genesis, genesis_hash: Hash32) -> Resu
         let h: Header = codec::decode(&bytes, 1 << 16).map_err(|e| eyre!("{e}"))?;
         (h.hash(genesis.suite), h.time_ms)
     };
-    let vbytes = state.snapshot()?.get(keys::VALIDATORS, height)?.ok_or_else(|| eyre!("validator set missing from state"))?;
+    let vbytes =
+        state.snapshot()?.get(keys::VALIDATORS, height)?.ok_or_else(|| eyre!("validator set missing from state"))?;
     let validators: ValidatorSet = borsh::from_slice(&vbytes)?;
     let executor = Executor::new(vec![Arc::new(IdentityModule), Arc::new(RecordsModule)], Arc::new(IdentityGate));
     let mempool = Mempool::new(

@@ -34,22 +34,42 @@ const MAX_VERSIONS_SHOWN: u32 = 1000;
 
 impl NodeService {
     fn header(&self, height: u64) -> R<Header> {
-        let bytes = self.chain.storage.header(height).map_err(internal)?.ok_or_else(|| ApiError::not_found("block_not_found", format!("no block at height {height}")))?;
+        let bytes = self
+            .chain
+            .storage
+            .header(height)
+            .map_err(internal)?
+            .ok_or_else(|| ApiError::not_found("block_not_found", format!("no block at height {height}")))?;
         codec::decode(&bytes, 1 << 16).map_err(internal)
     }
 
     fn cert(&self, height: u64) -> R<CommitCertificate> {
-        let bytes = self.chain.storage.certificate(height).map_err(internal)?.ok_or_else(|| ApiError::not_found("block_not_found", format!("no block at height {height}")))?;
+        let bytes = self
+            .chain
+            .storage
+            .certificate(height)
+            .map_err(internal)?
+            .ok_or_else(|| ApiError::not_found("block_not_found", format!("no block at height {height}")))?;
         codec::decode(&bytes, 1 << 20).map_err(internal)
     }
 
     fn body(&self, height: u64) -> R<BoundedVec<SignedTransaction, { govchain_types::limits::MAX_BLOCK_TXS }>> {
-        let bytes = self.chain.storage.body(height).map_err(internal)?.ok_or_else(|| ApiError::not_found("block_not_found", format!("no block at height {height}")))?;
+        let bytes = self
+            .chain
+            .storage
+            .body(height)
+            .map_err(internal)?
+            .ok_or_else(|| ApiError::not_found("block_not_found", format!("no block at height {height}")))?;
         codec::decode(&bytes, govchain_types::limits::MAX_BLOCK_BYTES).map_err(internal)
     }
 
     fn receipts(&self, height: u64) -> R<Vec<Receipt>> {
-        let bytes = self.chain.storage.receipts(height).map_err(internal)?.ok_or_else(|| ApiError::not_found("block_not_found", format!("no block at height {height}")))?;
+        let bytes = self
+            .chain
+            .storage
+            .receipts(height)
+            .map_err(internal)?
+            .ok_or_else(|| ApiError::not_found("block_not_found", format!("no block at height {height}")))?;
         codec::decode(&bytes, govchain_types::limits::MAX_BLOCK_BYTES).map_err(internal)
     }
 
@@ -70,10 +90,8 @@ impl NodeService {
     }
 
     fn bundle(&self, height: u64, claim: Claim) -> R<Vec<u8>> {
-        let validator_set = self
-            .chain
-            .validators_for(height)
-            .ok_or_else(|| ApiError::internal("validator set unavailable"))?;
+        let validator_set =
+            self.chain.validators_for(height).ok_or_else(|| ApiError::internal("validator set unavailable"))?;
         let b = ProofBundle {
             chain_id: BoundedString::new(self.chain.chain_id.clone()).map_err(internal)?,
             suite: self.chain.suite,
@@ -91,7 +109,10 @@ impl NodeService {
             .ok_or_else(|| ApiError::not_found("record_not_found", format!("no record {id}")))?;
         let first = head.saturating_sub(MAX_VERSIONS_SHOWN - 1).max(1);
         (first..=head)
-            .map(|v| self.state_get::<Record>(&version_key(id, v), version)?.ok_or_else(|| ApiError::internal("missing version")))
+            .map(|v| {
+                self.state_get::<Record>(&version_key(id, v), version)?
+                    .ok_or_else(|| ApiError::internal("missing version"))
+            })
             .collect()
     }
 
@@ -109,7 +130,11 @@ impl NodeService {
 
 fn check_filter(v: &Option<String>, what: &str) -> R<()> {
     match v {
-        Some(s) if s.is_empty() || s.len() > 32 || !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') => {
+        Some(s)
+            if s.is_empty()
+                || s.len() > 32
+                || !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') =>
+        {
             Err(ApiError::bad_request("invalid_query", format!("{what} must be 1-32 characters of a-z, 0-9, '-'")))
         }
         _ => Ok(()),
@@ -339,7 +364,8 @@ impl NodeApi for NodeService {
             .state_get(&account_key(address), version)?
             .ok_or_else(|| ApiError::not_found("account_not_found", format!("no account {address}")))?;
         let snap = self.chain.state.snapshot().map_err(internal)?;
-        let next = Executor::account_nonce(&VersionView { snap: &snap, version }, address).map_err(|e| internal(e.message))?;
+        let next =
+            Executor::account_nonce(&VersionView { snap: &snap, version }, address).map_err(|e| internal(e.message))?;
         let pending = self.chain.mempool.pending_next_nonce(address, next);
         Ok(views::account(&a, next, pending))
     }

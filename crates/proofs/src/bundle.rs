@@ -146,10 +146,10 @@ impl ProofBundle {
             return Err(ProofError::Format("file too short".into()));
         }
         let (sealed, digest) = bytes.split_at(bytes.len() - 32);
-        let body = sealed
-            .strip_prefix(&BUNDLE_MAGIC[..])
-            .ok_or_else(|| ProofError::Format("missing GCPROOF magic".into()))?;
-        let bundle: ProofBundle = codec::decode(body, MAX_BUNDLE_BYTES).map_err(|e| ProofError::Format(e.to_string()))?;
+        let body =
+            sealed.strip_prefix(&BUNDLE_MAGIC[..]).ok_or_else(|| ProofError::Format("missing GCPROOF magic".into()))?;
+        let bundle: ProofBundle =
+            codec::decode(body, MAX_BUNDLE_BYTES).map_err(|e| ProofError::Format(e.to_string()))?;
         if bundle.suite.hash(sealed).0 != digest {
             return Err(ProofError::Format("file digest mismatch: the bundle was modified or damaged".into()));
         }

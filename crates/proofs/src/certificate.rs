@@ -33,13 +33,14 @@ pub fn verify_commit(
         let v = validators
             .get(&s.validator)
             .ok_or_else(|| err(format!("signer {} is not in the validator set", s.validator)))?;
-        v.public_key
-            .verify(&msg, &s.signature)
-            .map_err(|e| err(format!("signature by {}: {e}", s.validator)))?;
+        v.public_key.verify(&msg, &s.signature).map_err(|e| err(format!("signature by {}: {e}", s.validator)))?;
         power = power.saturating_add(v.voting_power);
     }
     if !validators.is_quorum(power) {
-        return Err(err(format!("signers hold {power} of {} voting power; more than 2/3 needed", validators.total_power())));
+        return Err(err(format!(
+            "signers hold {power} of {} voting power; more than 2/3 needed",
+            validators.total_power()
+        )));
     }
     Ok(power)
 }

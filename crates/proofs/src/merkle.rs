@@ -52,7 +52,9 @@ pub fn root(suite: Suite, leaves: &[Hash32]) -> Hash32 {
 /// Sibling hashes proving leaf `index`, bottom to top.
 pub fn proof(suite: Suite, leaves: &[Hash32], index: usize) -> Vec<Hash32> {
     let hashes = match suite {
-        Suite::Ed25519Sha256 => MerkleTree::<Sha256List>::from_leaves(&raw(leaves)).proof(&[index]).proof_hashes().to_vec(),
+        Suite::Ed25519Sha256 => {
+            MerkleTree::<Sha256List>::from_leaves(&raw(leaves)).proof(&[index]).proof_hashes().to_vec()
+        }
         Suite::Sm2Sm3 => MerkleTree::<Sm3List>::from_leaves(&raw(leaves)).proof(&[index]).proof_hashes().to_vec(),
     };
     hashes.into_iter().map(Hash32).collect()

@@ -7,8 +7,8 @@ use govchain_state::{StateDb, WriteSet};
 use govchain_storage::Storage;
 use govchain_types::bounded::{BoundedBytes, BoundedString, BoundedVec};
 use govchain_types::{
-    Address, Call, CommitCertificate, CommitSignature, Event, Hash32, Header, Outcome, Payload, Receipt, SignedTransaction,
-    Suite, Transaction, Validator, ValidatorSet, VoteKind, vote_sign_bytes,
+    Address, Call, CommitCertificate, CommitSignature, Event, Hash32, Header, Outcome, Payload, Receipt,
+    SignedTransaction, Suite, Transaction, Validator, ValidatorSet, VoteKind, vote_sign_bytes,
 };
 
 struct Fixture {
@@ -62,7 +62,8 @@ fn fixture(suite: Suite) -> Fixture {
         .map(|t| Receipt {
             tx_hash: t.hash(suite),
             outcome: Outcome::Success,
-            events: BoundedVec::new(vec![Event::new("records", "published", &[("id", "finance-000001".into())])]).expect("bounded"),
+            events: BoundedVec::new(vec![Event::new("records", "published", &[("id", "finance-000001".into())])])
+                .expect("bounded"),
         })
         .collect();
     let tx_leaves: Vec<Hash32> = txs.iter().map(|t| merkle::leaf_hash(suite, &t.encode())).collect();
@@ -87,7 +88,12 @@ fn fixture(suite: Suite) -> Fixture {
         .iter()
         .map(|k| CommitSignature { validator: k.public_key().address(suite), signature: k.sign(&msg) })
         .collect();
-    let certificate = CommitCertificate { height: 5, round: 0, block_hash: hash, signatures: BoundedVec::new(signatures).expect("bounded") };
+    let certificate = CommitCertificate {
+        height: 5,
+        round: 0,
+        block_hash: hash,
+        signatures: BoundedVec::new(signatures).expect("bounded"),
+    };
 
     let bundle = |claim: Claim| ProofBundle {
         chain_id: BoundedString::new("proof-chain").expect("short"),
@@ -130,11 +136,15 @@ fn valid_bundles_verify_with_the_right_claim() {
         let f = fixture(suite);
         for (name, b) in &f.bundles {
             let bytes = b.to_bytes();
-            let v = ProofBundle::from_bytes(&bytes).and_then(|b| b.verify(&f.trust)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let v = ProofBundle::from_bytes(&bytes)
+                .and_then(|b| b.verify(&f.trust))
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(v.height, 5);
             assert_eq!(v.signers.len(), 3);
             match (*name, &v.claim) {
-                ("present", VerifiedClaim::StatePresent { value, .. }) => assert_eq!(value, "预算 budget record".as_bytes()),
+                ("present", VerifiedClaim::StatePresent { value, .. }) => {
+                    assert_eq!(value, "预算 budget record".as_bytes())
+                }
                 ("absent", VerifiedClaim::StateAbsent { .. }) => {}
                 ("transaction", VerifiedClaim::Transaction { index, .. }) => assert_eq!(*index, 1),
                 other => panic!("unexpected claim {other:?}"),
@@ -155,7 +165,11 @@ fn flipping_any_byte_of_the_file_fails() {
                     let mut bad = bytes.clone();
                     bad[i] ^= bit;
                     let r = ProofBundle::from_bytes(&bad).and_then(|b| b.verify(&f.trust));
-                    assert!(r.is_err(), "{name} ({suite:?}): flipping bit {bit:#x} of byte {i}/{} still verified", bytes.len());
+                    assert!(
+                        r.is_err(),
+                        "{name} ({suite:?}): flipping bit {bit:#x} of byte {i}/{} still verified",
+                        bytes.len()
+                    );
                 }
             }
         }
@@ -179,7 +193,9 @@ fn tampering_with_a_recomputed_digest_never_proves_a_falsehood() {
                     bad[i] ^= bit;
                     let digest = suite.hash(&bad);
                     bad.extend(digest.0);
-                    let Ok(v) = ProofBundle::from_bytes(&bad).and_then(|b| b.verify(&f.trust)) else { continue };
+                    let Ok(v) = ProofBundle::from_bytes(&bad).and_then(|b| b.verify(&f.trust)) else {
+                        continue;
+                    };
                     match (&b.claim, v.claim) {
                         (Claim::State { key, value: None, .. }, VerifiedClaim::StateAbsent { key: other }) => {
                             assert_ne!(&key[..], &other[..], "{name}: byte {i} changed nothing yet verified");

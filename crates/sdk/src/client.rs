@@ -104,8 +104,13 @@ impl Client {
     /// `POST /v1/txs`.
     pub async fn submit(&self, tx: &SignedTransaction) -> Result<Hash32, SdkError> {
         let body = SubmitTx { tx: hex::encode(tx.encode()) };
-        let r: Accepted = Self::parse(self.http.post(format!("{}/v1/txs", self.base)).json(&body).send().await?).await?;
-        Hash32::from_hex(&r.hash).ok_or_else(|| SdkError::Api { status: 200, code: "bad_response".into(), message: r.hash })
+        let r: Accepted =
+            Self::parse(self.http.post(format!("{}/v1/txs", self.base)).json(&body).send().await?).await?;
+        Hash32::from_hex(&r.hash).ok_or_else(|| SdkError::Api {
+            status: 200,
+            code: "bad_response".into(),
+            message: r.hash,
+        })
     }
 
     /// `POST /v1/txs/batch` with the binary body.

@@ -19,7 +19,13 @@ impl TxBuilder {
     }
 
     /// Signs a call.
-    pub fn sign(&self, key: &SecretKey, nonce: u64, expires_at_height: u64, call: Call) -> Result<SignedTransaction, String> {
+    pub fn sign(
+        &self,
+        key: &SecretKey,
+        nonce: u64,
+        expires_at_height: u64,
+        call: Call,
+    ) -> Result<SignedTransaction, String> {
         let tx = Transaction {
             chain_id: BoundedString::new(self.chain_id.clone()).map_err(|e| e.to_string())?,
             signer: key.public_key(),

@@ -115,10 +115,14 @@ impl Snapshot {
             let set: Vec<(KeyHash, OwnedValue)> =
                 writes.iter().filter_map(|(k, v)| v.clone().map(|v| (key_hash(self.suite, k), v))).collect();
             let (roots, batch) = match self.suite {
-                Suite::Ed25519Sha256 => {
-                    JellyfishMerkleTree::<_, JmtSha256>::new(&self.reader).batch_put_value_sets(vec![set], None, version)
+                Suite::Ed25519Sha256 => JellyfishMerkleTree::<_, JmtSha256>::new(&self.reader).batch_put_value_sets(
+                    vec![set],
+                    None,
+                    version,
+                ),
+                Suite::Sm2Sm3 => {
+                    JellyfishMerkleTree::<_, JmtSm3>::new(&self.reader).batch_put_value_sets(vec![set], None, version)
                 }
-                Suite::Sm2Sm3 => JellyfishMerkleTree::<_, JmtSm3>::new(&self.reader).batch_put_value_sets(vec![set], None, version),
             }
             .map_err(tree_err)?;
             let root = roots.first().ok_or_else(|| StateError::Tree("no root".into()))?;
@@ -146,11 +150,15 @@ impl Snapshot {
         let enc = |e: std::io::Error| StateError::Tree(e.to_string());
         match self.suite {
             Suite::Ed25519Sha256 => {
-                let (v, p) = JellyfishMerkleTree::<_, JmtSha256>::new(&self.reader).get_with_proof(kh, version).map_err(tree_err)?;
+                let (v, p) = JellyfishMerkleTree::<_, JmtSha256>::new(&self.reader)
+                    .get_with_proof(kh, version)
+                    .map_err(tree_err)?;
                 Ok((v, borsh::to_vec(&p).map_err(enc)?))
             }
             Suite::Sm2Sm3 => {
-                let (v, p) = JellyfishMerkleTree::<_, JmtSm3>::new(&self.reader).get_with_proof(kh, version).map_err(tree_err)?;
+                let (v, p) = JellyfishMerkleTree::<_, JmtSm3>::new(&self.reader)
+                    .get_with_proof(kh, version)
+                    .map_err(tree_err)?;
                 Ok((v, borsh::to_vec(&p).map_err(enc)?))
             }
         }

@@ -10,7 +10,16 @@ fn commit(storage: &Storage, height: u64, state: &govchain_storage::StateWrites)
     if height == 0 {
         storage.write_genesis(state, &[], &[]).expect("genesis");
     } else {
-        let c = BlockCommit { height, header: &[], body: &[], certificate: &[], receipts: &[], tx_hashes: &[], state, index: &[] };
+        let c = BlockCommit {
+            height,
+            header: &[],
+            body: &[],
+            certificate: &[],
+            receipts: &[],
+            tx_hashes: &[],
+            state,
+            index: &[],
+        };
         storage.commit_block(&c).expect("commit");
     }
 }
@@ -50,7 +59,8 @@ fn batch_and_one_by_one_agree() {
                 let (va, pa) = dbs[0].snapshot().expect("snap").prove(k, height).expect("prove");
                 let (vb, _) = dbs[1].snapshot().expect("snap").prove(k, height).expect("prove");
                 assert_eq!(va, vb);
-                verify_state_proof(suite, ra.0, k, va.as_deref(), &pa).expect("proof from the batch-built tree verifies");
+                verify_state_proof(suite, ra.0, k, va.as_deref(), &pa)
+                    .expect("proof from the batch-built tree verifies");
             }
         }
     }

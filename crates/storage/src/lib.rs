@@ -17,4 +17,4 @@ mod tables;
 
 pub use batch::{BlockCommit, IndexOp, StateWrites};
 pub use error::StorageError;
-pub use store::{StateReader, Storage, TxLocation};
+pub use store::{IndexEntry, StateReader, Storage, TxLocation, UndecidedEntry};

@@ -6,6 +6,12 @@ use redb::{Database, Durability, ReadableDatabase, ReadableTable, ReadableTableM
 use crate::tables::*;
 use crate::{BlockCommit, IndexOp, StateWrites, StorageError};
 
+/// An index entry: (key, value).
+pub type IndexEntry = (Vec<u8>, Vec<u8>);
+
+/// A persisted undecided proposal: (round, block hash, opaque record).
+pub type UndecidedEntry = (u32, [u8; 32], Vec<u8>);
+
 /// Where a committed transaction is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TxLocation {
@@ -69,7 +75,12 @@ impl Storage {
 
     /// Writes the genesis state (version 0) and meta values in one transaction. Fails if a tip
     /// already exists.
-    pub fn write_genesis(&self, state: &StateWrites, index: &[IndexOp], meta: &[(&str, Vec<u8>)]) -> Result<(), StorageError> {
+    pub fn write_genesis(
+        &self,
+        state: &StateWrites,
+        index: &[IndexOp],
+        meta: &[(&str, Vec<u8>)],
+    ) -> Result<(), StorageError> {
         let mut tx = self.db.begin_write()?;
         tx.set_durability(Durability::Immediate)?;
         {
@@ -195,7 +206,7 @@ impl Storage {
         prefix: &[u8],
         before: Option<&[u8]>,
         limit: usize,
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError> {
+    ) -> Result<Vec<IndexEntry>, StorageError> {
         let r = self.db.begin_read()?;
         let t = r.open_table(INDEX)?;
         let mut upper = prefix.to_vec();
@@ -226,7 +237,13 @@ impl Storage {
     }
 
     /// Persists an undecided proposal (crash recovery for the consensus adapter).
-    pub fn put_undecided(&self, height: u64, round: u32, block_hash: &[u8; 32], value: &[u8]) -> Result<(), StorageError> {
+    pub fn put_undecided(
+        &self,
+        height: u64,
+        round: u32,
+        block_hash: &[u8; 32],
+        value: &[u8],
+    ) -> Result<(), StorageError> {
         let mut tx = self.db.begin_write()?;
         tx.set_durability(Durability::Immediate)?;
         tx.open_table(UNDECIDED)?.insert(undecided_key(height, round, block_hash).as_slice(), value)?;
@@ -235,7 +252,7 @@ impl Storage {
     }
 
     /// Undecided proposals at `height` (all rounds when `round` is None).
-    pub fn undecided(&self, height: u64, round: Option<u32>) -> Result<Vec<(u32, [u8; 32], Vec<u8>)>, StorageError> {
+    pub fn undecided(&self, height: u64, round: Option<u32>) -> Result<Vec<UndecidedEntry>, StorageError> {
         let r = self.db.begin_read()?;
         let t = r.open_table(UNDECIDED)?;
         let start = height.to_be_bytes();

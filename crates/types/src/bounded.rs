@@ -141,9 +141,7 @@ impl<const N: usize> BorshDeserialize for BoundedString<N> {
         let len = read_len(r, N)?;
         let mut v = vec![0u8; len];
         r.read_exact(&mut v)?;
-        String::from_utf8(v)
-            .map(BoundedString)
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "invalid UTF-8"))
+        String::from_utf8(v).map(BoundedString).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "invalid UTF-8"))
     }
 }
 

@@ -67,16 +67,8 @@ impl Event {
             }
             BoundedString::new(&s[..end]).unwrap_or_default()
         }
-        let attrs = attributes
-            .iter()
-            .take(MAX_EVENT_ATTRIBUTES)
-            .map(|(k, v)| (clip(k), clip(v)))
-            .collect();
-        Event {
-            module: clip(module),
-            kind: clip(kind),
-            attributes: BoundedVec::new(attrs).unwrap_or_default(),
-        }
+        let attrs = attributes.iter().take(MAX_EVENT_ATTRIBUTES).map(|(k, v)| (clip(k), clip(v))).collect();
+        Event { module: clip(module), kind: clip(kind), attributes: BoundedVec::new(attrs).unwrap_or_default() }
     }
 
     /// Looks up an attribute.

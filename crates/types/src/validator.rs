@@ -54,10 +54,7 @@ impl ValidatorSet {
 
     /// Finds a validator by address.
     pub fn get(&self, address: &Address) -> Option<&Validator> {
-        self.validators
-            .binary_search_by_key(address, |v| v.address)
-            .ok()
-            .and_then(|i| self.validators.get(i))
+        self.validators.binary_search_by_key(address, |v| v.address).ok().and_then(|i| self.validators.get(i))
     }
 
     /// True when `power` is more than two thirds of the total.

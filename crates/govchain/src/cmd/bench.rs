@@ -14,12 +14,11 @@ use govchain_sdk::{Client, StreamEvent, TxBuilder, calls};
 use govchain_types::{Hash32, SignedTransaction, Suite};
 use hdrhistogram::Histogram;
 use indicatif::{ProgressBar, ProgressStyle};
-use std::sync::Mutex;
 use rand::RngCore;
 use rayon::prelude::*;
+use std::sync::Mutex;
 
 use crate::common::Ctx;
-
 
 /// `govchain bench` options.
 #[derive(Args)]
@@ -51,7 +50,8 @@ pub struct BenchArgs {
 fn ed25519_verify_rate(seconds: u64) -> f64 {
     let key = SecretKey::from_seed(Algorithm::Ed25519, [7u8; 32]);
     let pk = key.public_key();
-    let msgs: Vec<Vec<u8>> = (0..256u32).map(|i| format!("bench message {i} {}", "x".repeat(200)).into_bytes()).collect();
+    let msgs: Vec<Vec<u8>> =
+        (0..256u32).map(|i| format!("bench message {i} {}", "x".repeat(200)).into_bytes()).collect();
     let sigs: Vec<_> = msgs.iter().map(|m| key.sign(m)).collect();
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let start = Instant::now();
@@ -81,12 +81,12 @@ fn stage_breakdown(metrics: &str) -> Vec<(String, f64, f64)> {
     for line in metrics.lines() {
         for (suffix, idx) in [("_sum", 0), ("_count", 1)] {
             let prefix = format!("govchain_stage_seconds{suffix}{{stage=\"");
-            if let Some(rest) = line.strip_prefix(&prefix) {
-                if let Some((stage, value)) = rest.split_once("\"} ") {
-                    let v: f64 = value.trim().parse().unwrap_or(0.0);
-                    let e = sums.entry(stage.to_string()).or_default();
-                    if idx == 0 { e.0 = v } else { e.1 = v }
-                }
+            if let Some(rest) = line.strip_prefix(&prefix)
+                && let Some((stage, value)) = rest.split_once("\"} ")
+            {
+                let v: f64 = value.trim().parse().unwrap_or(0.0);
+                let e = sums.entry(stage.to_string()).or_default();
+                if idx == 0 { e.0 = v } else { e.1 = v }
             }
         }
     }
@@ -128,7 +128,11 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
     let mut setup = Vec::new();
     for k in &keys {
         let args = calls::register(k.public_key(), AccountKind::Official, &a.org, vec!["publisher".into()]);
-        setup.push(builder.call(&admin, nonce, status.height + 10_000, "identity", "register_account", &args).map_err(|e| eyre!(e))?);
+        setup.push(
+            builder
+                .call(&admin, nonce, status.height + 10_000, "identity", "register_account", &args)
+                .map_err(|e| eyre!(e))?,
+        );
         nonce += 1;
     }
     let mut setup_hashes = Vec::new();
@@ -144,7 +148,8 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
 
     // Pre-sign the load.
     let pb = ProgressBar::new(a.txs as u64).with_style(
-        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec})").unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     pb.set_message("signing");
     let n_acc = a.accounts;
@@ -155,7 +160,10 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
             let args = calls::publish(
                 "notice",
                 &format!("Bench notice {i}"),
-                &format!("Load-test record number {i}. 这是压力测试记录，编号{i}。{}", "Lorem ipsum dolor sit amet. ".repeat(4)),
+                &format!(
+                    "Load-test record number {i}. 这是压力测试记录，编号{i}。{}",
+                    "Lorem ipsum dolor sit amet. ".repeat(4)
+                ),
                 vec!["bench".into()],
             );
             let t = builder.call(k, (i / n_acc) as u64, height + 100_000, "records", "publish", &args);
@@ -188,19 +196,14 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
 
     // Submit with back-pressure.
     let pb = ProgressBar::new(a.txs as u64).with_style(
-        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec})").unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({per_sec})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     pb.set_message("submitting");
     let submitted: Arc<Mutex<HashMap<Hash32, Instant>>> = Arc::default();
     let start = Instant::now();
-    let chunks: Vec<Vec<(Hash32, SignedTransaction)>> = hashes
-        .iter()
-        .copied()
-        .zip(txs)
-        .collect::<Vec<_>>()
-        .chunks(a.batch)
-        .map(|c| c.to_vec())
-        .collect();
+    let chunks: Vec<Vec<(Hash32, SignedTransaction)>> =
+        hashes.iter().copied().zip(txs).collect::<Vec<_>>().chunks(a.batch).map(|c| c.to_vec()).collect();
     let sem = Arc::new(tokio::sync::Semaphore::new(a.concurrency));
     let mut tasks = Vec::new();
     let rejected = Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -269,23 +272,26 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
     wait_pb.finish_and_clear();
     follower.abort();
 
-    let sub = submitted.lock().map_err(|_| eyre!("lock"))?;
-    let com = committed.lock().map_err(|_| eyre!("lock"))?;
-    let mut hist = Histogram::<u64>::new(3)?;
-    let mut last_commit = start;
-    let mut n_committed = 0u64;
-    for (h, sent) in sub.iter() {
-        if let Some(c) = com.get(h) {
-            n_committed += 1;
-            hist.record(c.saturating_duration_since(*sent).as_millis() as u64)?;
-            last_commit = last_commit.max(*c);
+    let (n_submitted, n_committed, hist, elapsed) = {
+        let sub = submitted.lock().map_err(|_| eyre!("lock"))?;
+        let com = committed.lock().map_err(|_| eyre!("lock"))?;
+        let mut hist = Histogram::<u64>::new(3)?;
+        let mut last_commit = start;
+        let mut n_committed = 0u64;
+        for (h, sent) in sub.iter() {
+            if let Some(c) = com.get(h) {
+                n_committed += 1;
+                hist.record(c.saturating_duration_since(*sent).as_millis() as u64)?;
+                last_commit = last_commit.max(*c);
+            }
         }
-    }
-    let elapsed = last_commit.saturating_duration_since(start).as_secs_f64().max(1e-9);
+        let elapsed = last_commit.saturating_duration_since(start).as_secs_f64().max(1e-9);
+        (sub.len() as u64, n_committed, hist, elapsed)
+    };
     let tps = n_committed as f64 / elapsed;
     eprintln!(
         "{} submitted, {} rejected, {} committed in {:.2} s",
-        sub.len(),
+        n_submitted,
         rejected.load(std::sync::atomic::Ordering::Relaxed),
         n_committed,
         elapsed
@@ -293,11 +299,14 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
     if let Ok(m) = client.metrics().await {
         eprintln!("where the time goes (node-side stage totals):");
         for (stage, sum, count) in stage_breakdown(&m) {
-            eprintln!("  {stage:<9} {sum:>8.3} s over {count:>7.0} calls ({:.3} ms each)", 1000.0 * sum / count.max(1.0));
+            eprintln!(
+                "  {stage:<9} {sum:>8.3} s over {count:>7.0} calls ({:.3} ms each)",
+                1000.0 * sum / count.max(1.0)
+            );
         }
     }
-    if n_committed < sub.len() as u64 {
-        eprintln!("WARNING: {} accepted transactions were not seen committed", sub.len() as u64 - n_committed);
+    if n_committed < n_submitted {
+        eprintln!("WARNING: {} accepted transactions were not seen committed", n_submitted - n_committed);
     }
     println!(
         "tps={:.0} p50_ms={} p99_ms={} ed25519_verify_per_s={:.0} ratio={:.3}",

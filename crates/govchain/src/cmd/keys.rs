@@ -45,7 +45,9 @@ pub fn run(ctx: &Ctx, c: KeysCmd) -> Result<()> {
             let pass = match std::env::var("GOVCHAIN_PASSPHRASE") {
                 Ok(p) if !p.is_empty() => p,
                 _ if insecure_empty_passphrase => String::new(),
-                _ => bail!("set GOVCHAIN_PASSPHRASE to encrypt the key (or pass --insecure-empty-passphrase for development)"),
+                _ => bail!(
+                    "set GOVCHAIN_PASSPHRASE to encrypt the key (or pass --insecure-empty-passphrase for development)"
+                ),
             };
             let key = SecretKey::generate(alg);
             let ks = Keystore::encrypt(&name, &key, &pass, KdfParams::default())?;
@@ -60,14 +62,14 @@ pub fn run(ctx: &Ctx, c: KeysCmd) -> Result<()> {
             if let Ok(rd) = std::fs::read_dir(ctx.keys_dir()) {
                 for e in rd.flatten() {
                     let p = e.path();
-                    if p.extension().is_some_and(|x| x == "json") {
-                        if let Ok(ks) = Keystore::from_json(&std::fs::read_to_string(&p)?) {
-                            names.push(serde_json::json!({
-                                "name": ks.name,
-                                "public_key": ks.public_key,
-                                "empty_passphrase": ks.empty_passphrase,
-                            }));
-                        }
+                    if p.extension().is_some_and(|x| x == "json")
+                        && let Ok(ks) = Keystore::from_json(&std::fs::read_to_string(&p)?)
+                    {
+                        names.push(serde_json::json!({
+                            "name": ks.name,
+                            "public_key": ks.public_key,
+                            "empty_passphrase": ks.empty_passphrase,
+                        }));
                     }
                 }
             }

@@ -94,7 +94,9 @@ pub async fn dev(ctx: &Ctx, a: DevArgs) -> Result<()> {
     println!("  home       {home}");
     println!("  demo keys  {home}/keys: {}", devnet::ACCOUNTS.iter().map(|a| a.name).collect::<Vec<_>>().join(", "));
     println!("  WARNING    development keystores have an EMPTY passphrase: never use them outside development");
-    println!("  try        govchain records publish --key finance-officer --category notice --title \"Hello\" --body \"你好\"");
+    println!(
+        "  try        govchain records publish --key finance-officer --category notice --title \"Hello\" --body \"你好\""
+    );
     if fresh && !a.no_demo_records {
         let home = ctx.home.clone();
         tokio::spawn(async move {

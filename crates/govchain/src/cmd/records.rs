@@ -128,7 +128,8 @@ fn print_record_event(view: &Option<govchain_api::dto::TxView>) {
     if let Some(r) = view.as_ref().and_then(|v| v.receipt.as_ref()) {
         for e in &r.events {
             if e.module == "records" {
-                let get = |k: &str| e.attributes.iter().find(|(a, _)| a == k).map(|(_, v)| v.clone()).unwrap_or_default();
+                let get =
+                    |k: &str| e.attributes.iter().find(|(a, _)| a == k).map(|(_, v)| v.clone()).unwrap_or_default();
                 println!("{} {} version {}", e.kind, get("id"), get("version"));
             }
         }
@@ -167,7 +168,12 @@ pub async fn run(ctx: &Ctx, c: RecordsCmd) -> Result<()> {
         RecordsCmd::Proof { id, version, out } => {
             let bytes = ctx.client().record_proof(&id, version).await?;
             std::fs::write(&out, &bytes)?;
-            eprintln!("wrote {} ({} bytes); check it with: govchain verify {}", out.display(), bytes.len(), out.display());
+            eprintln!(
+                "wrote {} ({} bytes); check it with: govchain verify {}",
+                out.display(),
+                bytes.len(),
+                out.display()
+            );
             Ok(())
         }
     }

@@ -28,12 +28,13 @@ pub struct VerifyArgs {
 
 /// Human form of a state key: text, with a record key's trailing version shown as a number.
 fn key_text(key: &[u8]) -> String {
-    if let Some(rest) = key.strip_prefix(b"records/v/") {
-        if rest.len() > 5 && rest[rest.len() - 5] == b'/' {
-            let (id, v) = rest.split_at(rest.len() - 5);
-            let v = u32::from_be_bytes([v[1], v[2], v[3], v[4]]);
-            return format!("records/v/{}/{v}", String::from_utf8_lossy(id));
-        }
+    if let Some(rest) = key.strip_prefix(b"records/v/")
+        && rest.len() > 5
+        && rest[rest.len() - 5] == b'/'
+    {
+        let (id, v) = rest.split_at(rest.len() - 5);
+        let v = u32::from_be_bytes([v[1], v[2], v[3], v[4]]);
+        return format!("records/v/{}/{v}", String::from_utf8_lossy(id));
     }
     match std::str::from_utf8(key) {
         Ok(s) if s.chars().all(|c| !c.is_control()) => s.to_string(),
@@ -42,27 +43,27 @@ fn key_text(key: &[u8]) -> String {
 }
 
 fn describe_value(key: &[u8], value: &[u8]) -> String {
-    if key.starts_with(b"records/v/") {
-        if let Ok(r) = borsh::from_slice::<Record>(value) {
-            return format!(
-                "record {} version {} ({}) by {}:\n{}",
-                r.id,
-                r.version,
-                if r.status == govchain_records::RecordStatus::Active { "active" } else { "withdrawn" },
-                r.org,
-                serde_json::to_string_pretty(&r).unwrap_or_default()
-            );
-        }
+    if key.starts_with(b"records/v/")
+        && let Ok(r) = borsh::from_slice::<Record>(value)
+    {
+        return format!(
+            "record {} version {} ({}) by {}:\n{}",
+            r.id,
+            r.version,
+            if r.status == govchain_records::RecordStatus::Active { "active" } else { "withdrawn" },
+            r.org,
+            serde_json::to_string_pretty(&r).unwrap_or_default()
+        );
     }
-    if key.starts_with(b"identity/acct/") {
-        if let Ok(a) = borsh::from_slice::<Account>(value) {
-            return format!("account:\n{}", serde_json::to_string_pretty(&a).unwrap_or_default());
-        }
+    if key.starts_with(b"identity/acct/")
+        && let Ok(a) = borsh::from_slice::<Account>(value)
+    {
+        return format!("account:\n{}", serde_json::to_string_pretty(&a).unwrap_or_default());
     }
-    if key.starts_with(b"identity/org/") {
-        if let Ok(o) = borsh::from_slice::<Organisation>(value) {
-            return format!("organisation:\n{}", serde_json::to_string_pretty(&o).unwrap_or_default());
-        }
+    if key.starts_with(b"identity/org/")
+        && let Ok(o) = borsh::from_slice::<Organisation>(value)
+    {
+        return format!("organisation:\n{}", serde_json::to_string_pretty(&o).unwrap_or_default());
     }
     format!("value 0x{}", hex::encode(value))
 }
@@ -92,8 +93,12 @@ fn print(v: &Verified) {
         VerifiedClaim::Transaction { tx_hash, index, receipt } => {
             println!("  proven     transaction {tx_hash} is #{index} of block {}", v.height);
             match &receipt.outcome {
-                Outcome::Success => println!("  receipt    success, {} event(s)", receipt.events.len()),
-                Outcome::Failed { code, message } => println!("  receipt    failed: {code}: {message}"),
+                Outcome::Success => {
+                    println!("  receipt    success, {} event(s)", receipt.events.len())
+                }
+                Outcome::Failed { code, message } => {
+                    println!("  receipt    failed: {code}: {message}")
+                }
             }
             for e in receipt.events.iter() {
                 let attrs: Vec<String> = e.attributes.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -106,7 +111,8 @@ fn print(v: &Verified) {
 /// Verifies a bundle; exits with status 1 when it does not verify.
 pub fn run(ctx: &Ctx, a: VerifyArgs) -> Result<()> {
     let genesis_path = a.genesis.unwrap_or_else(|| ctx.home.join("genesis.json"));
-    let (genesis, _) = Genesis::load(&genesis_path).map_err(|e| eyre!("trusted genesis {}: {e}", genesis_path.display()))?;
+    let (genesis, _) =
+        Genesis::load(&genesis_path).map_err(|e| eyre!("trusted genesis {}: {e}", genesis_path.display()))?;
     let trust = genesis.trust_root()?;
     let bytes = std::fs::read(&a.file).map_err(|e| eyre!("{}: {e}", a.file.display()))?;
     let result = ProofBundle::from_bytes(&bytes).and_then(|b| b.verify(&trust));

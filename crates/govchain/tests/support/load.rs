@@ -12,7 +12,8 @@ use govchain_types::{Hash32, Suite};
 use tokio::sync::Mutex;
 
 /// Dev accounts holding the publisher role.
-pub const PUBLISHERS: [&str; 6] = ["finance-admin", "finance-officer", "market-admin", "market-officer", "police-admin", "police-officer"];
+pub const PUBLISHERS: [&str; 6] =
+    ["finance-admin", "finance-officer", "market-admin", "market-officer", "police-admin", "police-officer"];
 
 /// Results of a load run.
 #[derive(Default)]
@@ -25,29 +26,45 @@ pub struct LoadLog {
     pub backpressure: usize,
 }
 
+/// A load to generate.
+pub struct Load {
+    /// API client.
+    pub client: Client,
+    /// Transaction builder.
+    pub builder: TxBuilder,
+    /// Chain suite.
+    pub suite: Suite,
+    /// Signing accounts.
+    pub keys: Vec<SecretKey>,
+    /// Transactions per HTTP batch.
+    pub batch: usize,
+}
+
 /// Submits batches until `stop` is set. `expiry(i)` gives the expiry offset of the i-th transaction.
 pub async fn run(
-    client: Client,
-    builder: TxBuilder,
-    suite: Suite,
-    keys: Vec<SecretKey>,
-    batch: usize,
+    load: Load,
     expiry: impl Fn(usize) -> u64 + Send + 'static,
     stop: Arc<AtomicBool>,
     log: Arc<Mutex<LoadLog>>,
 ) {
+    let Load { client, builder, suite, keys, batch } = load;
     let mut nonces = vec![0u64; keys.len()];
     let mut i = 0usize;
     let http = reqwest::Client::new();
     while !stop.load(Ordering::Relaxed) {
-        let Ok(status) = client.status().await else { continue };
+        let Ok(status) = client.status().await else {
+            continue;
+        };
         let mut txs = Vec::with_capacity(batch);
         let mut owners = Vec::with_capacity(batch);
         let mut planned = nonces.clone();
         for _ in 0..batch {
             let k = i % keys.len();
             let args = calls::publish("notice", &format!("load {i}"), "负载测试 load test", vec![]);
-            let Ok(t) = builder.call(&keys[k], planned[k], status.height + expiry(i), "records", "publish", &args) else { return };
+            let Ok(t) = builder.call(&keys[k], planned[k], status.height + expiry(i), "records", "publish", &args)
+            else {
+                return;
+            };
             planned[k] += 1;
             txs.push(t);
             owners.push(k);
@@ -68,7 +85,9 @@ pub async fn run(
             tokio::task::yield_now().await;
             continue;
         }
-        let Ok(body) = resp.json::<govchain_api::dto::BatchResult>().await else { continue };
+        let Ok(body) = resp.json::<govchain_api::dto::BatchResult>().await else {
+            continue;
+        };
         let mut g = log.lock().await;
         // Advance each account's nonce only over its accepted prefix.
         let mut blocked = vec![false; keys.len()];

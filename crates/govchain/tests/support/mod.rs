@@ -80,17 +80,21 @@ impl Node {
         let deadline = Instant::now() + timeout;
         let client = self.client();
         loop {
-            if let Some(c) = self.child.as_mut() {
-                if let Ok(Some(status)) = c.try_wait() {
-                    panic!("node exited with {status}; logs:\n{}", self.logs());
-                }
+            if let Some(c) = self.child.as_mut()
+                && let Ok(Some(status)) = c.try_wait()
+            {
+                panic!("node exited with {status}; logs:\n{}", self.logs());
             }
-            if let Ok(s) = client.status().await {
-                if s.height >= height {
-                    return s.height;
-                }
+            if let Ok(s) = client.status().await
+                && s.height >= height
+            {
+                return s.height;
             }
-            assert!(Instant::now() < deadline, "node did not reach height {height} within {timeout:?}; logs:\n{}", self.logs());
+            assert!(
+                Instant::now() < deadline,
+                "node did not reach height {height} within {timeout:?}; logs:\n{}",
+                self.logs()
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -99,12 +103,17 @@ impl Node {
     pub fn logs(&self) -> String {
         let mut out = String::new();
         if let Ok(rd) = std::fs::read_dir(&self.home) {
-            let mut paths: Vec<PathBuf> = rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "log")).collect();
+            let mut paths: Vec<PathBuf> =
+                rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "log")).collect();
             paths.sort();
             for p in paths {
                 let text = std::fs::read_to_string(&p).unwrap_or_default();
                 let tail: Vec<&str> = text.lines().rev().take(40).collect();
-                out.push_str(&format!("== {} ==\n{}\n", p.display(), tail.into_iter().rev().collect::<Vec<_>>().join("\n")));
+                out.push_str(&format!(
+                    "== {} ==\n{}\n",
+                    p.display(),
+                    tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+                ));
             }
         }
         out

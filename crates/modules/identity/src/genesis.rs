@@ -35,10 +35,13 @@ pub struct IdentityGenesis {
     pub accounts: Vec<GenesisAccount>,
 }
 
+/// State key-value pairs.
+pub type KeyValues = Vec<(Vec<u8>, Vec<u8>)>;
+
 /// State writes and index entries for the genesis identity section. Checks every organisation,
 /// that ids and addresses are unique, that roles exist, and that every admin is a genesis
 /// account of its organisation.
-pub fn genesis_writes(suite: Suite, g: &IdentityGenesis) -> Result<(Vec<(Vec<u8>, Vec<u8>)>, Vec<IndexOp>), String> {
+pub fn genesis_writes(suite: Suite, g: &IdentityGenesis) -> Result<(KeyValues, Vec<IndexOp>), String> {
     let mut writes = Vec::new();
     let mut index = Vec::new();
     let mut ids = BTreeSet::new();

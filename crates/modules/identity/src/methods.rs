@@ -16,8 +16,7 @@ fn load_org(ctx: &mut TxContext<'_>, id: &str) -> Result<Organisation, TxError> 
 }
 
 fn load_account(ctx: &mut TxContext<'_>, addr: &Address) -> Result<Account, TxError> {
-    ctx.get_as::<Account>(&account_key(addr))?
-        .ok_or_else(|| TxError::not_found(format!("no account {addr}")))
+    ctx.get_as::<Account>(&account_key(addr))?.ok_or_else(|| TxError::not_found(format!("no account {addr}")))
 }
 
 fn require_admin(ctx: &mut TxContext<'_>, org_id: &str) -> Result<Organisation, TxError> {
@@ -37,7 +36,10 @@ pub fn require_permission(ctx: &mut TxContext<'_>, permission: &str) -> Result<(
         return Err(TxError::unauthorized("account is suspended"));
     }
     if acct.kind != AccountKind::Official {
-        return Err(TxError::unauthorized(format!("only officials may {permission}; signer is a {:?} account", acct.kind)));
+        return Err(TxError::unauthorized(format!(
+            "only officials may {permission}; signer is a {:?} account",
+            acct.kind
+        )));
     }
     let org = load_org(ctx, &acct.org)?;
     let allowed = acct.roles.iter().any(|r| {

@@ -15,12 +15,9 @@ pub const MAX_ACCOUNT_ROLES: usize = 16;
 
 /// A slug: 1–32 of `a-z 0-9 -`.
 pub fn slug(what: &str, s: &str) -> Result<(), TxError> {
-    let ok = !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if ok {
-        Ok(())
-    } else {
-        Err(TxError::invalid_args(format!("{what} must be 1-32 characters of a-z, 0-9, '-'")))
-    }
+    let ok =
+        !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if ok { Ok(()) } else { Err(TxError::invalid_args(format!("{what} must be 1-32 characters of a-z, 0-9, '-'"))) }
 }
 
 /// A permission: `module.action` or `module.*`, 1–64 of `a-z 0-9 . _ : * -`.
@@ -58,9 +55,7 @@ pub fn organisation(o: &Organisation) -> Result<(), TxError> {
 /// True when `granted` (possibly `module.*`) covers `wanted`.
 pub fn grants(granted: &str, wanted: &str) -> bool {
     granted == wanted
-        || granted
-            .strip_suffix(".*")
-            .is_some_and(|m| wanted.strip_prefix(m).is_some_and(|rest| rest.starts_with('.')))
+        || granted.strip_suffix(".*").is_some_and(|m| wanted.strip_prefix(m).is_some_and(|rest| rest.starts_with('.')))
 }
 
 #[cfg(test)]

@@ -73,11 +73,9 @@ fn keys_for(org: &str, category: &str, published_ms: u64, id: &str) -> Vec<Vec<u
 /// Index changes for writing `new` over `old` (None for a first version).
 pub(crate) fn ops(old: Option<&Record>, new: &Record) -> Vec<IndexOp> {
     let mut out = Vec::new();
-    if let Some(o) = old {
-        if o.content.category != new.content.category {
-            for k in keys_for(&o.org, &o.content.category, o.published_ms, &o.id) {
-                out.push(IndexOp::Delete(k));
-            }
+    if let Some(o) = old.filter(|o| o.content.category != new.content.category) {
+        for k in keys_for(&o.org, &o.content.category, o.published_ms, &o.id) {
+            out.push(IndexOp::Delete(k));
         }
     }
     for k in keys_for(&new.org, &new.content.category, new.published_ms, &new.id) {

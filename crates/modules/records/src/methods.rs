@@ -40,11 +40,8 @@ fn check_reason(r: &str) -> Result<(), TxError> {
 }
 
 fn load_head(ctx: &mut TxContext<'_>, id: &str) -> Result<Record, TxError> {
-    let v: u32 = ctx
-        .get_as(&head_key(id))?
-        .ok_or_else(|| TxError::not_found(format!("no record {id}")))?;
-    ctx.get_as(&version_key(id, v))?
-        .ok_or_else(|| TxError::storage(format!("record {id} version {v} missing")))
+    let v: u32 = ctx.get_as(&head_key(id))?.ok_or_else(|| TxError::not_found(format!("no record {id}")))?;
+    ctx.get_as(&version_key(id, v))?.ok_or_else(|| TxError::storage(format!("record {id} version {v} missing")))
 }
 
 /// The records module.
@@ -52,7 +49,13 @@ fn load_head(ctx: &mut TxContext<'_>, id: &str) -> Result<Record, TxError> {
 pub struct RecordsModule;
 
 impl RecordsModule {
-    fn write_version(&self, ctx: &mut TxContext<'_>, old: Option<&Record>, rec: Record, kind: &str) -> Result<(), TxError> {
+    fn write_version(
+        &self,
+        ctx: &mut TxContext<'_>,
+        old: Option<&Record>,
+        rec: Record,
+        kind: &str,
+    ) -> Result<(), TxError> {
         for op in index::ops(old, &rec) {
             ctx.index(op);
         }

@@ -133,7 +133,13 @@ impl World {
 }
 
 fn content(title: &str) -> RecordContent {
-    RecordContent { category: "budget".into(), title: title.into(), body: "正文 body".into(), attachments: vec![], tags: vec![] }
+    RecordContent {
+        category: "budget".into(),
+        title: title.into(),
+        body: "正文 body".into(),
+        attachments: vec![],
+        tags: vec![],
+    }
 }
 
 fn failed_code(o: &Outcome) -> Option<String> {
@@ -151,8 +157,16 @@ fn publish_amend_withdraw_keeps_every_linked_version() {
     let v1 = w.record("finance-000001", 1).expect("v1");
     assert_eq!(v1.previous, None);
 
-    let a = w.tx("fin-admin", ("records", "amend"), &Amend { id: "finance-000001".into(), content: content("v2"), reason: "fix".into() });
-    let d = w.tx("fin-officer", ("records", "withdraw"), &Withdraw { id: "finance-000001".into(), reason: "superseded".into() });
+    let a = w.tx(
+        "fin-admin",
+        ("records", "amend"),
+        &Amend { id: "finance-000001".into(), content: content("v2"), reason: "fix".into() },
+    );
+    let d = w.tx(
+        "fin-officer",
+        ("records", "withdraw"),
+        &Withdraw { id: "finance-000001".into(), reason: "superseded".into() },
+    );
     assert_eq!(w.block(&[a, d]), vec![Outcome::Success, Outcome::Success]);
     let v2 = w.record("finance-000001", 2).expect("v2");
     let v3 = w.record("finance-000001", 3).expect("v3");
@@ -162,7 +176,11 @@ fn publish_amend_withdraw_keeps_every_linked_version() {
     assert_eq!(v3.reason, "superseded");
     assert_eq!(w.record("finance-000001", 1), Some(v1), "old versions are never rewritten");
 
-    let again = w.tx("fin-officer", ("records", "amend"), &Amend { id: "finance-000001".into(), content: content("v4"), reason: "x".into() });
+    let again = w.tx(
+        "fin-officer",
+        ("records", "amend"),
+        &Amend { id: "finance-000001".into(), content: content("v4"), reason: "x".into() },
+    );
     assert_eq!(failed_code(&w.block(&[again])[0]).as_deref(), Some("withdrawn"));
 }
 
@@ -182,7 +200,11 @@ fn authorisation_is_checked_at_admission_and_at_execution() {
     }
     let p = w.tx("fin-officer", ("records", "publish"), &Publish { content: content("mine") });
     w.block(&[p]);
-    let other = w.tx("mkt-officer", ("records", "amend"), &Amend { id: "finance-000001".into(), content: content("theirs"), reason: "x".into() });
+    let other = w.tx(
+        "mkt-officer",
+        ("records", "amend"),
+        &Amend { id: "finance-000001".into(), content: content("theirs"), reason: "x".into() },
+    );
     assert_eq!(failed_code(&w.block(&[other])[0]).as_deref(), Some("unauthorized"));
 }
 
@@ -191,7 +213,12 @@ fn admins_manage_members_and_roles() {
     let mut w = World::new();
     let newbie = key(50);
     w.keys.insert("newbie", newbie.clone());
-    let reg = RegisterAccount { public_key: newbie.public_key(), kind: AccountKind::Official, org: "finance".into(), roles: vec![] };
+    let reg = RegisterAccount {
+        public_key: newbie.public_key(),
+        kind: AccountKind::Official,
+        org: "finance".into(),
+        roles: vec![],
+    };
     let by_officer = w.tx("fin-officer", ("identity", "register_account"), &reg);
     assert_eq!(failed_code(&w.block(&[by_officer])[0]).as_deref(), Some("unauthorized"));
     let by_admin = w.tx("fin-admin", ("identity", "register_account"), &reg);
@@ -203,7 +230,8 @@ fn admins_manage_members_and_roles() {
     let grant = w.tx("fin-admin", ("identity", "grant_role"), &RoleChange { account: addr, role: "publisher".into() });
     let publish = w.tx("newbie", ("records", "publish"), &Publish { content: content("n") });
     assert_eq!(w.block(&[grant, publish]), vec![Outcome::Success, Outcome::Success]);
-    let revoke = w.tx("fin-admin", ("identity", "revoke_role"), &RoleChange { account: addr, role: "publisher".into() });
+    let revoke =
+        w.tx("fin-admin", ("identity", "revoke_role"), &RoleChange { account: addr, role: "publisher".into() });
     let publish = w.tx("newbie", ("records", "publish"), &Publish { content: content("n2") });
     let out = w.block(&[revoke, publish]);
     assert_eq!(out[0], Outcome::Success);
@@ -240,8 +268,9 @@ fn invalid_transactions_are_skipped_when_building_and_reject_a_block_when_valida
 #[test]
 fn execution_is_deterministic() {
     let mut a = World::new();
-    let txs: Vec<SignedTransaction> =
-        (0..20).map(|i| a.tx("fin-officer", ("records", "publish"), &Publish { content: content(&format!("r{i}")) })).collect();
+    let txs: Vec<SignedTransaction> = (0..20)
+        .map(|i| a.tx("fin-officer", ("records", "publish"), &Publish { content: content(&format!("r{i}")) }))
+        .collect();
     let b = World::new();
     let o1 = a.exec.execute_block(&a.env(), &a.state, &txs, &hashes(&txs), Mode::Validate).expect("ok");
     let o2 = b.exec.execute_block(&b.env(), &b.state, &txs, &hashes(&txs), Mode::Validate).expect("ok");

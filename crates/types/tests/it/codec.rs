@@ -5,7 +5,15 @@ use govchain_types::bounded::{BoundedString, BoundedVec};
 use govchain_types::{Call, DecodeError, Payload, SignedTransaction, Transaction, codec};
 use proptest::prelude::*;
 
-fn tx(seed: u8, alg: Algorithm, nonce: u64, expires: u64, module: &str, method: &str, args: Vec<u8>) -> SignedTransaction {
+fn tx(
+    seed: u8,
+    alg: Algorithm,
+    nonce: u64,
+    expires: u64,
+    module: &str,
+    method: &str,
+    args: Vec<u8>,
+) -> SignedTransaction {
     let key = SecretKey::from_seed(alg, [seed; 32]);
     let t = Transaction {
         chain_id: BoundedString::new("prop-chain").expect("short"),

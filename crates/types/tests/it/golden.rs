@@ -39,7 +39,9 @@ fn fixture_header() -> Header {
 
 fn compute() -> BTreeMap<String, String> {
     let mut m = BTreeMap::new();
-    for (name, alg, suite) in [("ed25519", Algorithm::Ed25519, Suite::Ed25519Sha256), ("sm2", Algorithm::Sm2, Suite::Sm2Sm3)] {
+    for (name, alg, suite) in
+        [("ed25519", Algorithm::Ed25519, Suite::Ed25519Sha256), ("sm2", Algorithm::Sm2, Suite::Sm2Sm3)]
+    {
         let t = fixture_tx(alg);
         m.insert(format!("tx_{name}_encoding"), hex::encode(t.encode()));
         m.insert(format!("tx_{name}_id"), t.hash(suite).to_hex());
@@ -53,7 +55,10 @@ fn compute() -> BTreeMap<String, String> {
         "vote_precommit_sign_bytes".into(),
         hex::encode(vote_sign_bytes("govchain-golden", 42, 1, VoteKind::Precommit, Some(Hash32([9; 32])))),
     );
-    m.insert("vote_nil_prevote_sign_bytes".into(), hex::encode(vote_sign_bytes("govchain-golden", 42, 0, VoteKind::Prevote, None)));
+    m.insert(
+        "vote_nil_prevote_sign_bytes".into(),
+        hex::encode(vote_sign_bytes("govchain-golden", 42, 0, VoteKind::Prevote, None)),
+    );
     let empty: BoundedVec<SignedTransaction, 1> = BoundedVec::default();
     m.insert("empty_tx_list_encoding".into(), hex::encode(govchain_types::codec::encode(&empty)));
     m
