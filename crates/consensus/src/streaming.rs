@@ -168,7 +168,10 @@ mod tests {
         let mut msgs = to_messages(&a);
         msgs.reverse();
         let mut s = PartStreams::default();
-        let peer = PeerId::random();
+        // An identity-multihash peer id of a (fake) Ed25519 key: 0x00 0x24, protobuf key header, 32 bytes.
+        let mut id = vec![0x00, 0x24, 0x08, 0x01, 0x12, 0x20];
+        id.extend([5u8; 32]);
+        let peer = PeerId::from_bytes(&id).expect("valid peer id");
         let mut out = None;
         for m in msgs {
             out = s.insert(peer, m).or(out);
