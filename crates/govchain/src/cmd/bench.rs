@@ -44,6 +44,10 @@ pub struct BenchArgs {
     /// Seconds to spend measuring raw Ed25519 verification.
     #[arg(long, default_value_t = 2)]
     verify_seconds: u64,
+    /// Offered load in transactions per second (0: as fast as the node accepts). Below
+    /// saturation the latency figures show commit latency rather than queueing.
+    #[arg(long, default_value_t = 0)]
+    rate: u64,
 }
 
 /// One core verifying single Ed25519 signatures one after another (the GovChain rule).
@@ -207,7 +211,11 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
     let sem = Arc::new(tokio::sync::Semaphore::new(a.concurrency));
     let mut tasks = Vec::new();
     let rejected = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    for chunk in chunks {
+    for (ci, chunk) in chunks.into_iter().enumerate() {
+        if a.rate > 0 {
+            let due = start + Duration::from_secs_f64((ci * a.batch) as f64 / a.rate as f64);
+            tokio::time::sleep_until(due.into()).await;
+        }
         let permit = sem.clone().acquire_owned().await?;
         let client = client.clone();
         let submitted = submitted.clone();
