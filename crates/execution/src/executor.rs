@@ -22,19 +22,30 @@ pub struct BlockEnv {
     pub time_ms: u64,
 }
 
+/// Why a module method is called.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Admission check against the committed state: arguments decode and are in range, and the
+    /// signer holds the permission the method needs. Must not depend on other pending
+    /// transactions; writes made here are discarded.
+    Check,
+    /// Execution in a block. On error the transaction's writes are discarded and its receipt
+    /// carries the error code; the nonce still advances.
+    Execute,
+}
+
 /// A module: a named set of methods over its own key prefix.
 pub trait Module: Send + Sync {
     /// The module name used in calls (`records`, `identity`).
     fn name(&self) -> &'static str;
 
-    /// Admission check against the committed state: arguments decode and are in range, and the
-    /// signer holds the permission the method needs. Must not depend on other pending
-    /// transactions. Writes made here are discarded.
-    fn check(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8]) -> Result<(), TxError>;
+    /// Checks or executes `method(args)` (see [`Phase`]).
+    fn call(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8], phase: Phase) -> Result<(), TxError>;
+}
 
-    /// Executes a method. On error the transaction's writes are discarded and its receipt
-    /// carries the error code; the nonce still advances.
-    fn execute(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8]) -> Result<(), TxError>;
+/// Decodes a method's borsh-encoded arguments, or fails with `invalid_arguments`.
+pub fn decode_args<T: borsh::BorshDeserialize>(args: &[u8]) -> Result<T, TxError> {
+    borsh::from_slice(args).map_err(|e| TxError::invalid_args(format!("arguments do not decode: {e}")))
 }
 
 /// Decides whether a signer may send transactions at all (implemented by the identity module:
@@ -147,7 +158,7 @@ impl Executor {
             .ok_or_else(|| TxError::new("unknown_method", format!("no module named {}", call.module)))?;
         let signer = stx.tx.signer.address(env.suite);
         let mut ctx = TxContext::new(env, base, &empty, signer, &stx.tx.signer, tx_hash);
-        module.check(&mut ctx, &call.method, &call.args)
+        module.call(&mut ctx, &call.method, &call.args, Phase::Check)
     }
 
     /// Executes a block's transactions on `base` (the state after the previous block).
@@ -198,7 +209,7 @@ impl Executor {
             let result = {
                 let mut ctx = TxContext::new(env, base, &writes, signer, &stx.tx.signer, tx_hash);
                 let r = match self.modules.get(call.module.as_str()) {
-                    Some(m) => m.execute(&mut ctx, &call.method, &call.args),
+                    Some(m) => m.call(&mut ctx, &call.method, &call.args, Phase::Execute),
                     None => Err(TxError::new("unknown_method", format!("no module named {}", call.module))),
                 };
                 r.map(|()| ctx.finish())

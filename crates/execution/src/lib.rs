@@ -20,4 +20,4 @@ pub mod limits;
 
 pub use context::{StateRead, TxContext};
 pub use error::{BlockError, TxError};
-pub use executor::{BlockEnv, BlockOutput, Executor, Mode, Module, SignerGate};
+pub use executor::{BlockEnv, BlockOutput, Executor, Mode, Module, Phase, SignerGate, decode_args};

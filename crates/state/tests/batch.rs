@@ -4,25 +4,10 @@
 use govchain_crypto::Suite;
 use govchain_proofs::jmt_hash::verify_state_proof;
 use govchain_state::{StateDb, WriteSet};
-use govchain_storage::{BlockCommit, Storage};
+use govchain_storage::Storage;
 
-fn commit(storage: &Storage, height: u64, state: &govchain_storage::StateWrites) {
-    if height == 0 {
-        storage.write_genesis(state, &[], &[]).expect("genesis");
-    } else {
-        let c = BlockCommit {
-            height,
-            header: &[],
-            body: &[],
-            certificate: &[],
-            receipts: &[],
-            tx_hashes: &[],
-            state,
-            index: &[],
-        };
-        storage.commit_block(&c).expect("commit");
-    }
-}
+mod common;
+use common::commit;
 
 #[test]
 fn batch_and_one_by_one_agree() {

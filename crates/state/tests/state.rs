@@ -4,26 +4,13 @@
 use govchain_crypto::Suite;
 use govchain_proofs::jmt_hash::verify_state_proof;
 use govchain_state::{StateDb, WriteSet};
-use govchain_storage::{BlockCommit, Storage};
+use govchain_storage::Storage;
+
+mod common;
 
 fn commit(storage: &Storage, db: &StateDb, height: u64, writes: &WriteSet) -> [u8; 32] {
     let (root, state) = db.snapshot().expect("snapshot").apply(writes, height).expect("apply");
-    if height == 0 {
-        storage.write_genesis(&state, &[], &[]).expect("genesis");
-    } else {
-        storage
-            .commit_block(&BlockCommit {
-                height,
-                header: &[],
-                body: &[],
-                certificate: &[],
-                receipts: &[],
-                tx_hashes: &[],
-                state: &state,
-                index: &[],
-            })
-            .expect("commit");
-    }
+    common::commit(storage, height, &state);
     root.0
 }
 

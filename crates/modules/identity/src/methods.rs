@@ -1,13 +1,9 @@
-use govchain_execution::{Module, SignerGate, TxContext, TxError};
+use govchain_execution::{Module, Phase, SignerGate, TxContext, TxError, decode_args};
 use govchain_storage::IndexOp;
 use govchain_types::{Address, Event};
 
 use crate::model::*;
 use crate::validate::{self, MAX_ACCOUNT_ROLES};
-
-fn decode<T: borsh::BorshDeserialize>(args: &[u8]) -> Result<T, TxError> {
-    borsh::from_slice(args).map_err(|e| TxError::invalid_args(format!("arguments do not decode: {e}")))
-}
 
 fn load_org(ctx: &mut TxContext<'_>, id: &str) -> Result<Organisation, TxError> {
     ctx.get_as::<Organisation>(&org_key(id))?
@@ -154,11 +150,11 @@ impl IdentityModule {
 
     fn dispatch(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8], write: bool) -> Result<(), TxError> {
         match method {
-            "register_account" => self.register(ctx, decode(args)?, write),
-            "grant_role" => self.change_role(ctx, decode(args)?, true, write),
-            "revoke_role" => self.change_role(ctx, decode(args)?, false, write),
-            "define_role" => self.define_role(ctx, decode(args)?, write),
-            "set_account_active" => self.set_active(ctx, decode(args)?, write),
+            "register_account" => self.register(ctx, decode_args(args)?, write),
+            "grant_role" => self.change_role(ctx, decode_args(args)?, true, write),
+            "revoke_role" => self.change_role(ctx, decode_args(args)?, false, write),
+            "define_role" => self.define_role(ctx, decode_args(args)?, write),
+            "set_account_active" => self.set_active(ctx, decode_args(args)?, write),
             m => Err(TxError::new("unknown_method", format!("identity has no method {m}"))),
         }
     }
@@ -169,12 +165,8 @@ impl Module for IdentityModule {
         MODULE
     }
 
-    fn check(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8]) -> Result<(), TxError> {
-        self.dispatch(ctx, method, args, false)
-    }
-
-    fn execute(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8]) -> Result<(), TxError> {
-        self.dispatch(ctx, method, args, true)
+    fn call(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8], phase: Phase) -> Result<(), TxError> {
+        self.dispatch(ctx, method, args, phase == Phase::Execute)
     }
 }
 

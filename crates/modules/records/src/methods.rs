@@ -1,13 +1,9 @@
-use govchain_execution::{Module, TxContext, TxError};
+use govchain_execution::{Module, Phase, TxContext, TxError, decode_args};
 use govchain_identity::require_permission;
 use govchain_types::Event;
 
 use crate::index;
 use crate::model::*;
-
-fn decode<T: borsh::BorshDeserialize>(args: &[u8]) -> Result<T, TxError> {
-    borsh::from_slice(args).map_err(|e| TxError::invalid_args(format!("arguments do not decode: {e}")))
-}
 
 fn is_slug(s: &str) -> bool {
     !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -129,9 +125,9 @@ impl RecordsModule {
 
     fn dispatch(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8], write: bool) -> Result<(), TxError> {
         match method {
-            "publish" => self.publish(ctx, decode(args)?, write),
+            "publish" => self.publish(ctx, decode_args(args)?, write),
             "amend" => {
-                let a: Amend = decode(args)?;
+                let a: Amend = decode_args(args)?;
                 check_content(&a.content)?;
                 check_reason(&a.reason)?;
                 if !write {
@@ -140,7 +136,7 @@ impl RecordsModule {
                 self.next_version(ctx, &a.id, "records.amend", a.reason, |r| r.content = a.content)
             }
             "withdraw" => {
-                let w: Withdraw = decode(args)?;
+                let w: Withdraw = decode_args(args)?;
                 check_reason(&w.reason)?;
                 if !write {
                     return require_permission(ctx, "records.withdraw").map(|_| ());
@@ -157,11 +153,7 @@ impl Module for RecordsModule {
         MODULE
     }
 
-    fn check(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8]) -> Result<(), TxError> {
-        self.dispatch(ctx, method, args, false)
-    }
-
-    fn execute(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8]) -> Result<(), TxError> {
-        self.dispatch(ctx, method, args, true)
+    fn call(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8], phase: Phase) -> Result<(), TxError> {
+        self.dispatch(ctx, method, args, phase == Phase::Execute)
     }
 }
