@@ -108,6 +108,12 @@ impl EngineHandle {
     }
 }
 
+/// The libp2p peer id (base58) of a node's p2p identity seed; persistent peers are written as
+/// `/ip4/<ip>/tcp/<port>/p2p/<peer id>` so inbound connections are recognised.
+pub fn peer_id(p2p_seed: [u8; 32]) -> Result<String> {
+    Ok(Keypair::ed25519_from_bytes(p2p_seed).wrap_err("p2p key")?.public().to_peer_id().to_base58())
+}
+
 fn multiaddr(s: &str) -> Result<Multiaddr> {
     s.parse::<Multiaddr>().wrap_err_with(|| format!("bad multiaddr {s:?}"))
 }

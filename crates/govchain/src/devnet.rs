@@ -1,7 +1,8 @@
-//! Creation of a development chain home: a validator, three demo departments with officials
-//! and roles, a citizen and a business, all with development keystores (empty passphrase).
+//! Writing networks: the development chain's home (one validator, four demo departments with
+//! officials and roles, a citizen and a business, development keystores with an empty
+//! passphrase) and multi-node networks for `govchain init` and `govchain testnet`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use eyre::{Result, WrapErr};
@@ -31,6 +32,7 @@ pub const ORGS: &[(&str, &str)] = &[
     ("finance", "财政局 Finance Bureau"),
     ("market", "市场监督管理局 Market Regulation Administration"),
     ("police", "公安局 Public Security Bureau"),
+    ("education", "教育局 Education Bureau"),
 ];
 
 /// Demo accounts.
@@ -78,15 +80,23 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         roles: &["publisher"],
         admin: false,
     },
+    DemoAccount {
+        name: "education-admin",
+        org: "education",
+        kind: AccountKind::Official,
+        roles: &["publisher"],
+        admin: true,
+    },
+    DemoAccount {
+        name: "education-officer",
+        org: "education",
+        kind: AccountKind::Official,
+        roles: &["publisher"],
+        admin: false,
+    },
     DemoAccount { name: "citizen-demo", org: "police", kind: AccountKind::Citizen, roles: &[], admin: false },
     DemoAccount { name: "business-demo", org: "market", kind: AccountKind::Business, roles: &[], admin: false },
 ];
-
-fn write_key(dir: &Path, name: &str, key: &SecretKey) -> Result<()> {
-    let ks = Keystore::encrypt(name, key, "", KdfParams::default())?;
-    std::fs::write(dir.join(format!("{name}.json")), ks.to_json())?;
-    Ok(())
-}
 
 fn publisher_role() -> Role {
     Role {
@@ -95,30 +105,87 @@ fn publisher_role() -> Role {
     }
 }
 
-/// Writes a development home (genesis, config, keys) unless it already has a genesis.
-/// Returns true when it was created.
-pub fn create(home: &Path, suite: Suite, api: &str, p2p: &str) -> Result<bool> {
-    if home.join("genesis.json").exists() {
-        return Ok(false);
+/// One node of a network to write.
+pub struct NodeSpec {
+    /// Node name (moniker).
+    pub name: String,
+    /// Home directory.
+    pub home: PathBuf,
+    /// API listen address.
+    pub api: String,
+    /// P2P listen multiaddr.
+    pub p2p: String,
+    /// Validator (true) or observer (false).
+    pub validator: bool,
+    /// Operating organisation (validators).
+    pub org: String,
+}
+
+/// A network to write: genesis, one home per node, and the demo accounts' keys.
+pub struct NetworkSpec {
+    /// Chain id.
+    pub chain_id: String,
+    /// Suite.
+    pub suite: Suite,
+    /// Nodes.
+    pub nodes: Vec<NodeSpec>,
+    /// Directory for the demo accounts' keystores (`<dir>/<name>.json`).
+    pub account_keys: PathBuf,
+    /// Passphrase of every keystore written (empty: development only).
+    pub passphrase: String,
+}
+
+fn write_key(dir: &Path, name: &str, key: &SecretKey, passphrase: &str) -> Result<()> {
+    std::fs::create_dir_all(dir).wrap_err_with(|| format!("creating {}", dir.display()))?;
+    let ks = Keystore::encrypt(name, key, passphrase, KdfParams::default())?;
+    std::fs::write(dir.join(format!("{name}.json")), ks.to_json())?;
+    Ok(())
+}
+
+fn config_toml(n: &NodeSpec, peers: &[String]) -> String {
+    let peers: Vec<String> = peers.iter().map(|p| format!("\"{p}\"")).collect();
+    format!(
+        "# GovChain node configuration.\nmoniker = \"{}\"\ngenesis = \"genesis.json\"\n\n[api]\nlisten = \"{}\"\n\n[p2p]\nlisten = \"{}\"\npersistent_peers = [{}]\n\n[keys]\nvalidator = \"{}\"\np2p = \"keys/p2p.key\"\n\n[block]\nmin_interval_ms = 50\nempty_interval_ms = 1000\n",
+        n.name,
+        n.api,
+        n.p2p,
+        peers.join(", "),
+        if n.validator { "keys/validator.json" } else { "" }
+    )
+}
+
+/// Writes every node's home (config, genesis, validator and p2p keys) and the demo accounts'
+/// keystores. Returns the genesis.
+pub fn write_network(spec: &NetworkSpec) -> Result<Genesis> {
+    let alg: Algorithm = spec.suite.default_algorithm();
+    let mut validators = Vec::new();
+    let mut peer_addrs = Vec::new();
+    for n in &spec.nodes {
+        let keys = n.home.join("keys");
+        std::fs::create_dir_all(&keys).wrap_err_with(|| format!("creating {}", keys.display()))?;
+        let mut seed = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut seed);
+        std::fs::write(keys.join("p2p.key"), hex::encode(seed))?;
+        peer_addrs.push(format!("{}/p2p/{}", n.p2p, govchain_node::peer_id(seed)?));
+        if n.validator {
+            let k = SecretKey::generate(alg);
+            write_key(&keys, "validator", &k, &spec.passphrase)?;
+            validators.push(GenesisValidator {
+                name: n.name.clone(),
+                public_key: k.public_key(),
+                voting_power: 1,
+                org: n.org.clone(),
+            });
+        }
     }
-    let keys = home.join("keys");
-    std::fs::create_dir_all(&keys).wrap_err_with(|| format!("creating {}", keys.display()))?;
-    let alg: Algorithm = suite.default_algorithm();
-
-    let validator = SecretKey::generate(alg);
-    write_key(&keys, "validator", &validator)?;
-    let mut seed = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut seed);
-    std::fs::write(keys.join("p2p.key"), hex::encode(seed))?;
-
     let mut accounts = Vec::new();
     let mut admins: Vec<(&str, govchain_types::Address)> = Vec::new();
     for a in ACCOUNTS {
         let k = SecretKey::generate(alg);
-        write_key(&keys, a.name, &k)?;
+        write_key(&spec.account_keys, a.name, &k, &spec.passphrase)?;
         let pk = k.public_key();
         if a.admin {
-            admins.push((a.org, pk.address(suite)));
+            admins.push((a.org, pk.address(spec.suite)));
         }
         accounts.push(GenesisAccount {
             label: a.name.into(),
@@ -141,24 +208,44 @@ pub fn create(home: &Path, suite: Suite, api: &str, p2p: &str) -> Result<bool> {
         .collect();
     let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis() as u64;
     let genesis = Genesis {
-        chain_id: "govchain-dev".into(),
-        suite,
+        chain_id: spec.chain_id.clone(),
+        suite: spec.suite,
         genesis_time_ms: now,
         params: ChainParams::default(),
-        validators: vec![GenesisValidator {
-            name: "dev-validator".into(),
-            public_key: validator.public_key(),
-            voting_power: 1,
-            org: "finance".into(),
-        }],
+        validators,
         identity: IdentityGenesis { organisations, accounts },
     };
     genesis.validate()?;
-    std::fs::write(home.join("genesis.json"), serde_json::to_string_pretty(&genesis)?)?;
-    let config = format!(
-        "# GovChain node configuration (development chain).\nmoniker = \"dev-validator\"\ngenesis = \"genesis.json\"\n\n[api]\nlisten = \"{api}\"\n\n[p2p]\nlisten = \"{p2p}\"\npersistent_peers = []\n\n[keys]\nvalidator = \"keys/validator.json\"\np2p = \"keys/p2p.key\"\n\n[block]\nmin_interval_ms = 50\nempty_interval_ms = 1000\n"
-    );
-    std::fs::write(home.join("config.toml"), config)?;
+    let json = serde_json::to_string_pretty(&genesis)?;
+    for (i, n) in spec.nodes.iter().enumerate() {
+        std::fs::write(n.home.join("genesis.json"), &json)?;
+        let peers: Vec<String> =
+            peer_addrs.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, p)| p.clone()).collect();
+        std::fs::write(n.home.join("config.toml"), config_toml(n, &peers))?;
+    }
+    Ok(genesis)
+}
+
+/// Writes a development home (one validator, the demo accounts' keys beside it, empty
+/// passphrases) unless it already has a genesis. Returns true when it was created.
+pub fn create(home: &Path, suite: Suite, api: &str, p2p: &str) -> Result<bool> {
+    if home.join("genesis.json").exists() {
+        return Ok(false);
+    }
+    write_network(&NetworkSpec {
+        chain_id: "govchain-dev".into(),
+        suite,
+        nodes: vec![NodeSpec {
+            name: "dev-validator".into(),
+            home: home.to_path_buf(),
+            api: api.into(),
+            p2p: p2p.into(),
+            validator: true,
+            org: "finance".into(),
+        }],
+        account_keys: home.join("keys"),
+        passphrase: String::new(),
+    })?;
     Ok(true)
 }
 

@@ -29,6 +29,10 @@ enum Command {
     Dev(cmd::node::DevArgs),
     /// Run a node from its home directory.
     Node(cmd::node::NodeArgs),
+    /// Write a multi-node network: genesis, one home per node, demo accounts' keys.
+    Init(cmd::network::InitArgs),
+    /// Create (first run) and run a local network of validator processes on 127.0.0.x.
+    Testnet(cmd::network::TestnetArgs),
     /// Manage encrypted keys.
     #[command(subcommand)]
     Keys(cmd::keys::KeysCmd),
@@ -112,6 +116,8 @@ fn run(cli: Cli) -> eyre::Result<()> {
                 init_logging(&cli.log);
                 cmd::node::node(&ctx, a).await
             }
+            Command::Init(a) => cmd::network::init(&ctx, a),
+            Command::Testnet(a) => cmd::network::testnet(a).await,
             Command::Keys(c) => cmd::keys::run(&ctx, c),
             Command::Records(c) => cmd::records::run(&ctx, c).await,
             Command::Identity(c) => cmd::identity::run(&ctx, c).await,

@@ -26,5 +26,6 @@ mod views;
 pub use chain::{Chain, Pacing, Tip};
 pub use config::{NodeConfig, RawConfig};
 pub use genesis::{ChainParams, Genesis, GenesisValidator};
+pub use govchain_consensus::peer_id;
 pub use metrics::Metrics;
 pub use node::{RunningNode, load_key, start};

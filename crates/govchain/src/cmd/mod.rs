@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod identity;
 pub mod keys;
+pub mod network;
 pub mod node;
 pub mod query;
 pub mod records;
