@@ -113,12 +113,16 @@ fn params<A: Application>(app: &A, timeouts: LinearTimeouts, height: u64) -> Opt
     Some(HeightParams::new(context::ValidatorSet::from_set(&set), timeouts, None))
 }
 
+/// GovChain's canonical certificate: signatures in ascending validator-address order, so every
+/// node stores (and serves in proofs) the same bytes for the same signers.
 fn to_certificate(c: &McCert<GovContext>) -> CommitCertificate {
-    let sigs: Vec<CommitSignature> = c
+    let mut sigs: Vec<CommitSignature> = c
         .commit_signatures
         .iter()
         .map(|s| CommitSignature { validator: s.address.0, signature: s.signature.clone() })
         .collect();
+    sigs.sort_by_key(|s| s.validator);
+    sigs.dedup_by_key(|s| s.validator);
     CommitCertificate {
         height: c.height.0,
         round: c.round.as_u32().unwrap_or(0),

@@ -106,7 +106,7 @@ pub struct ConsensusSection {
 
 impl Default for ConsensusSection {
     fn default() -> Self {
-        ConsensusSection { timeout_propose_ms: 3000, timeout_prevote_ms: 1000, timeout_precommit_ms: 1000 }
+        ConsensusSection { timeout_propose_ms: 2000, timeout_prevote_ms: 1000, timeout_precommit_ms: 1000 }
     }
 }
 

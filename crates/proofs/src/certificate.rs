@@ -1,5 +1,3 @@
-use std::collections::BTreeSet;
-
 use govchain_types::{CommitCertificate, Header, Suite, ValidatorSet, VoteKind, vote_sign_bytes};
 
 use crate::ProofError;
@@ -24,12 +22,13 @@ pub fn verify_commit(
         return Err(err("certificate is for another block hash".into()));
     }
     let msg = vote_sign_bytes(&header.chain_id, cert.height, cert.round, VoteKind::Precommit, Some(hash));
-    let mut seen = BTreeSet::new();
+    let mut last = None;
     let mut power: u64 = 0;
     for s in cert.signatures.iter() {
-        if !seen.insert(s.validator) {
-            return Err(err(format!("duplicate signature by {}", s.validator)));
+        if last.is_some_and(|l| l >= s.validator) {
+            return Err(err("signatures must be in strictly ascending validator-address order".into()));
         }
+        last = Some(s.validator);
         let v = validators
             .get(&s.validator)
             .ok_or_else(|| err(format!("signer {} is not in the validator set", s.validator)))?;

@@ -84,10 +84,11 @@ fn fixture(suite: Suite) -> Fixture {
     let hash = header.hash(suite);
     let msg = vote_sign_bytes("proof-chain", 5, 0, VoteKind::Precommit, Some(hash));
     // Three of four validators sign: exactly more than two thirds.
-    let signatures = keys[..3]
+    let mut signatures: Vec<CommitSignature> = keys[..3]
         .iter()
         .map(|k| CommitSignature { validator: k.public_key().address(suite), signature: k.sign(&msg) })
         .collect();
+    signatures.sort_by_key(|s| s.validator);
     let certificate = CommitCertificate {
         height: 5,
         round: 0,
@@ -220,6 +221,11 @@ fn a_certificate_below_quorum_or_for_another_chain_fails() {
     let mut other = f.trust.clone();
     other.chain_id = "another-chain".into();
     assert!(b.verify(&other).is_err());
+    let mut unsorted = b.clone();
+    let mut sigs = b.certificate.signatures.to_vec();
+    sigs.swap(0, 1);
+    unsorted.certificate.signatures = BoundedVec::new(sigs).expect("bounded");
+    assert!(unsorted.verify(&f.trust).is_err(), "signatures out of canonical order are refused");
     let (_, alt_set) = validators(Suite::Sm2Sm3);
     let mut untrusted = f.trust.clone();
     untrusted.validators = alt_set;

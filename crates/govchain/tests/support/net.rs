@@ -1,0 +1,147 @@
+//! A multi-node network of real processes, written by `govchain init`.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use govchain_sdk::Client;
+
+use super::bin;
+
+/// N node processes sharing a genesis.
+pub struct Net {
+    pub dir: PathBuf,
+    pub apis: Vec<String>,
+    children: Vec<Option<Child>>,
+    starts: Vec<usize>,
+    _tmp: Option<tempfile::TempDir>,
+}
+
+impl Net {
+    /// Writes a network of `validators` + `observers` nodes on `<prefix><start + i>`.
+    pub fn init(prefix: &str, start: u8, validators: usize, observers: usize) -> Net {
+        let tmp = tempfile::Builder::new().prefix("govchain-net-").tempdir().expect("tempdir");
+        let dir = tmp.path().join("net");
+        let out = Command::new(bin())
+            .args(["init", "--out", &dir.to_string_lossy(), "--validators", &validators.to_string()])
+            .args(["--observers", &observers.to_string(), "--ip-prefix", prefix, "--ip-start", &start.to_string()])
+            .args(["--api-port", "18600", "--p2p-port", "36600", "--insecure-empty-passphrase"])
+            .output()
+            .expect("govchain init");
+        assert!(out.status.success(), "init: {}", String::from_utf8_lossy(&out.stderr));
+        let n = validators + observers;
+        let apis = (0..n).map(|i| format!("http://{prefix}{}:18600", start as usize + i)).collect();
+        Net { dir, apis, children: (0..n).map(|_| None).collect(), starts: vec![0; n], _tmp: Some(tmp) }
+    }
+
+    /// Home of node `i`.
+    pub fn home(&self, i: usize) -> PathBuf {
+        self.dir.join(format!("node{i}"))
+    }
+
+    /// Starts node `i`.
+    pub fn start(&mut self, i: usize) {
+        self.starts[i] += 1;
+        let log = std::fs::File::create(self.home(i).join(format!("node-{}.log", self.starts[i]))).expect("log");
+        let child = Command::new(bin())
+            .args(["node", "--log", "info"])
+            .env("GOVCHAIN_HOME", self.home(i))
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("spawn");
+        self.children[i] = Some(child);
+    }
+
+    /// Starts every node.
+    pub fn start_all(&mut self) {
+        for i in 0..self.children.len() {
+            self.start(i);
+        }
+    }
+
+    /// `kill -9` node `i`.
+    pub fn kill9(&mut self, i: usize) {
+        if let Some(mut c) = self.children[i].take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// API client of node `i`.
+    pub fn client(&self, i: usize) -> Client {
+        Client::new(&self.apis[i])
+    }
+
+    /// Current height of node `i` (None if it does not answer).
+    pub async fn height(&self, i: usize) -> Option<u64> {
+        self.client(i).status().await.ok().map(|s| s.height)
+    }
+
+    /// Waits until every listed node has at least `h` blocks.
+    pub async fn wait_height(&mut self, nodes: &[usize], h: u64, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        for &i in nodes {
+            loop {
+                if let Some(c) = self.children[i].as_mut() {
+                    if let Ok(Some(st)) = c.try_wait() {
+                        panic!("node {i} exited with {st}\n{}", self.logs());
+                    }
+                }
+                if self.height(i).await.is_some_and(|x| x >= h) {
+                    break;
+                }
+                assert!(Instant::now() < deadline, "node {i} did not reach height {h} in {timeout:?}\n{}", self.logs());
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+
+    /// Asserts that the listed nodes have the same block hash at every height 1..=h.
+    pub async fn assert_same_chain(&self, nodes: &[usize], h: u64) {
+        for height in 1..=h {
+            let mut hashes = Vec::new();
+            for &i in nodes {
+                let b =
+                    self.client(i).block(Some(height)).await.unwrap_or_else(|e| panic!("node {i} block {height}: {e}"));
+                hashes.push(b.hash);
+            }
+            assert!(hashes.windows(2).all(|w| w[0] == w[1]), "fork at height {height}: {hashes:?}");
+        }
+    }
+
+    /// The tail of every node's logs.
+    pub fn logs(&self) -> String {
+        let mut out = String::new();
+        for i in 0..self.children.len() {
+            if let Ok(rd) = std::fs::read_dir(self.home(i)) {
+                let mut paths: Vec<PathBuf> =
+                    rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "log")).collect();
+                paths.sort();
+                for p in paths {
+                    let text = std::fs::read_to_string(&p).unwrap_or_default();
+                    let tail: Vec<&str> = text.lines().rev().take(15).collect();
+                    out.push_str(&format!(
+                        "== {} ==\n{}\n",
+                        p.display(),
+                        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Drop for Net {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            if let Some(t) = self._tmp.take() {
+                eprintln!("network kept for inspection: {}", t.keep().display());
+            }
+        }
+        for i in 0..self.children.len() {
+            self.kill9(i);
+        }
+    }
+}
