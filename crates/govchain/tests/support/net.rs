@@ -83,10 +83,10 @@ impl Net {
         let deadline = Instant::now() + timeout;
         for &i in nodes {
             loop {
-                if let Some(c) = self.children[i].as_mut() {
-                    if let Ok(Some(st)) = c.try_wait() {
-                        panic!("node {i} exited with {st}\n{}", self.logs());
-                    }
+                if let Some(c) = self.children[i].as_mut()
+                    && let Ok(Some(st)) = c.try_wait()
+                {
+                    panic!("node {i} exited with {st}\n{}", self.logs());
                 }
                 if self.height(i).await.is_some_and(|x| x >= h) {
                     break;
@@ -135,10 +135,10 @@ impl Net {
 
 impl Drop for Net {
     fn drop(&mut self) {
-        if std::thread::panicking() {
-            if let Some(t) = self._tmp.take() {
-                eprintln!("network kept for inspection: {}", t.keep().display());
-            }
+        if std::thread::panicking()
+            && let Some(t) = self._tmp.take()
+        {
+            eprintln!("network kept for inspection: {}", t.keep().display());
         }
         for i in 0..self.children.len() {
             self.kill9(i);
