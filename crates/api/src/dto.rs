@@ -417,3 +417,34 @@ pub struct CommittedBlock {
     /// Module events of the block.
     pub events: Vec<ModuleEvent>,
 }
+
+/// A governance proposal.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct ProposalView {
+    /// Id.
+    pub id: u64,
+    /// The proposed change (`type` names it: add_organisation, remove_organisation,
+    /// add_validator, remove_validator, set_voting_power, set_param).
+    #[schema(value_type = Object)]
+    pub action: serde_json::Value,
+    /// Why.
+    pub reason: String,
+    /// Proposing official.
+    pub proposer: String,
+    /// Height of the proposal.
+    pub created_height: u64,
+    /// Last height for approvals.
+    pub expires_height: u64,
+    /// Approving organisations.
+    pub approvals: Vec<String>,
+    /// Government organisations needed to approve.
+    pub required: u64,
+    /// `open` or `executed`.
+    pub status: String,
+    /// Height of the approving block (executed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub executed_height: Option<u64>,
+    /// Height from which the change applies (executed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_height: Option<u64>,
+}

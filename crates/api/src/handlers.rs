@@ -254,6 +254,22 @@ pub async fn get_account(State(s): State<AppState>, Path(address): Path<String>)
     blocking(move || node.account(&a)).await?.map(Json)
 }
 
+/// Governance proposals, newest first.
+#[utoipa::path(get, path = "/v1/governance/proposals", responses((status = 200, body = Vec<ProposalView>)))]
+pub async fn list_proposals(State(s): State<AppState>) -> ApiResult<Json<Vec<ProposalView>>> {
+    let node = s.node.clone();
+    blocking(move || node.proposals()).await?.map(Json)
+}
+
+/// One governance proposal.
+#[utoipa::path(get, path = "/v1/governance/proposals/{id}", params(("id" = u64, Path, description = "Proposal id")),
+    responses((status = 200, body = ProposalView), (status = 404, body = ErrorBody)))]
+pub async fn get_proposal(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<ProposalView>> {
+    let id: u64 = id.parse().map_err(|_| ApiError::bad_request("invalid_id", "proposal id must be a number"))?;
+    let node = s.node.clone();
+    blocking(move || node.proposal(id)).await?.map(Json)
+}
+
 fn bundle(bytes: Vec<u8>) -> Response {
     ([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response()
 }

@@ -38,6 +38,10 @@ pub trait NodeApi: Send + Sync + 'static {
     fn organisation(&self, id: &str) -> Result<OrgView, ApiError>;
     /// One account.
     fn account(&self, address: &Address) -> Result<AccountView, ApiError>;
+    /// Governance proposals, newest first.
+    fn proposals(&self) -> Result<Vec<ProposalView>, ApiError>;
+    /// One governance proposal.
+    fn proposal(&self, id: u64) -> Result<ProposalView, ApiError>;
     /// Subscribes to committed blocks.
     fn subscribe(&self) -> broadcast::Receiver<Arc<CommittedBlock>>;
     /// Prometheus text exposition.
@@ -93,6 +97,8 @@ pub fn router(node: Arc<dyn NodeApi>, config: ApiConfig) -> Router {
         .route("/v1/organisations", get(handlers::list_orgs))
         .route("/v1/organisations/{id}", get(handlers::get_org))
         .route("/v1/accounts/{address}", get(handlers::get_account))
+        .route("/v1/governance/proposals", get(handlers::list_proposals))
+        .route("/v1/governance/proposals/{id}", get(handlers::get_proposal))
         .route("/v1/proofs/records/{id}", get(handlers::record_proof))
         .route("/v1/proofs/txs/{hash}", get(handlers::tx_proof))
         .route("/v1/proofs/state", get(handlers::state_proof))

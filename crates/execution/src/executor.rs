@@ -161,6 +161,29 @@ impl Executor {
         module.call(&mut ctx, &call.method, &call.args, Phase::Check)
     }
 
+    /// Installs a scheduled validator set while executing the block before its effective height.
+    fn install_pending_validators(
+        &self,
+        env: &BlockEnv,
+        base: &dyn StateRead,
+        writes: &mut Writes,
+        out: &mut BlockOutput,
+    ) -> Result<(), BlockError> {
+        let Some(bytes) = base.get(keys::VALIDATORS_PENDING).map_err(BlockError::Storage)? else {
+            return Ok(());
+        };
+        let pending: crate::PendingValidators =
+            borsh::from_slice(&bytes).map_err(|e| BlockError::Storage(format!("corrupt pending validators: {e}")))?;
+        if pending.effective_height > env.height + 1 {
+            return Ok(());
+        }
+        let set = borsh::to_vec(&pending.set).map_err(|e| BlockError::Storage(e.to_string()))?;
+        writes.insert(keys::VALIDATORS.to_vec(), Some(set));
+        writes.insert(keys::VALIDATORS_PENDING.to_vec(), None);
+        out.index.push(IndexOp::Put(crate::system::valset_change_index_key(env.height + 1), Vec::new()));
+        Ok(())
+    }
+
     /// Executes a block's transactions on `base` (the state after the previous block).
     /// `hashes[i]` is the id of `txs[i]` (computed once by the caller).
     pub fn execute_block(
@@ -176,6 +199,7 @@ impl Executor {
         }
         let mut out = BlockOutput::default();
         let mut writes = Writes::new();
+        self.install_pending_validators(env, base, &mut writes, &mut out)?;
 
         for (i, (stx, tx_hash)) in txs.iter().zip(hashes).enumerate() {
             let tx_hash = *tx_hash;

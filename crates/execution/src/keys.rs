@@ -12,5 +12,8 @@ pub fn nonce(addr: &Address) -> Vec<u8> {
 /// `sys/validators` → `ValidatorSet` (borsh): the validator set for the next height.
 pub const VALIDATORS: &[u8] = b"sys/validators";
 
-/// `sys/params` → chain parameters (borsh).
+/// `sys/validators_pending` → `PendingValidators` (borsh): a scheduled change.
+pub const VALIDATORS_PENDING: &[u8] = b"sys/validators_pending";
+
+/// `sys/params` → `ChainParams` (borsh).
 pub const PARAMS: &[u8] = b"sys/params";

@@ -17,7 +17,9 @@ mod error;
 mod executor;
 pub mod keys;
 pub mod limits;
+pub mod system;
 
 pub use context::{StateRead, TxContext};
 pub use error::{BlockError, TxError};
 pub use executor::{BlockEnv, BlockOutput, Executor, Mode, Module, Phase, SignerGate, decode_args};
+pub use system::{ChainParams, PendingValidators};

@@ -214,6 +214,7 @@ pub fn write_network(spec: &NetworkSpec) -> Result<Genesis> {
         params: ChainParams::default(),
         validators,
         identity: IdentityGenesis { organisations, accounts },
+        governance: Default::default(),
     };
     genesis.validate()?;
     let json = serde_json::to_string_pretty(&genesis)?;

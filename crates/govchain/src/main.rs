@@ -42,6 +42,9 @@ enum Command {
     /// Manage organisations' members and roles.
     #[command(subcommand)]
     Identity(cmd::identity::IdentityCmd),
+    /// Propose and approve membership, validator and parameter changes.
+    #[command(subcommand)]
+    Governance(cmd::governance::GovernanceCmd),
     /// Chain status.
     Status,
     /// Show a block (latest by default).
@@ -121,6 +124,7 @@ fn run(cli: Cli) -> eyre::Result<()> {
             Command::Keys(c) => cmd::keys::run(&ctx, c),
             Command::Records(c) => cmd::records::run(&ctx, c).await,
             Command::Identity(c) => cmd::identity::run(&ctx, c).await,
+            Command::Governance(c) => cmd::governance::run(&ctx, c).await,
             Command::Status => cmd::query::status(&ctx).await,
             Command::Block { height } => cmd::query::block(&ctx, height).await,
             Command::Tx(c) => cmd::query::tx(&ctx, c).await,

@@ -20,8 +20,8 @@ use parking_lot::{Mutex, RwLock};
 use tokio::sync::{Notify, broadcast};
 use tracing::{info, warn};
 
-use crate::genesis::ChainParams;
 use crate::metrics::Metrics;
+use govchain_execution::ChainParams;
 
 /// How far a proposal's time may run ahead of our clock.
 const MAX_CLOCK_DRIFT_MS: u64 = 10_000;
@@ -37,6 +37,8 @@ pub struct Tip {
     pub time_ms: u64,
     /// Validators for the next height.
     pub validators: ValidatorSet,
+    /// Chain parameters in force for the next height.
+    pub params: ChainParams,
     /// When the tip was committed (for pacing).
     pub committed_at: Instant,
 }
@@ -92,8 +94,6 @@ pub struct Chain {
     pub executor: Executor,
     /// Pool.
     pub mempool: Arc<Mempool>,
-    /// Parameters.
-    pub params: ChainParams,
     /// Pacing.
     pub pacing: Pacing,
     /// Genesis file hash.
@@ -157,12 +157,12 @@ impl Chain {
 
     async fn wait_for_txs(&self, deadline: Instant) {
         loop {
-            let (elapsed, pending) = {
+            let (elapsed, pending, max_txs) = {
                 let t = self.tip.read();
-                (t.committed_at.elapsed(), self.mempool.stats().txs)
+                (t.committed_at.elapsed(), self.mempool.stats().txs, t.params.max_block_txs as usize)
             };
             let now = Instant::now();
-            let ready = pending >= self.params.max_block_txs as usize
+            let ready = pending >= max_txs
                 || (pending > 0 && elapsed >= self.pacing.min_interval)
                 || elapsed >= self.pacing.empty_interval
                 || now + Duration::from_millis(20) >= deadline;
@@ -200,7 +200,7 @@ impl Chain {
         let view = VersionView { snap: &snap, version: tip.height };
         let nonce_of = |a: &Address| Executor::account_nonce(&view, a).unwrap_or(0);
         let candidates =
-            self.mempool.reap(self.params.max_block_txs as usize, self.params.max_block_bytes as usize / 2, &nonce_of);
+            self.mempool.reap(tip.params.max_block_txs as usize, tip.params.max_block_bytes as usize / 2, &nonce_of);
         let time_ms = now_ms().max(tip.time_ms + 1);
         let env = self.env(height, time_ms);
         let hashes: Vec<Hash32> = candidates.iter().map(|(h, _)| *h).collect();
@@ -308,7 +308,7 @@ impl Chain {
         if !from_sync && h.time_ms > now_ms() + MAX_CLOCK_DRIFT_MS {
             return Err("block time is too far in the future".into());
         }
-        if block.txs.len() > self.params.max_block_txs as usize || size > self.params.max_block_bytes as usize {
+        if block.txs.len() > tip.params.max_block_txs as usize || size > tip.params.max_block_bytes as usize {
             return Err("block exceeds size limits".into());
         }
         let txs: &[SignedTransaction] = &block.txs;
@@ -400,15 +400,27 @@ impl Chain {
             index: &ex.output.index,
         };
         self.storage.commit_block(&commit)?;
-        let validators = match ex.output.writes.get(keys::VALIDATORS) {
-            Some(Some(v)) => borsh::from_slice(v)?,
-            _ => self.tip.read().validators.clone(),
+        let (validators, params) = {
+            let t = self.tip.read();
+            let v = match ex.output.writes.get(keys::VALIDATORS) {
+                Some(Some(v)) => borsh::from_slice(v)?,
+                _ => t.validators.clone(),
+            };
+            let p = match ex.output.writes.get(keys::PARAMS) {
+                Some(Some(p)) => borsh::from_slice(p)?,
+                _ => t.params,
+            };
+            (v, p)
         };
+        if validators != self.tip.read().validators {
+            info!(height = height + 1, validators = validators.validators.len(), "validator set changes");
+        }
         *self.tip.write() = Tip {
             height,
             hash: header.hash(self.suite),
             time_ms: header.time_ms,
             validators,
+            params,
             committed_at: Instant::now(),
         };
         self.proposals.lock().retain(|_, e| e.block.header.height > height);

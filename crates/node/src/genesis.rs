@@ -2,9 +2,10 @@
 
 use std::path::Path;
 
-use borsh::{BorshDeserialize, BorshSerialize};
 use eyre::{Result, WrapErr, bail, ensure};
+pub use govchain_execution::ChainParams;
 use govchain_execution::keys;
+use govchain_governance::GovConfig;
 use govchain_identity::IdentityGenesis;
 use govchain_proofs::TrustRoot;
 use govchain_state::WriteSet;
@@ -12,23 +13,6 @@ use govchain_storage::IndexOp;
 use govchain_types::bounded::BoundedString;
 use govchain_types::{Hash32, PublicKey, Suite, Validator, ValidatorSet};
 use serde::{Deserialize, Serialize};
-
-/// Chain parameters, stored in state at `sys/params`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, BorshSerialize, BorshDeserialize)]
-pub struct ChainParams {
-    /// Most transactions per block.
-    pub max_block_txs: u32,
-    /// Largest encoded block.
-    pub max_block_bytes: u32,
-    /// Largest encoded transaction.
-    pub max_tx_bytes: u32,
-}
-
-impl Default for ChainParams {
-    fn default() -> Self {
-        ChainParams { max_block_txs: 10_000, max_block_bytes: 16 * 1024 * 1024, max_tx_bytes: 64 * 1024 }
-    }
-}
 
 /// A validator in the genesis.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,6 +43,9 @@ pub struct Genesis {
     pub validators: Vec<GenesisValidator>,
     /// Organisations and accounts.
     pub identity: IdentityGenesis,
+    /// Governance settings (threshold, activation delay, voting period).
+    #[serde(default)]
+    pub governance: GovConfig,
 }
 
 impl Genesis {
@@ -78,15 +65,13 @@ impl Genesis {
             && self.chain_id.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
         ensure!(id_ok, "chain_id must be 1-64 characters of A-Z a-z 0-9 . _ -");
         ensure!(!self.validators.is_empty(), "genesis needs at least one validator");
+        self.params.validate().map_err(|e| eyre::eyre!("params: {e}"))?;
+        let g = &self.governance;
         ensure!(
-            self.params.max_block_txs > 0
-                && self.params.max_block_txs as usize <= govchain_types::limits::MAX_BLOCK_TXS,
-            "params.max_block_txs out of range"
+            g.threshold_den > 0 && g.threshold_num > 0 && g.threshold_num <= g.threshold_den,
+            "governance threshold must be a fraction in (0, 1]"
         );
-        ensure!(
-            self.params.max_block_bytes as usize <= govchain_types::limits::MAX_BLOCK_BYTES,
-            "params.max_block_bytes out of range"
-        );
+        ensure!(g.activation_delay >= 2, "governance.activation_delay must be at least 2 blocks");
         for v in &self.validators {
             v.public_key.validate().map_err(|e| eyre::eyre!("validator {}: {e}", v.name))?;
             if !self.identity.organisations.iter().any(|o| o.id == v.org) {
@@ -122,6 +107,7 @@ impl Genesis {
         let mut ws: WriteSet = writes.into_iter().map(|(k, v)| (k, Some(v))).collect();
         ws.insert(keys::VALIDATORS.to_vec(), Some(borsh::to_vec(&self.validator_set()?)?));
         ws.insert(keys::PARAMS.to_vec(), Some(borsh::to_vec(&self.params)?));
+        ws.insert(govchain_governance::CONFIG_KEY.to_vec(), Some(borsh::to_vec(&self.governance)?));
         Ok((ws, index))
     }
 

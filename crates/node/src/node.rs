@@ -7,7 +7,8 @@ use govchain_api::ApiConfig;
 use govchain_consensus::{EngineConfig, EngineHandle};
 use govchain_crypto::SecretKey;
 use govchain_crypto::keystore::Keystore;
-use govchain_execution::{Executor, keys};
+use govchain_execution::{ChainParams, Executor, keys};
+use govchain_governance::GovernanceModule;
 use govchain_identity::{IdentityGate, IdentityModule};
 use govchain_mempool::{Mempool, MempoolConfig};
 use govchain_records::RecordsModule;
@@ -95,7 +96,13 @@ fn open_chain(cfg: &NodeConfig, genesis: &Genesis, genesis_hash: Hash32) -> Resu
     let vbytes =
         state.snapshot()?.get(keys::VALIDATORS, height)?.ok_or_else(|| eyre!("validator set missing from state"))?;
     let validators: ValidatorSet = borsh::from_slice(&vbytes)?;
-    let executor = Executor::new(vec![Arc::new(IdentityModule), Arc::new(RecordsModule)], Arc::new(IdentityGate));
+    let pbytes =
+        state.snapshot()?.get(keys::PARAMS, height)?.ok_or_else(|| eyre!("chain parameters missing from state"))?;
+    let params: ChainParams = borsh::from_slice(&pbytes)?;
+    let executor = Executor::new(
+        vec![Arc::new(IdentityModule), Arc::new(RecordsModule), Arc::new(GovernanceModule)],
+        Arc::new(IdentityGate),
+    );
     let mempool = Mempool::new(
         MempoolConfig {
             max_txs: cfg.mempool_max_txs,
@@ -115,12 +122,11 @@ fn open_chain(cfg: &NodeConfig, genesis: &Genesis, genesis_hash: Hash32) -> Resu
         state,
         executor,
         mempool: Arc::new(mempool),
-        params: genesis.params,
         pacing: Pacing { min_interval: cfg.min_block_interval, empty_interval: cfg.empty_block_interval },
         genesis_hash,
         moniker: cfg.moniker.clone(),
         metrics: Metrics::install(),
-        tip: RwLock::new(Tip { height, hash, time_ms, validators, committed_at: std::time::Instant::now() }),
+        tip: RwLock::new(Tip { height, hash, time_ms, validators, params, committed_at: std::time::Instant::now() }),
         proposals: Mutex::new(Default::default()),
         events,
         tx_arrived: Notify::new(),

@@ -6,8 +6,10 @@ use std::time::Instant;
 use govchain_api::dto::*;
 use govchain_api::{ApiError, NodeApi};
 use govchain_execution::Executor;
+use govchain_execution::system::VALSET_CHANGE_PREFIX;
 use govchain_identity::{Account, Organisation, account_key, org_key};
-use govchain_proofs::{Claim, ProofBundle, merkle};
+use govchain_proofs::bundle_limits::MAX_VALSET_CHANGES;
+use govchain_proofs::{Claim, ProofBundle, VALIDATORS_KEY, ValsetChange, merkle};
 use govchain_records::{ListFilter, Record, head_key, list_prefix, time_bound_key, version_key};
 use govchain_types::bounded::{BoundedBytes, BoundedString, BoundedVec};
 use govchain_types::{Address, Block, CommitCertificate, Hash32, Header, Receipt, SignedTransaction, codec};
@@ -89,15 +91,40 @@ impl NodeService {
         Ok(h)
     }
 
+    /// The validator-set changes a light client needs to reach `height` from the genesis.
+    fn valset_changes(&self, height: u64) -> R<Vec<ValsetChange>> {
+        let entries =
+            self.chain.storage.index_scan_desc(VALSET_CHANGE_PREFIX, None, MAX_VALSET_CHANGES).map_err(internal)?;
+        let snap = self.chain.state.snapshot().map_err(internal)?;
+        let mut out = Vec::new();
+        for (key, _) in entries.into_iter().rev() {
+            let Some(e) = key.get(VALSET_CHANGE_PREFIX.len()..).and_then(|b| <[u8; 8]>::try_from(b).ok()) else {
+                continue;
+            };
+            let installed = u64::from_be_bytes(e).saturating_sub(1);
+            if installed == 0 || installed >= height {
+                continue;
+            }
+            let (value, proof) = snap.prove(VALIDATORS_KEY, installed).map_err(internal)?;
+            let set = codec::decode(&value.ok_or_else(|| ApiError::internal("validator set missing"))?, 1 << 20)
+                .map_err(internal)?;
+            out.push(ValsetChange {
+                header: self.header(installed)?,
+                certificate: self.cert(installed)?,
+                set,
+                proof: BoundedBytes::new(proof).map_err(internal)?,
+            });
+        }
+        Ok(out)
+    }
+
     fn bundle(&self, height: u64, claim: Claim) -> R<Vec<u8>> {
-        let validator_set =
-            self.chain.validators_for(height).ok_or_else(|| ApiError::internal("validator set unavailable"))?;
         let b = ProofBundle {
             chain_id: BoundedString::new(self.chain.chain_id.clone()).map_err(internal)?,
             suite: self.chain.suite,
+            valset_changes: BoundedVec::new(self.valset_changes(height)?).map_err(internal)?,
             header: self.header(height)?,
             certificate: self.cert(height)?,
-            validator_set,
             claim,
         };
         Ok(b.to_bytes())
@@ -368,6 +395,31 @@ impl NodeApi for NodeService {
             Executor::account_nonce(&VersionView { snap: &snap, version }, address).map_err(|e| internal(e.message))?;
         let pending = self.chain.mempool.pending_next_nonce(address, next);
         Ok(views::account(&a, next, pending))
+    }
+
+    fn proposals(&self) -> R<Vec<ProposalView>> {
+        let prefix = b"governance/proposals/";
+        let entries = self.chain.storage.index_scan_desc(prefix, None, 500).map_err(internal)?;
+        entries
+            .into_iter()
+            .filter_map(|(k, _)| {
+                k.get(prefix.len()..).and_then(|b| <[u8; 8]>::try_from(b).ok()).map(u64::from_be_bytes)
+            })
+            .map(|id| self.proposal(id))
+            .collect()
+    }
+
+    fn proposal(&self, id: u64) -> R<ProposalView> {
+        let version = self.chain.tip().height;
+        let p: govchain_governance::Proposal = self
+            .state_get(&govchain_governance::proposal_key(id), version)?
+            .ok_or_else(|| ApiError::not_found("proposal_not_found", format!("no proposal {id}")))?;
+        let cfg: govchain_governance::GovConfig =
+            self.state_get(govchain_governance::CONFIG_KEY, version)?.unwrap_or_default();
+        let orgs = self.organisations()?;
+        let total = orgs.iter().filter(|o| o.active && o.kind == "government").count() as u64;
+        let required = (total * cfg.threshold_num as u64).div_ceil(cfg.threshold_den as u64);
+        Ok(views::proposal(&p, required))
     }
 
     fn subscribe(&self) -> broadcast::Receiver<Arc<CommittedBlock>> {

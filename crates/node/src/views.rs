@@ -126,3 +126,25 @@ pub fn account(a: &Account, next_nonce: u64, pending_nonce: u64) -> AccountView 
         pending_nonce,
     }
 }
+
+pub fn proposal(p: &govchain_governance::Proposal, required: u64) -> ProposalView {
+    let (status, executed_height, effective_height) = match p.status {
+        govchain_governance::ProposalStatus::Open => ("open", None, None),
+        govchain_governance::ProposalStatus::Executed { height, effective_height } => {
+            ("executed", Some(height), Some(effective_height))
+        }
+    };
+    ProposalView {
+        id: p.id,
+        action: serde_json::to_value(&p.action).unwrap_or_default(),
+        reason: p.reason.clone(),
+        proposer: p.proposer.to_text(),
+        created_height: p.created_height,
+        expires_height: p.expires_height,
+        approvals: p.approvals.clone(),
+        required,
+        status: status.into(),
+        executed_height,
+        effective_height,
+    }
+}

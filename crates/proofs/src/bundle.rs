@@ -1,5 +1,5 @@
 use borsh::{BorshDeserialize, BorshSerialize};
-use govchain_types::bounded::{BoundedBytes, BoundedString};
+use govchain_types::bounded::{BoundedBytes, BoundedString, BoundedVec};
 use govchain_types::limits::{MAX_CHAIN_ID, MAX_TX_BYTES};
 use govchain_types::{
     Address, CommitCertificate, Hash32, Header, Receipt, SignedTransaction, Suite, ValidatorSet, codec,
@@ -19,20 +19,41 @@ const MAX_STATE_VALUE: usize = 256 * 1024;
 const MAX_JMT_PROOF: usize = 64 * 1024;
 const MAX_LIST_PROOF: usize = 64;
 
-/// A self-contained proof: a header, the certificate that decided it, the validator set that
-/// signed it, and one claim proven against the header's roots.
+/// The state key holding the validator set of the next height.
+pub const VALIDATORS_KEY: &[u8] = b"sys/validators";
+
+/// Most validator-set changes a bundle may carry.
+pub const MAX_VALSET_CHANGES: usize = 4096;
+
+/// A validator-set change, as a light client follows it: the block whose state installed the new
+/// set (decided by the previous set) and a proof of `sys/validators` in that block's state. The
+/// new set decides heights from `header.height + 1`.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct ValsetChange {
+    /// Header of the installing block.
+    pub header: Header,
+    /// Its commit certificate (by the previous set).
+    pub certificate: CommitCertificate,
+    /// The new set.
+    pub set: ValidatorSet,
+    /// borsh-encoded JMT proof that `sys/validators` = `borsh(set)` at `header.state_root`.
+    pub proof: BoundedBytes<MAX_JMT_PROOF>,
+}
+
+/// A self-contained proof: the validator-set changes since genesis up to the header, the header,
+/// the certificate that decided it, and one claim proven against the header's roots.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
 pub struct ProofBundle {
     /// Chain id.
     pub chain_id: BoundedString<MAX_CHAIN_ID>,
     /// Crypto suite.
     pub suite: Suite,
+    /// Validator-set changes in height order, each installed at a height below `header.height`.
+    pub valset_changes: BoundedVec<ValsetChange, MAX_VALSET_CHANGES>,
     /// The header the claim is proven against.
     pub header: Header,
     /// Its commit certificate.
     pub certificate: CommitCertificate,
-    /// The validator set of that height.
-    pub validator_set: ValidatorSet,
     /// What is proven.
     pub claim: Claim,
 }
@@ -60,11 +81,11 @@ pub enum Claim {
         /// The transaction.
         tx: Box<SignedTransaction>,
         /// Sibling hashes for the transaction list.
-        tx_proof: govchain_types::BoundedVec<Hash32, MAX_LIST_PROOF>,
+        tx_proof: BoundedVec<Hash32, MAX_LIST_PROOF>,
         /// The receipt.
         receipt: Receipt,
         /// Sibling hashes for the receipt list.
-        receipt_proof: govchain_types::BoundedVec<Hash32, MAX_LIST_PROOF>,
+        receipt_proof: BoundedVec<Hash32, MAX_LIST_PROOF>,
     } = 1,
 }
 
@@ -168,13 +189,11 @@ impl ProofBundle {
                 got: format!("{} ({})", self.chain_id, suite.name()),
             });
         }
-        if self.validator_set != trust.validators {
-            return Err(ProofError::ValidatorSet("not the trusted genesis validator set".into()));
-        }
-        if self.validator_set.hash(suite) != self.header.validator_set_hash {
+        let validators = self.follow_changes(trust)?;
+        if validators.hash(suite) != self.header.validator_set_hash {
             return Err(ProofError::ValidatorSet("header names another validator set".into()));
         }
-        let signed_power = verify_commit(suite, &self.header, &self.certificate, &self.validator_set)?;
+        let signed_power = verify_commit(suite, &self.header, &self.certificate, &validators)?;
         let claim = self.verify_claim()?;
         Ok(Verified {
             chain_id: self.chain_id.to_string(),
@@ -183,9 +202,37 @@ impl ProofBundle {
             time_ms: self.header.time_ms,
             signers: self.certificate.signatures.iter().map(|s| s.validator).collect(),
             signed_power,
-            total_power: self.validator_set.total_power(),
+            total_power: validators.total_power(),
             claim,
         })
+    }
+
+    /// Walks the validator-set changes from the trusted genesis set and returns the set that
+    /// decides `header.height`.
+    fn follow_changes(&self, trust: &TrustRoot) -> Result<ValidatorSet, ProofError> {
+        let suite = self.suite;
+        let mut set = trust.validators.clone();
+        let mut last = 0u64;
+        for c in self.valset_changes.iter() {
+            let h = &c.header;
+            let at = |m: &str| ProofError::ValidatorSet(format!("change installed at height {}: {m}", h.height));
+            if h.height <= last || h.height >= self.header.height {
+                return Err(at("changes must be in increasing height order, below the proven header"));
+            }
+            if h.chain_id.as_str() != trust.chain_id {
+                return Err(at("another chain"));
+            }
+            if h.validator_set_hash != set.hash(suite) {
+                return Err(at("not decided by the validator set known at that height"));
+            }
+            verify_commit(suite, h, &c.certificate, &set)?;
+            let value = codec::encode(&c.set);
+            jmt_hash::verify_state_proof(suite, h.state_root.0, VALIDATORS_KEY, Some(&value), &c.proof)
+                .map_err(|e| at(&format!("state proof of the new set: {e}")))?;
+            set = c.set.clone();
+            last = h.height;
+        }
+        Ok(set)
     }
 
     fn verify_claim(&self) -> Result<VerifiedClaim, ProofError> {

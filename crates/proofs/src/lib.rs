@@ -11,6 +11,11 @@ mod error;
 pub mod jmt_hash;
 pub mod merkle;
 
-pub use bundle::{BUNDLE_MAGIC, Claim, ProofBundle, TrustRoot, Verified, VerifiedClaim};
+pub use bundle::{BUNDLE_MAGIC, Claim, ProofBundle, TrustRoot, VALIDATORS_KEY, ValsetChange, Verified, VerifiedClaim};
 pub use certificate::verify_commit;
+
+/// Bundle size limits.
+pub mod bundle_limits {
+    pub use crate::bundle::{MAX_BUNDLE_BYTES, MAX_VALSET_CHANGES};
+}
 pub use error::ProofError;

@@ -99,9 +99,9 @@ fn fixture(suite: Suite) -> Fixture {
     let bundle = |claim: Claim| ProofBundle {
         chain_id: BoundedString::new("proof-chain").expect("short"),
         suite,
+        valset_changes: BoundedVec::default(),
         header: header.clone(),
         certificate: certificate.clone(),
-        validator_set: set.clone(),
         claim,
     };
     let state_claim = |key: &[u8]| {
@@ -230,4 +230,112 @@ fn a_certificate_below_quorum_or_for_another_chain_fails() {
     let mut untrusted = f.trust.clone();
     untrusted.validators = alt_set;
     assert!(b.verify(&untrusted).is_err(), "a bundle signed by validators the verifier does not trust fails");
+}
+
+fn header_at(suite: Suite, height: u64, state_root: Hash32, set: &ValidatorSet) -> Header {
+    Header {
+        chain_id: BoundedString::new("proof-chain").expect("short"),
+        height,
+        time_ms: 1_795_000_000_000 + height,
+        prev_hash: Hash32([height as u8; 32]),
+        tx_root: Hash32::ZERO,
+        receipts_root: Hash32::ZERO,
+        state_root,
+        validator_set_hash: set.hash(suite),
+        proposer: Address::default(),
+    }
+}
+
+fn certify(suite: Suite, header: &Header, keys: &[SecretKey]) -> CommitCertificate {
+    let hash = header.hash(suite);
+    let msg = vote_sign_bytes("proof-chain", header.height, 0, VoteKind::Precommit, Some(hash));
+    let mut signatures: Vec<CommitSignature> = keys
+        .iter()
+        .map(|k| CommitSignature { validator: k.public_key().address(suite), signature: k.sign(&msg) })
+        .collect();
+    signatures.sort_by_key(|s| s.validator);
+    CommitCertificate {
+        height: header.height,
+        round: 0,
+        block_hash: hash,
+        signatures: BoundedVec::new(signatures).expect("bounded"),
+    }
+}
+
+#[test]
+fn bundles_follow_validator_set_changes_from_the_genesis() {
+    let suite = Suite::Ed25519Sha256;
+    let (old_keys, old_set) = validators(suite);
+    let new_keys: Vec<SecretKey> = (10..13u8).map(|i| SecretKey::from_seed(Algorithm::Ed25519, [i; 32])).collect();
+    let new_set = ValidatorSet::new(
+        new_keys
+            .iter()
+            .map(|k| Validator {
+                address: k.public_key().address(suite),
+                public_key: k.public_key(),
+                voting_power: 5,
+                org: BoundedString::new("market").expect("short"),
+            })
+            .collect(),
+    )
+    .expect("set");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let storage = Storage::open(&dir.path().join("db")).expect("open");
+    let db = StateDb::new(storage.clone(), suite);
+    let mut ws = WriteSet::new();
+    ws.insert(b"sys/validators".to_vec(), Some(govchain_types::codec::encode(&new_set)));
+    ws.insert(b"records/head/x".to_vec(), Some(vec![1, 0, 0, 0]));
+    let (root, sw) = db.snapshot().expect("snap").apply(&ws, 0).expect("apply");
+    storage.write_genesis(&sw, &[], &[]).expect("write");
+    let snap = db.snapshot().expect("snap");
+    let (_, set_proof) = snap.prove(b"sys/validators", 0).expect("prove");
+    let (value, claim_proof) = snap.prove(b"records/head/x", 0).expect("prove");
+
+    // Block 5, decided by the old set, installs the new set; block 9 is decided by the new one.
+    let change_header = header_at(suite, 5, root, &old_set);
+    let change = govchain_proofs::ValsetChange {
+        certificate: certify(suite, &change_header, &old_keys[..3]),
+        header: change_header,
+        set: new_set.clone(),
+        proof: BoundedBytes::new(set_proof).expect("bounded"),
+    };
+    let target = header_at(suite, 9, root, &new_set);
+    let bundle = ProofBundle {
+        chain_id: BoundedString::new("proof-chain").expect("short"),
+        suite,
+        valset_changes: BoundedVec::new(vec![change.clone()]).expect("bounded"),
+        certificate: certify(suite, &target, &new_keys),
+        header: target.clone(),
+        claim: Claim::State {
+            key: BoundedBytes::new(b"records/head/x".to_vec()).expect("bounded"),
+            value: value.map(|v| BoundedBytes::new(v).expect("bounded")),
+            proof: BoundedBytes::new(claim_proof).expect("bounded"),
+        },
+    };
+    let trust = TrustRoot { chain_id: "proof-chain".into(), suite, validators: old_set.clone() };
+    let v = bundle.verify(&trust).expect("verifies through the change");
+    assert_eq!(v.signers.len(), 3);
+    assert_eq!(v.total_power, 15);
+
+    let mut omitted = bundle.clone();
+    omitted.valset_changes = BoundedVec::default();
+    assert!(omitted.verify(&trust).is_err(), "without the change the header names an unknown set");
+
+    let mut stale = bundle.clone();
+    stale.header = header_at(suite, 9, root, &old_set);
+    stale.certificate = certify(suite, &stale.header, &old_keys[..3]);
+    assert!(stale.verify(&trust).is_err(), "the old set cannot decide heights after the change");
+
+    let mut forged = bundle.clone();
+    forged.valset_changes =
+        BoundedVec::new(vec![govchain_proofs::ValsetChange { set: old_set.clone(), ..change }]).expect("bounded");
+    assert!(forged.verify(&trust).is_err(), "the new set must be the one in the installing block's state");
+
+    let bytes = bundle.to_bytes();
+    for i in 0..bytes.len() {
+        let mut bad = bytes.clone();
+        bad[i] ^= 0x01;
+        assert!(ProofBundle::from_bytes(&bad).and_then(|b| b.verify(&trust)).is_err(), "byte {i}");
+    }
 }

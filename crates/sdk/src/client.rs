@@ -170,6 +170,16 @@ impl Client {
         self.get("/v1/organisations").await
     }
 
+    /// Governance proposals, newest first.
+    pub async fn proposals(&self) -> Result<Vec<ProposalView>, SdkError> {
+        self.get("/v1/governance/proposals").await
+    }
+
+    /// One governance proposal.
+    pub async fn proposal(&self, id: u64) -> Result<ProposalView, SdkError> {
+        self.get(&format!("/v1/governance/proposals/{id}")).await
+    }
+
     /// Proof bundle of a record version.
     pub async fn record_proof(&self, id: &str, version: Option<u32>) -> Result<Vec<u8>, SdkError> {
         match version {

@@ -85,6 +85,8 @@ pub fn genesis_writes(suite: Suite, g: &IdentityGenesis) -> Result<(KeyValues, V
         writes.push((account_key(&address), borsh::to_vec(&acct).map_err(|e| e.to_string())?));
         index.push(IndexOp::Put(member_index_key(&a.org, &address), vec![]));
     }
+    let ids: Vec<String> = ids.into_iter().collect();
+    writes.push((ORG_IDS_KEY.to_vec(), borsh::to_vec(&ids).map_err(|e| e.to_string())?));
     for o in &g.organisations {
         for admin in &o.admins {
             let is_member = g

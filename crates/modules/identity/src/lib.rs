@@ -15,8 +15,9 @@
 mod genesis;
 mod methods;
 mod model;
-mod validate;
+pub mod validate;
 
 pub use genesis::{GenesisAccount, IdentityGenesis, genesis_writes};
-pub use methods::{IdentityGate, IdentityModule, require_permission};
+pub use methods::{IdentityGate, IdentityModule, admin_org, load_org, org_ids, require_permission};
 pub use model::*;
+pub use validate::organisation as validate_organisation;

@@ -5,7 +5,24 @@ use govchain_types::{Address, Event};
 use crate::model::*;
 use crate::validate::{self, MAX_ACCOUNT_ROLES};
 
-fn load_org(ctx: &mut TxContext<'_>, id: &str) -> Result<Organisation, TxError> {
+/// The ids of every organisation, active or not, sorted.
+pub fn org_ids(ctx: &mut TxContext<'_>) -> Result<Vec<String>, TxError> {
+    Ok(ctx.get_as::<Vec<String>>(ORG_IDS_KEY)?.unwrap_or_default())
+}
+
+/// The signer's organisation, if the signer is one of its admins and it is active.
+pub fn admin_org(ctx: &mut TxContext<'_>) -> Result<Organisation, TxError> {
+    let signer = ctx.signer;
+    let acct = load_account(ctx, &signer)?;
+    let org = load_org(ctx, &acct.org)?;
+    if !acct.active || !org.admins.contains(&signer) {
+        return Err(TxError::unauthorized("signer is not an active admin of an active organisation"));
+    }
+    Ok(org)
+}
+
+/// Loads an active organisation.
+pub fn load_org(ctx: &mut TxContext<'_>, id: &str) -> Result<Organisation, TxError> {
     ctx.get_as::<Organisation>(&org_key(id))?
         .filter(|o| o.active)
         .ok_or_else(|| TxError::not_found(format!("no active organisation {id}")))

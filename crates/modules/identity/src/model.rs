@@ -118,6 +118,9 @@ pub struct SetAccountActive {
     pub active: bool,
 }
 
+/// State key of the sorted list of organisation ids: `identity/org_ids` → `Vec<String>`.
+pub const ORG_IDS_KEY: &[u8] = b"identity/org_ids";
+
 /// State key of an organisation: `identity/org/<id>`.
 pub fn org_key(id: &str) -> Vec<u8> {
     let mut k = b"identity/org/".to_vec();
