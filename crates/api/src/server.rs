@@ -104,8 +104,27 @@ pub fn router(node: Arc<dyn NodeApi>, config: ApiConfig) -> Router {
         .route("/v1/proofs/state", get(handlers::state_proof))
         .route("/v1/events", get(handlers::events))
         .fallback(handlers::not_found)
+        .layer(axum::middleware::from_fn(record_latency))
         .layer(axum::extract::DefaultBodyLimit::disable())
         .with_state(state)
+}
+
+/// Records `govchain_api_request_seconds{route, status}` for every request (the route template,
+/// not the raw path, so ids do not explode the label set). The event stream is not timed.
+async fn record_latency(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let started = std::time::Instant::now();
+    let resp = next.run(req).await;
+    if route != "/v1/events" {
+        let status = format!("{}xx", resp.status().as_u16() / 100);
+        metrics::histogram!("govchain_api_request_seconds", "route" => route, "status" => status)
+            .record(started.elapsed().as_secs_f64());
+    }
+    resp
 }
 
 /// Serves the API until the listener fails.

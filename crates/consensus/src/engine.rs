@@ -108,6 +108,14 @@ impl EngineHandle {
     }
 }
 
+/// The engine's own metrics (consensus height and round, peers, sync, WAL) in Prometheus text
+/// format, without the OpenMetrics `# EOF` trailer so they can follow other metrics.
+pub fn engine_metrics() -> String {
+    let mut out = String::new();
+    malachitebft_app::metrics::export(&mut out);
+    out.lines().filter(|l| *l != "# EOF").map(|l| format!("{l}\n")).collect()
+}
+
 /// The libp2p peer id (base58) of a node's p2p identity seed; persistent peers are written as
 /// `/ip4/<ip>/tcp/<port>/p2p/<peer id>` so inbound connections are recognised.
 pub fn peer_id(p2p_seed: [u8; 32]) -> Result<String> {

@@ -17,5 +17,5 @@ mod streaming;
 pub use app::{Application, CommitOutcome, ProposalCheck};
 pub use codec::GovCodec;
 pub use context::{BlockId, GovContext, Height, ValAddress, proposer_index};
-pub use engine::{EngineConfig, EngineHandle, peer_id, start};
+pub use engine::{EngineConfig, EngineHandle, engine_metrics, peer_id, start};
 pub use signing::{GovSigner, GovVerifier};

@@ -141,4 +141,17 @@ async fn api_serves_health_openapi_metrics_and_events() {
     assert!(matches!(first, Some(Ok(govchain_sdk::StreamEvent::Block(_)))), "{first:?}");
     let metrics = node.client().metrics().await.expect("metrics");
     assert!(metrics.contains("govchain_height"), "{metrics}");
+    // Every metric the shipped Grafana dashboard queries is exported.
+    let dashboard = include_str!("../../../deploy/grafana-dashboard.json");
+    let mut names: Vec<&str> = dashboard
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| w.starts_with("govchain_") || w.starts_with("malachitebft_"))
+        .map(|w| w.trim_end_matches("_bucket").trim_end_matches("_sum").trim_end_matches("_count"))
+        .collect();
+    names.sort();
+    names.dedup();
+    assert!(names.len() >= 10, "{names:?}");
+    for n in names {
+        assert!(metrics.lines().any(|l| l.starts_with(n)), "dashboard metric {n} is not exported");
+    }
 }

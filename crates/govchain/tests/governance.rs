@@ -50,15 +50,39 @@ async fn validators_join_and_leave_by_governance() {
     assert!(out.status.success(), "{}", text(&out));
     let new_key = String::from_utf8_lossy(&out.stdout).trim().to_string();
     let cfg = std::fs::read_to_string(node4.join("config.toml")).expect("config");
-    std::fs::write(node4.join("config.toml"), cfg.replace("validator = \"\"", "validator = \"keys/validator.json\"")).expect("config");
+    std::fs::write(node4.join("config.toml"), cfg.replace("validator = \"\"", "validator = \"keys/validator.json\""))
+        .expect("config");
     net.start_all();
     net.wait_height(&[0, 1, 2, 3, 4], 2, MIN).await;
     let status = net.client(0).status().await.expect("status");
-    let new_addr = govchain_types::PublicKey::from_text(&new_key).expect("key").address(govchain_types::Suite::Ed25519Sha256).to_text();
-    let removed = status.validators.iter().find(|v| v.org == "education").expect("validator-3 runs for education").address.clone();
+    let new_addr = govchain_types::PublicKey::from_text(&new_key)
+        .expect("key")
+        .address(govchain_types::Suite::Ed25519Sha256)
+        .to_text();
+    let removed = status
+        .validators
+        .iter()
+        .find(|v| v.org == "education")
+        .expect("validator-3 runs for education")
+        .address
+        .clone();
 
     // Add node 4: proposed by finance, approved by market and police (3 of 4 departments).
-    cli(&net, &["governance", "add-validator", "--key", "finance-admin", "--public-key", &new_key, "--org", "education", "--reason", "教育局节点 education node"]);
+    cli(
+        &net,
+        &[
+            "governance",
+            "add-validator",
+            "--key",
+            "finance-admin",
+            "--public-key",
+            &new_key,
+            "--org",
+            "education",
+            "--reason",
+            "教育局节点 education node",
+        ],
+    );
     cli(&net, &["governance", "approve", "--key", "market-admin", "1"]);
     let e1 = effective_height(&cli(&net, &["governance", "approve", "--key", "police-admin", "1"]));
     net.wait_height(&[0, 4], e1 + 6, MIN).await;
@@ -73,7 +97,19 @@ async fn validators_join_and_leave_by_governance() {
     assert_eq!(net.client(0).status().await.expect("status").validators.len(), 5);
 
     // Remove education's original validator (node 3); it keeps running for a while.
-    cli(&net, &["governance", "remove-validator", "--key", "education-admin", "--address", &removed, "--reason", "retired hardware"]);
+    cli(
+        &net,
+        &[
+            "governance",
+            "remove-validator",
+            "--key",
+            "education-admin",
+            "--address",
+            &removed,
+            "--reason",
+            "retired hardware",
+        ],
+    );
     cli(&net, &["governance", "approve", "--key", "finance-admin", "2"]);
     let e2 = effective_height(&cli(&net, &["governance", "approve", "--key", "market-admin", "2"]));
     net.wait_height(&[0], e2 + 6, MIN).await;
@@ -88,7 +124,8 @@ async fn validators_join_and_leave_by_governance() {
     // A proof after both changes verifies offline from the genesis alone.
     let proof = net.dir.join("after-changes.proof");
     cli(&net, &["state", "proof", "sys/validators", "-o", &proof.to_string_lossy()]);
-    let out = cli(&net, &["verify", &proof.to_string_lossy(), "--genesis", &net.dir.join("genesis.json").to_string_lossy()]);
+    let out =
+        cli(&net, &["verify", &proof.to_string_lossy(), "--genesis", &net.dir.join("genesis.json").to_string_lossy()]);
     assert!(out.contains("VERIFIED") && out.contains("holding") && out.contains("/4 voting power"), "{out}");
     let bundle = govchain_proofs::ProofBundle::from_bytes(&std::fs::read(&proof).expect("read")).expect("bundle");
     assert_eq!(bundle.valset_changes.len(), 2, "the bundle carries both changes");

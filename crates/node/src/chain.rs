@@ -270,6 +270,9 @@ impl Chain {
         match verdict {
             Ok(executed) => {
                 self.metrics.stage("validate", started.elapsed());
+                if from_sync {
+                    self.metrics.synced_block();
+                }
                 self.proposals.lock().insert(hash, Arc::new(Executed { bytes: bytes.to_vec(), ..executed }));
                 Ok((hash, Ok(())))
             }
@@ -430,6 +433,7 @@ impl Chain {
             ex.tx_hashes.iter().zip(ex.block.txs.iter()).map(|(h, t)| (*h, t.tx.signer.address(self.suite))).collect();
         self.mempool.on_commit(height, &committed, &|a| Executor::account_nonce(&view, a).unwrap_or(0));
         self.metrics.committed(height, ex.tx_hashes.len(), header.time_ms, started.elapsed(), self.mempool.stats());
+        self.metrics.decided_in_round(cert.round);
         self.publish(ex);
         if height.is_multiple_of(100) || !ex.tx_hashes.is_empty() {
             info!(height, txs = ex.tx_hashes.len(), hash = %header.hash(self.suite), "committed");

@@ -22,6 +22,14 @@ impl Metrics {
             .set_buckets(&[0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0])
             .ok()
             .and_then(|b| b.install_recorder().ok());
+        for c in [
+            "govchain_committed_txs_total",
+            "govchain_admitted_txs_total",
+            "govchain_rejected_txs_total",
+            "govchain_synced_blocks_total",
+        ] {
+            metrics::counter!(c).absolute(0);
+        }
         Metrics { handle, last_block_ms: Arc::default() }
     }
 
@@ -51,8 +59,21 @@ impl Metrics {
         self.stage("admit", d);
     }
 
-    /// Prometheus text.
+    /// Counts a block received through the engine's value sync (catching up).
+    pub fn synced_block(&self) {
+        metrics::counter!("govchain_synced_blocks_total").increment(1);
+    }
+
+    /// Records the round in which a height was decided (`rounds` = round + 1).
+    pub fn decided_in_round(&self, round: u32) {
+        metrics::histogram!("govchain_consensus_rounds_per_height").record(round as f64 + 1.0);
+    }
+
+    /// Prometheus text: the node's metrics, then the consensus engine's (`malachitebft_*`).
     pub fn render(&self) -> String {
-        self.handle.as_ref().map(|h| h.render()).unwrap_or_default()
+        let mut out = self.handle.as_ref().map(|h| h.render()).unwrap_or_default();
+        out.push_str("\n# Consensus engine (Malachite) metrics\n");
+        out.push_str(&govchain_consensus::engine_metrics());
+        out
     }
 }
