@@ -188,3 +188,4 @@ pub fn text(o: &Output) -> String {
 }
 pub mod load;
 pub mod net;
+pub mod proxy;

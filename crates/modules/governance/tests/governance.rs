@@ -96,7 +96,9 @@ impl World {
             signer: k.public_key(),
             nonce: *n,
             expires_at_height: 1_000_000,
-            payload: Payload::Call(Call::new(govchain_governance::MODULE, method, borsh::to_vec(args).expect("enc")).expect("bounded")),
+            payload: Payload::Call(
+                Call::new(govchain_governance::MODULE, method, borsh::to_vec(args).expect("enc")).expect("bounded"),
+            ),
         };
         *n += 1;
         let stx = SignedTransaction { signature: k.sign(&tx.sign_bytes()), tx };
