@@ -29,6 +29,13 @@ fn body_too_large(limit: usize) -> ApiError {
 
 /// Reads a body of at most `limit` bytes: a declared `Content-Length` over the limit is refused
 /// before anything is read; a body that grows past the limit is cut off.
+/// Header a validator sets on transactions it relays to another validator.
+pub const FORWARDED_HEADER: &str = "x-govchain-forwarded";
+
+fn is_forwarded(req: &Request) -> bool {
+    req.headers().contains_key(FORWARDED_HEADER)
+}
+
 async fn read_body(req: Request, limit: usize) -> ApiResult<(bool, Bytes)> {
     let declared =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
@@ -104,6 +111,7 @@ pub async fn openapi() -> impl IntoResponse {
     responses((status = 202, body = Accepted), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn submit_tx(State(s): State<AppState>, req: Request) -> ApiResult<Response> {
+    let forwarded = is_forwarded(&req);
     let (binary, body) = read_body(req, s.config.max_tx_body).await?;
     let raw = if binary {
         body.to_vec()
@@ -113,7 +121,7 @@ pub async fn submit_tx(State(s): State<AppState>, req: Request) -> ApiResult<Res
     };
     let tx = decode_tx(&raw)?;
     let node = s.node.clone();
-    let mut results = blocking(move || node.submit(vec![tx])).await?;
+    let mut results = blocking(move || node.submit(vec![tx], forwarded)).await?;
     let hash = results.pop().unwrap_or_else(|| Err(ApiError::internal("no result")))?;
     Ok((StatusCode::ACCEPTED, Json(Accepted { hash: hash.to_hex(), status: "pending".into() })).into_response())
 }
@@ -125,6 +133,7 @@ pub async fn submit_tx(State(s): State<AppState>, req: Request) -> ApiResult<Res
     responses((status = 200, body = BatchResult), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody),
               (status = 503, body = ErrorBody)))]
 pub async fn submit_batch(State(s): State<AppState>, req: Request) -> ApiResult<Json<BatchResult>> {
+    let forwarded = is_forwarded(&req);
     let (binary, body) = read_body(req, s.config.max_batch_body).await?;
     let raws: Vec<Vec<u8>> = if binary {
         codec::decode(&body, s.config.max_batch_body).map_err(decode_error)?
@@ -151,7 +160,7 @@ pub async fn submit_batch(State(s): State<AppState>, req: Request) -> ApiResult<
         }
     }
     let node = s.node.clone();
-    let admitted = blocking(move || node.submit(good)).await?;
+    let admitted = blocking(move || node.submit(good, forwarded)).await?;
     for (pos, r) in positions.into_iter().zip(admitted) {
         results[pos] = Some(r);
     }

@@ -15,5 +15,6 @@ mod openapi;
 mod server;
 
 pub use error::ApiError;
+pub use handlers::FORWARDED_HEADER;
 pub use openapi::ApiDoc;
 pub use server::{ApiConfig, NodeApi, router, serve};

@@ -16,8 +16,9 @@ use crate::handlers;
 pub trait NodeApi: Send + Sync + 'static {
     /// Chain status.
     fn status(&self) -> Result<StatusView, ApiError>;
-    /// Admits transactions `(tx, encoded size)` to the pool; one result per input.
-    fn submit(&self, txs: Vec<(SignedTransaction, usize)>) -> Vec<Result<Hash32, ApiError>>;
+    /// Admits transactions `(tx, encoded size)` to the pool; one result per input. `forwarded`
+    /// is true when another validator relayed them (they are not relayed again).
+    fn submit(&self, txs: Vec<(SignedTransaction, usize)>, forwarded: bool) -> Vec<Result<Hash32, ApiError>>;
     /// Status of a transaction (404 `tx_not_found` if unknown).
     fn tx(&self, hash: &Hash32) -> Result<TxView, ApiError>;
     /// A block (latest when `height` is None).

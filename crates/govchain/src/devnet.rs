@@ -142,15 +142,16 @@ fn write_key(dir: &Path, name: &str, key: &SecretKey, passphrase: &str) -> Resul
     Ok(())
 }
 
-fn config_toml(n: &NodeSpec, peers: &[String]) -> String {
-    let peers: Vec<String> = peers.iter().map(|p| format!("\"{p}\"")).collect();
+fn config_toml(n: &NodeSpec, peers: &[String], forward_to: &[String]) -> String {
+    let quote = |v: &[String]| v.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", ");
     format!(
-        "# GovChain node configuration.\nmoniker = \"{}\"\ngenesis = \"genesis.json\"\n\n[api]\nlisten = \"{}\"\n\n[p2p]\nlisten = \"{}\"\npersistent_peers = [{}]\n\n[keys]\nvalidator = \"{}\"\np2p = \"keys/p2p.key\"\n\n[block]\nmin_interval_ms = 50\nempty_interval_ms = 1000\n",
+        "# GovChain node configuration.\nmoniker = \"{}\"\ngenesis = \"genesis.json\"\n\n[api]\nlisten = \"{}\"\n\n[p2p]\nlisten = \"{}\"\npersistent_peers = [{}]\n\n[keys]\nvalidator = \"{}\"\np2p = \"keys/p2p.key\"\n\n[block]\nmin_interval_ms = 50\nempty_interval_ms = 1000\n\n[mempool]\nforward_to = [{}]\n",
         n.name,
         n.api,
         n.p2p,
-        peers.join(", "),
-        if n.validator { "keys/validator.json" } else { "" }
+        quote(peers),
+        if n.validator { "keys/validator.json" } else { "" },
+        quote(forward_to),
     )
 }
 
@@ -222,7 +223,13 @@ pub fn write_network(spec: &NetworkSpec) -> Result<Genesis> {
         std::fs::write(n.home.join("genesis.json"), &json)?;
         let peers: Vec<String> =
             peer_addrs.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, p)| p.clone()).collect();
-        std::fs::write(n.home.join("config.toml"), config_toml(n, &peers))?;
+        let forward_to: Vec<String> = spec
+            .nodes
+            .iter()
+            .filter(|m| m.validator && m.name != n.name)
+            .map(|m| format!("http://{}", m.api))
+            .collect();
+        std::fs::write(n.home.join("config.toml"), config_toml(n, &peers, &forward_to))?;
     }
     Ok(genesis)
 }

@@ -16,7 +16,7 @@ async fn overload_pushes_back_and_accounts_for_every_accepted_transaction() {
     let mut node = Node::init("127.0.0.31", "ed25519");
     // A small chain: 40 transactions per block, 300 in the pool.
     node.edit_genesis(|g| g["params"]["max_block_txs"] = serde_json::json!(40));
-    node.append_config("\n[mempool]\nmax_txs = 300\nmax_bytes = 67108864\n");
+    node.edit_config("[mempool]\n", "[mempool]\nmax_txs = 300\nmax_bytes = 67108864\n");
     node.start();
     node.wait_height(1, Duration::from_secs(60)).await;
     let (builder, suite, _) = node.builder().await;

@@ -84,11 +84,14 @@ pub struct MempoolSection {
     pub max_txs: usize,
     /// Most pending bytes.
     pub max_bytes: usize,
+    /// APIs of the other validators: transactions clients submit here are forwarded to them in
+    /// batches, so whichever validator proposes next has them.
+    pub forward_to: Vec<String>,
 }
 
 impl Default for MempoolSection {
     fn default() -> Self {
-        MempoolSection { max_txs: 50_000, max_bytes: 64 * 1024 * 1024 }
+        MempoolSection { max_txs: 50_000, max_bytes: 64 * 1024 * 1024, forward_to: vec![] }
     }
 }
 
@@ -161,6 +164,8 @@ pub struct NodeConfig {
     pub mempool_max_txs: usize,
     /// Pool bytes.
     pub mempool_max_bytes: usize,
+    /// Peer APIs to forward client transactions to.
+    pub forward_to: Vec<String>,
     /// Consensus timeouts (propose, prevote, precommit).
     pub timeouts: (Duration, Duration, Duration),
 }
@@ -203,6 +208,18 @@ impl RawConfig {
             empty_block_interval: Duration::from_millis(self.block.empty_interval_ms),
             mempool_max_txs: self.mempool.max_txs,
             mempool_max_bytes: self.mempool.max_bytes,
+            forward_to: self
+                .mempool
+                .forward_to
+                .iter()
+                .map(|u| {
+                    if u.starts_with("http://") {
+                        Ok(u.trim_end_matches('/').to_string())
+                    } else {
+                        Err(eyre!("mempool.forward_to entry {u:?} must be an http:// URL"))
+                    }
+                })
+                .collect::<Result<_>>()?,
             timeouts: (
                 Duration::from_millis(self.consensus.timeout_propose_ms.max(100)),
                 Duration::from_millis(self.consensus.timeout_prevote_ms.max(50)),

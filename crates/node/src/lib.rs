@@ -16,6 +16,7 @@
 mod app;
 mod chain;
 pub mod config;
+mod forward;
 pub mod genesis;
 mod ledger;
 mod metrics;

@@ -143,7 +143,8 @@ pub async fn start(cfg: NodeConfig) -> Result<RunningNode> {
         .await
         .wrap_err_with(|| format!("binding the API to {}", cfg.api_listen))?;
     let api_addr = listener.local_addr()?;
-    let service = Arc::new(NodeService { chain: chain.clone() });
+    let forwarder = (!cfg.forward_to.is_empty()).then(|| crate::forward::Forwarder::start(cfg.forward_to.clone()));
+    let service = Arc::new(NodeService { chain: chain.clone(), forwarder });
     let api_cfg = ApiConfig { listen: api_addr, ..Default::default() };
     let api = tokio::spawn(govchain_api::serve(listener, service, api_cfg));
 

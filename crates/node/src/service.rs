@@ -23,6 +23,8 @@ use crate::views;
 pub struct NodeService {
     /// The chain.
     pub chain: Arc<Chain>,
+    /// Relay of client transactions to the other validators.
+    pub forwarder: Option<crate::forward::Forwarder>,
 }
 
 type R<T> = Result<T, ApiError>;
@@ -186,8 +188,13 @@ impl NodeApi for NodeService {
         })
     }
 
-    fn submit(&self, txs: Vec<(SignedTransaction, usize)>) -> Vec<R<Hash32>> {
+    fn submit(&self, txs: Vec<(SignedTransaction, usize)>, forwarded: bool) -> Vec<R<Hash32>> {
         let started = Instant::now();
+        let relay = self.forwarder.as_ref().filter(|_| !forwarded);
+        let encoded: Vec<Vec<u8>> = match relay {
+            Some(_) => txs.iter().map(|(t, _)| t.encode()).collect(),
+            None => Vec::new(),
+        };
         let tip = self.chain.tip();
         let snap = match self.chain.state.snapshot() {
             Ok(s) => s,
@@ -199,6 +206,9 @@ impl NodeApi for NodeService {
         self.chain.metrics.admitted(accepted, results.len() - accepted, started.elapsed());
         if accepted > 0 {
             self.chain.notify_tx();
+            if let Some(f) = relay {
+                f.relay(encoded.into_iter().zip(&results).filter(|(_, r)| r.is_ok()).map(|(e, _)| e).collect());
+            }
         }
         results.into_iter().map(|r| r.map_err(ApiError::from)).collect()
     }

@@ -155,12 +155,12 @@ impl Node {
         std::fs::write(&p, serde_json::to_string_pretty(&v).expect("json")).expect("write");
     }
 
-    /// Appends TOML to config.toml.
-    pub fn append_config(&self, toml: &str) {
+    /// Replaces text in config.toml (which must contain it).
+    pub fn edit_config(&self, from: &str, to: &str) {
         let p = self.home.join("config.toml");
-        let mut text = std::fs::read_to_string(&p).expect("read");
-        text.push_str(toml);
-        std::fs::write(&p, text).expect("write");
+        let text = std::fs::read_to_string(&p).expect("read");
+        assert!(text.contains(from), "config.toml has no {from:?}");
+        std::fs::write(&p, text.replacen(from, to, 1)).expect("write");
     }
 }
 
