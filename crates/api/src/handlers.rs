@@ -279,6 +279,59 @@ pub async fn get_proposal(State(s): State<AppState>, Path(id): Path<String>) -> 
     blocking(move || node.proposal(id)).await?.map(Json)
 }
 
+/// Certificate types.
+#[utoipa::path(get, path = "/v1/certificate-types", responses((status = 200, body = Vec<CertTypeView>)))]
+pub async fn list_cert_types(State(s): State<AppState>) -> ApiResult<Json<Vec<CertTypeView>>> {
+    let node = s.node.clone();
+    blocking(move || node.cert_types()).await?.map(Json)
+}
+
+/// One certificate type.
+#[utoipa::path(get, path = "/v1/certificate-types/{id}", params(("id" = String, Path, description = "Type id")),
+    responses((status = 200, body = CertTypeView), (status = 404, body = ErrorBody)))]
+pub async fn get_cert_type(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<CertTypeView>> {
+    let node = s.node.clone();
+    blocking(move || node.cert_type(&id)).await?.map(Json)
+}
+
+/// A certificate as recorded on chain.
+#[utoipa::path(get, path = "/v1/certificates/{id}", params(("id" = String, Path, description = "Certificate id")),
+    responses((status = 200, body = CertRecordView), (status = 404, body = ErrorBody)))]
+pub async fn get_certificate(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<CertRecordView>> {
+    let node = s.node.clone();
+    blocking(move || node.certificate(&id)).await?.map(Json)
+}
+
+/// A certificate's status now, with a proof bundle of its record when `proof=true`.
+#[utoipa::path(get, path = "/v1/certificates/{id}/status", params(("id" = String, Path, description = "Certificate id"), CertStatusQuery),
+    responses((status = 200, body = CertStatusView), (status = 400, body = ErrorBody)))]
+pub async fn cert_status(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<CertStatusQuery>,
+) -> ApiResult<Json<CertStatusView>> {
+    let node = s.node.clone();
+    blocking(move || node.cert_status(&id, q.proof)).await?.map(Json)
+}
+
+/// Proof bundles for verifying a presentation of this certificate offline.
+#[utoipa::path(get, path = "/v1/certificates/{id}/proofs", params(("id" = String, Path, description = "Certificate id")),
+    responses((status = 200, body = CertProofs), (status = 404, body = ErrorBody)))]
+pub async fn cert_proofs(State(s): State<AppState>, Path(id): Path<String>) -> ApiResult<Json<CertProofs>> {
+    let node = s.node.clone();
+    blocking(move || node.cert_proofs(&id)).await?.map(Json)
+}
+
+/// Verifies a presentation; answers valid or the reason, with the proofs of the facts used.
+#[utoipa::path(post, path = "/v1/certificates/verify", request_body(content = Object, description = "A govchain-presentation/1 document"),
+    responses((status = 200, body = VerifyResponse), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody)))]
+pub async fn verify_presentation(State(s): State<AppState>, req: Request) -> ApiResult<Json<VerifyResponse>> {
+    let (_, body) = read_body(req, s.config.max_tx_body).await?;
+    let value: serde_json::Value = serde_json::from_slice(&body).map_err(json_error)?;
+    let node = s.node.clone();
+    blocking(move || node.verify_presentation(value)).await?.map(Json)
+}
+
 fn bundle(bytes: Vec<u8>) -> Response {
     ([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response()
 }

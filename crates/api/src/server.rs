@@ -43,6 +43,18 @@ pub trait NodeApi: Send + Sync + 'static {
     fn proposals(&self) -> Result<Vec<ProposalView>, ApiError>;
     /// One governance proposal.
     fn proposal(&self, id: u64) -> Result<ProposalView, ApiError>;
+    /// Certificate types.
+    fn cert_types(&self) -> Result<Vec<CertTypeView>, ApiError>;
+    /// One certificate type.
+    fn cert_type(&self, id: &str) -> Result<CertTypeView, ApiError>;
+    /// A certificate record.
+    fn certificate(&self, id: &str) -> Result<CertRecordView, ApiError>;
+    /// A certificate's status at the latest height, with a proof bundle when asked.
+    fn cert_status(&self, id: &str, proof: bool) -> Result<CertStatusView, ApiError>;
+    /// Proof bundles for offline verification of a certificate.
+    fn cert_proofs(&self, id: &str) -> Result<CertProofs, ApiError>;
+    /// Verifies a presentation (JSON).
+    fn verify_presentation(&self, presentation: serde_json::Value) -> Result<VerifyResponse, ApiError>;
     /// Subscribes to committed blocks.
     fn subscribe(&self) -> broadcast::Receiver<Arc<CommittedBlock>>;
     /// Prometheus text exposition.
@@ -100,6 +112,12 @@ pub fn router(node: Arc<dyn NodeApi>, config: ApiConfig) -> Router {
         .route("/v1/accounts/{address}", get(handlers::get_account))
         .route("/v1/governance/proposals", get(handlers::list_proposals))
         .route("/v1/governance/proposals/{id}", get(handlers::get_proposal))
+        .route("/v1/certificate-types", get(handlers::list_cert_types))
+        .route("/v1/certificate-types/{id}", get(handlers::get_cert_type))
+        .route("/v1/certificates/verify", post(handlers::verify_presentation))
+        .route("/v1/certificates/{id}", get(handlers::get_certificate))
+        .route("/v1/certificates/{id}/status", get(handlers::cert_status))
+        .route("/v1/certificates/{id}/proofs", get(handlers::cert_proofs))
         .route("/v1/proofs/records/{id}", get(handlers::record_proof))
         .route("/v1/proofs/txs/{hash}", get(handlers::tx_proof))
         .route("/v1/proofs/state", get(handlers::state_proof))

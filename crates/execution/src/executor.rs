@@ -49,10 +49,18 @@ pub fn decode_args<T: borsh::BorshDeserialize>(args: &[u8]) -> Result<T, TxError
 }
 
 /// Decides whether a signer may send transactions at all (implemented by the identity module:
-/// the signer must be a registered, active account whose key matches).
+/// the signer must be a registered, active account whose current key signed).
 pub trait SignerGate: Send + Sync {
-    /// Checks the signer of the transaction in `ctx`.
-    fn check_signer(&self, ctx: &mut TxContext<'_>) -> Result<(), TxError>;
+    /// Checks the signer of the transaction in `ctx` (whose `signer` is still the key's address)
+    /// and returns the address of the account it acts for.
+    fn check_signer(&self, ctx: &mut TxContext<'_>) -> Result<govchain_types::Address, TxError>;
+
+    /// The account a key acts for (the key's own address unless the account rotated keys).
+    fn resolve(
+        &self,
+        base: &dyn StateRead,
+        key_address: &govchain_types::Address,
+    ) -> Result<govchain_types::Address, TxError>;
 }
 
 /// How invalid transactions are treated.
@@ -116,6 +124,11 @@ impl Executor {
         read_nonce(&Writes::new(), base, &keys::nonce(addr))
     }
 
+    /// The next nonce of the account a key (by its address) acts for.
+    pub fn nonce_of_key(&self, base: &dyn StateRead, key_address: &govchain_types::Address) -> Result<u64, TxError> {
+        Executor::account_nonce(base, &self.gate.resolve(base, key_address)?)
+    }
+
     /// Checks envelope rules that do not depend on the nonce: chain id, expiry, signer gate.
     fn check_envelope(
         &self,
@@ -124,7 +137,7 @@ impl Executor {
         writes: &Writes,
         stx: &SignedTransaction,
         tx_hash: Hash32,
-    ) -> Result<(), TxError> {
+    ) -> Result<govchain_types::Address, TxError> {
         let tx = &stx.tx;
         if tx.chain_id.as_str() != env.chain_id {
             return Err(TxError::new("wrong_chain_id", format!("transaction is for chain {}", tx.chain_id)));
@@ -150,13 +163,12 @@ impl Executor {
         tx_hash: Hash32,
     ) -> Result<(), TxError> {
         let empty = Writes::new();
-        self.check_envelope(env, base, &empty, stx, tx_hash)?;
+        let signer = self.check_envelope(env, base, &empty, stx, tx_hash)?;
         let call = stx.call();
         let module = self
             .modules
             .get(call.module.as_str())
             .ok_or_else(|| TxError::new("unknown_method", format!("no module named {}", call.module)))?;
-        let signer = stx.tx.signer.address(env.suite);
         let mut ctx = TxContext::new(env, base, &empty, signer, &stx.tx.signer, tx_hash);
         module.call(&mut ctx, &call.method, &call.args, Phase::Check)
     }
@@ -203,19 +215,17 @@ impl Executor {
 
         for (i, (stx, tx_hash)) in txs.iter().zip(hashes).enumerate() {
             let tx_hash = *tx_hash;
-            let signer = stx.tx.signer.address(env.suite);
-            let nonce_key = keys::nonce(&signer);
-            let validity = self.check_envelope(env, base, &writes, stx, tx_hash).and_then(|()| {
-                let expected = read_nonce(&writes, base, &nonce_key)?;
+            let validity = self.check_envelope(env, base, &writes, stx, tx_hash).and_then(|signer| {
+                let expected = read_nonce(&writes, base, &keys::nonce(&signer))?;
                 if stx.tx.nonce != expected {
                     return Err(TxError::new(
                         "bad_nonce",
                         format!("nonce {} but the account's next nonce is {expected}", stx.tx.nonce),
                     ));
                 }
-                Ok(expected)
+                Ok((signer, expected))
             });
-            let nonce = match validity {
+            let (signer, nonce) = match validity {
                 Ok(n) => n,
                 Err(e) if e.code == "storage_error" => return Err(BlockError::Storage(e.message)),
                 Err(e) => match mode {
@@ -227,7 +237,7 @@ impl Executor {
                 },
             };
             let next = borsh::to_vec(&(nonce + 1)).map_err(|e| BlockError::Storage(e.to_string()))?;
-            writes.insert(nonce_key, Some(next));
+            writes.insert(keys::nonce(&signer), Some(next));
 
             let call = stx.call();
             let result = {

@@ -41,14 +41,14 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         name: "finance-admin",
         org: "finance",
         kind: AccountKind::Official,
-        roles: &["publisher"],
+        roles: &["publisher", "certifier"],
         admin: true,
     },
     DemoAccount {
         name: "finance-officer",
         org: "finance",
         kind: AccountKind::Official,
-        roles: &["publisher"],
+        roles: &["publisher", "certifier"],
         admin: false,
     },
     DemoAccount { name: "finance-clerk", org: "finance", kind: AccountKind::Official, roles: &[], admin: false },
@@ -56,53 +56,63 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         name: "market-admin",
         org: "market",
         kind: AccountKind::Official,
-        roles: &["publisher"],
+        roles: &["publisher", "certifier"],
         admin: true,
     },
     DemoAccount {
         name: "market-officer",
         org: "market",
         kind: AccountKind::Official,
-        roles: &["publisher"],
+        roles: &["publisher", "certifier"],
         admin: false,
     },
     DemoAccount {
         name: "police-admin",
         org: "police",
         kind: AccountKind::Official,
-        roles: &["publisher"],
+        roles: &["publisher", "certifier"],
         admin: true,
     },
     DemoAccount {
         name: "police-officer",
         org: "police",
         kind: AccountKind::Official,
-        roles: &["publisher"],
+        roles: &["publisher", "certifier"],
         admin: false,
     },
     DemoAccount {
         name: "education-admin",
         org: "education",
         kind: AccountKind::Official,
-        roles: &["publisher"],
+        roles: &["publisher", "certifier"],
         admin: true,
     },
     DemoAccount {
         name: "education-officer",
         org: "education",
         kind: AccountKind::Official,
-        roles: &["publisher"],
+        roles: &["publisher", "certifier"],
         admin: false,
     },
     DemoAccount { name: "citizen-demo", org: "police", kind: AccountKind::Citizen, roles: &[], admin: false },
     DemoAccount { name: "business-demo", org: "market", kind: AccountKind::Business, roles: &[], admin: false },
 ];
 
-fn publisher_role() -> Role {
-    Role {
-        name: "publisher".into(),
-        permissions: vec!["records.publish".into(), "records.amend".into(), "records.withdraw".into()],
-    }
+fn roles() -> Vec<Role> {
+    vec![
+        Role {
+            name: "certifier".into(),
+            permissions: vec![
+                "certificates.define_type".into(),
+                "certificates.issue".into(),
+                "certificates.revoke".into(),
+            ],
+        },
+        Role {
+            name: "publisher".into(),
+            permissions: vec!["records.publish".into(), "records.amend".into(), "records.withdraw".into()],
+        },
+    ]
 }
 
 /// One node of a network to write.
@@ -179,6 +189,10 @@ pub fn write_network(spec: &NetworkSpec) -> Result<Genesis> {
             });
         }
     }
+    let mut pseudonym_secret = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut pseudonym_secret);
+    std::fs::create_dir_all(&spec.account_keys)?;
+    std::fs::write(spec.account_keys.join("pseudonym.secret"), hex::encode(pseudonym_secret))?;
     let mut accounts = Vec::new();
     let mut admins: Vec<(&str, govchain_types::Address)> = Vec::new();
     for a in ACCOUNTS {
@@ -203,7 +217,7 @@ pub fn write_network(spec: &NetworkSpec) -> Result<Genesis> {
             name: name.to_string(),
             kind: OrgKind::Government,
             admins: admins.iter().filter(|(o, _)| o == id).map(|(_, a)| *a).collect(),
-            roles: vec![publisher_role()],
+            roles: roles(),
             active: true,
         })
         .collect();
@@ -256,6 +270,38 @@ pub fn create(home: &Path, suite: Suite, api: &str, p2p: &str) -> Result<bool> {
     })?;
     Ok(true)
 }
+
+/// Demo certificate types defined on a fresh dev chain: (key, id, name, fields, issuers, days).
+pub const DEMO_TYPES: &[(&str, &str, &str, &[&str], &[&str], u32)] = &[
+    (
+        "market-admin",
+        "business-licence",
+        "营业执照 Business Licence",
+        &[
+            "company_name:text:required",
+            "registration_number:text:required",
+            "legal_representative:text:required",
+            "business_scope:text",
+            "established:date:required",
+        ],
+        &["market"],
+        1825,
+    ),
+    (
+        "education-admin",
+        "diploma",
+        "毕业证书 Diploma",
+        &[
+            "holder_name:text:required",
+            "birth_date:date:required",
+            "degree:text:required",
+            "major:text:required",
+            "graduation_date:date:required",
+        ],
+        &["education"],
+        36500,
+    ),
+];
 
 /// Demo public records published on a fresh dev chain: (key, category, title, body, tags).
 pub const DEMO_RECORDS: &[(&str, &str, &str, &str, &[&str])] = &[

@@ -42,6 +42,9 @@ enum Command {
     /// Manage organisations' members and roles.
     #[command(subcommand)]
     Identity(cmd::identity::IdentityCmd),
+    /// Electronic certificates: types, issuance, presentations, verification, revocation.
+    #[command(subcommand)]
+    Cert(cmd::cert::CertCmd),
     /// Propose and approve membership, validator and parameter changes.
     #[command(subcommand)]
     Governance(cmd::governance::GovernanceCmd),
@@ -125,6 +128,7 @@ fn run(cli: Cli) -> eyre::Result<()> {
             Command::Records(c) => cmd::records::run(&ctx, c).await,
             Command::Identity(c) => cmd::identity::run(&ctx, c).await,
             Command::Governance(c) => cmd::governance::run(&ctx, c).await,
+            Command::Cert(c) => cmd::cert::run(&ctx, c).await,
             Command::Status => cmd::query::status(&ctx).await,
             Command::Block { height } => cmd::query::block(&ctx, height).await,
             Command::Tx(c) => cmd::query::tx(&ctx, c).await,

@@ -198,7 +198,7 @@ impl Chain {
         }
         let snap = self.state.snapshot()?;
         let view = VersionView { snap: &snap, version: tip.height };
-        let nonce_of = |a: &Address| Executor::account_nonce(&view, a).unwrap_or(0);
+        let nonce_of = |a: &Address| self.executor.nonce_of_key(&view, a).unwrap_or(0);
         let candidates =
             self.mempool.reap(tip.params.max_block_txs as usize, tip.params.max_block_bytes as usize / 2, &nonce_of);
         let time_ms = now_ms().max(tip.time_ms + 1);
@@ -431,7 +431,7 @@ impl Chain {
         let view = VersionView { snap: &snap, version: height };
         let committed: Vec<(Hash32, Address)> =
             ex.tx_hashes.iter().zip(ex.block.txs.iter()).map(|(h, t)| (*h, t.tx.signer.address(self.suite))).collect();
-        self.mempool.on_commit(height, &committed, &|a| Executor::account_nonce(&view, a).unwrap_or(0));
+        self.mempool.on_commit(height, &committed, &|a| self.executor.nonce_of_key(&view, a).unwrap_or(0));
         self.metrics.committed(height, ex.tx_hashes.len(), header.time_ms, started.elapsed(), self.mempool.stats());
         self.metrics.decided_in_round(cert.round);
         self.publish(ex);

@@ -1,6 +1,5 @@
 //! What the mempool sees of the committed chain.
 
-use govchain_execution::Executor;
 use govchain_mempool::Ledger;
 use govchain_state::Snapshot;
 use govchain_types::{Address, Hash32, SignedTransaction};
@@ -22,7 +21,7 @@ impl Ledger for LedgerView<'_> {
 
     fn account_nonce(&self, addr: &Address) -> Result<u64, String> {
         let view = VersionView { snap: &self.snap, version: self.version };
-        Executor::account_nonce(&view, addr).map_err(|e| e.message)
+        self.chain.executor.nonce_of_key(&view, addr).map_err(|e| e.message)
     }
 
     fn is_committed(&self, hash: &Hash32) -> bool {

@@ -14,6 +14,7 @@
 #![deny(clippy::unwrap_used)]
 
 mod app;
+mod certs;
 mod chain;
 pub mod config;
 mod forward;

@@ -100,7 +100,12 @@ fn open_chain(cfg: &NodeConfig, genesis: &Genesis, genesis_hash: Hash32) -> Resu
         state.snapshot()?.get(keys::PARAMS, height)?.ok_or_else(|| eyre!("chain parameters missing from state"))?;
     let params: ChainParams = borsh::from_slice(&pbytes)?;
     let executor = Executor::new(
-        vec![Arc::new(IdentityModule), Arc::new(RecordsModule), Arc::new(GovernanceModule)],
+        vec![
+            Arc::new(IdentityModule),
+            Arc::new(RecordsModule),
+            Arc::new(GovernanceModule),
+            Arc::new(govchain_certificates::CertificatesModule),
+        ],
         Arc::new(IdentityGate),
     );
     let mempool = Mempool::new(
@@ -144,7 +149,7 @@ pub async fn start(cfg: NodeConfig) -> Result<RunningNode> {
         .wrap_err_with(|| format!("binding the API to {}", cfg.api_listen))?;
     let api_addr = listener.local_addr()?;
     let forwarder = (!cfg.forward_to.is_empty()).then(|| crate::forward::Forwarder::start(cfg.forward_to.clone()));
-    let service = Arc::new(NodeService { chain: chain.clone(), forwarder });
+    let service = Arc::new(NodeService { chain: chain.clone(), forwarder, proof_cache: Default::default() });
     let api_cfg = ApiConfig { listen: api_addr, ..Default::default() };
     let api = tokio::spawn(govchain_api::serve(listener, service, api_cfg));
 

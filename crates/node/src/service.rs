@@ -25,6 +25,8 @@ pub struct NodeService {
     pub chain: Arc<Chain>,
     /// Relay of client transactions to the other validators.
     pub forwarder: Option<crate::forward::Forwarder>,
+    /// Proof parts of the latest height.
+    pub proof_cache: crate::certs::ProofCache,
 }
 
 type R<T> = Result<T, ApiError>;
@@ -37,6 +39,14 @@ const MAX_LIMIT: usize = 200;
 const MAX_VERSIONS_SHOWN: u32 = 1000;
 
 impl NodeService {
+    pub(crate) fn header_at(&self, height: u64) -> R<Header> {
+        self.header(height)
+    }
+
+    pub(crate) fn cert_at(&self, height: u64) -> R<CommitCertificate> {
+        self.cert(height)
+    }
+
     fn header(&self, height: u64) -> R<Header> {
         let bytes = self
             .chain
@@ -94,7 +104,7 @@ impl NodeService {
     }
 
     /// The validator-set changes a light client needs to reach `height` from the genesis.
-    fn valset_changes(&self, height: u64) -> R<Vec<ValsetChange>> {
+    pub(crate) fn valset_changes(&self, height: u64) -> R<Vec<ValsetChange>> {
         let entries =
             self.chain.storage.index_scan_desc(VALSET_CHANGE_PREFIX, None, MAX_VALSET_CHANGES).map_err(internal)?;
         let snap = self.chain.state.snapshot().map_err(internal)?;
@@ -397,13 +407,17 @@ impl NodeApi for NodeService {
 
     fn account(&self, address: &Address) -> R<AccountView> {
         let version = self.chain.tip().height;
+        let address = &match self.state_get::<Address>(&govchain_identity::key_index_key(address), version)? {
+            Some(account) => account,
+            None => *address,
+        };
         let a: Account = self
             .state_get(&account_key(address), version)?
             .ok_or_else(|| ApiError::not_found("account_not_found", format!("no account {address}")))?;
         let snap = self.chain.state.snapshot().map_err(internal)?;
         let next =
             Executor::account_nonce(&VersionView { snap: &snap, version }, address).map_err(|e| internal(e.message))?;
-        let pending = self.chain.mempool.pending_next_nonce(address, next);
+        let pending = self.chain.mempool.pending_next_nonce(&a.public_key.address(self.chain.suite), next);
         Ok(views::account(&a, next, pending))
     }
 
@@ -430,6 +444,30 @@ impl NodeApi for NodeService {
         let total = orgs.iter().filter(|o| o.active && o.kind == "government").count() as u64;
         let required = (total * cfg.threshold_num as u64).div_ceil(cfg.threshold_den as u64);
         Ok(views::proposal(&p, required))
+    }
+
+    fn cert_types(&self) -> R<Vec<CertTypeView>> {
+        self.cert_types_impl()
+    }
+
+    fn cert_type(&self, id: &str) -> R<CertTypeView> {
+        self.cert_type_impl(id)
+    }
+
+    fn certificate(&self, id: &str) -> R<CertRecordView> {
+        self.certificate_impl(id)
+    }
+
+    fn cert_status(&self, id: &str, proof: bool) -> R<CertStatusView> {
+        self.cert_status_impl(id, proof)
+    }
+
+    fn cert_proofs(&self, id: &str) -> R<CertProofs> {
+        self.cert_proofs_impl(id)
+    }
+
+    fn verify_presentation(&self, presentation: serde_json::Value) -> R<VerifyResponse> {
+        self.verify_presentation_impl(presentation)
     }
 
     fn subscribe(&self) -> broadcast::Receiver<Arc<CommittedBlock>> {

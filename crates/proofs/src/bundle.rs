@@ -87,6 +87,25 @@ pub enum Claim {
         /// Sibling hashes for the receipt list.
         receipt_proof: BoundedVec<Hash32, MAX_LIST_PROOF>,
     } = 1,
+    /// Several state keys, each present with its value or absent, after the header's block.
+    States {
+        /// The keys with their values and proofs.
+        entries: BoundedVec<StateEntry, MAX_STATE_ENTRIES>,
+    } = 2,
+}
+
+/// Most keys in one [`Claim::States`].
+pub const MAX_STATE_ENTRIES: usize = 16;
+
+/// One key of a [`Claim::States`].
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct StateEntry {
+    /// The state key.
+    pub key: BoundedBytes<MAX_STATE_KEY>,
+    /// Its value, or None for absence.
+    pub value: Option<BoundedBytes<MAX_STATE_VALUE>>,
+    /// borsh-encoded JMT `SparseMerkleProof`.
+    pub proof: BoundedBytes<MAX_JMT_PROOF>,
 }
 
 /// What the verifier trusts: the genesis chain id, suite and validator set.
@@ -136,6 +155,11 @@ pub enum VerifiedClaim {
     StateAbsent {
         /// Key bytes.
         key: Vec<u8>,
+    },
+    /// Several state keys: (key, value or None when absent).
+    States {
+        /// The proven entries.
+        entries: Vec<(Vec<u8>, Option<Vec<u8>>)>,
     },
     /// Transaction included.
     Transaction {
@@ -251,6 +275,21 @@ impl ProofBundle {
                     Some(v) => VerifiedClaim::StatePresent { key: key.to_vec(), value: v.to_vec() },
                     None => VerifiedClaim::StateAbsent { key: key.to_vec() },
                 })
+            }
+            Claim::States { entries } => {
+                let mut out = Vec::with_capacity(entries.len());
+                for e in entries.iter() {
+                    jmt_hash::verify_state_proof(
+                        suite,
+                        self.header.state_root.0,
+                        &e.key,
+                        e.value.as_ref().map(|v| &v[..]),
+                        &e.proof,
+                    )
+                    .map_err(ProofError::Inclusion)?;
+                    out.push((e.key.to_vec(), e.value.as_ref().map(|v| v.to_vec())));
+                }
+                Ok(VerifiedClaim::States { entries: out })
             }
             Claim::Transaction { index, total, tx, tx_proof, receipt, receipt_proof } => {
                 let (i, n) = (*index as usize, *total as usize);

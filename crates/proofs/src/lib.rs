@@ -11,7 +11,9 @@ mod error;
 pub mod jmt_hash;
 pub mod merkle;
 
-pub use bundle::{BUNDLE_MAGIC, Claim, ProofBundle, TrustRoot, VALIDATORS_KEY, ValsetChange, Verified, VerifiedClaim};
+pub use bundle::{
+    BUNDLE_MAGIC, Claim, ProofBundle, StateEntry, TrustRoot, VALIDATORS_KEY, ValsetChange, Verified, VerifiedClaim,
+};
 pub use certificate::verify_commit;
 
 /// Bundle size limits.

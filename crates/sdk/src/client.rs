@@ -91,6 +91,11 @@ impl Client {
         Err(Self::api_error(status.as_u16(), resp).await)
     }
 
+    /// `GET` any JSON path.
+    pub async fn get_json(&self, path: &str) -> Result<serde_json::Value, SdkError> {
+        self.get(path).await
+    }
+
     /// `GET /status`.
     pub async fn status(&self) -> Result<StatusView, SdkError> {
         self.get("/status").await
@@ -178,6 +183,32 @@ impl Client {
     /// One governance proposal.
     pub async fn proposal(&self, id: u64) -> Result<ProposalView, SdkError> {
         self.get(&format!("/v1/governance/proposals/{id}")).await
+    }
+
+    /// A certificate type.
+    pub async fn cert_type(&self, id: &str) -> Result<CertTypeView, SdkError> {
+        self.get(&format!("/v1/certificate-types/{id}")).await
+    }
+
+    /// A certificate record.
+    pub async fn certificate(&self, id: &str) -> Result<CertRecordView, SdkError> {
+        self.get(&format!("/v1/certificates/{id}")).await
+    }
+
+    /// A certificate's status, with a proof bundle when `proof`.
+    pub async fn cert_status(&self, id: &str, proof: bool) -> Result<CertStatusView, SdkError> {
+        self.get(&format!("/v1/certificates/{id}/status?proof={proof}")).await
+    }
+
+    /// Proof bundles for an offline presentation.
+    pub async fn cert_proofs(&self, id: &str) -> Result<CertProofs, SdkError> {
+        self.get(&format!("/v1/certificates/{id}/proofs")).await
+    }
+
+    /// Verifies a presentation (JSON) on the node.
+    pub async fn verify_presentation(&self, presentation: &serde_json::Value) -> Result<VerifyResponse, SdkError> {
+        Self::parse(self.http.post(format!("{}/v1/certificates/verify", self.base)).json(presentation).send().await?)
+            .await
     }
 
     /// Proof bundle of a record version.

@@ -80,6 +80,16 @@ pub enum IdentityCmd {
         #[arg(long)]
         active: bool,
     },
+    /// Replace the signing key of your account (the address and history stay); sign with the
+    /// current key, name the keystore of the new one.
+    RotateKey {
+        /// Current key.
+        #[arg(long)]
+        key: String,
+        /// Keystore name (or path) of the new key.
+        #[arg(long)]
+        new_key: String,
+    },
     /// List organisations.
     Orgs,
     /// Show an account.
@@ -123,6 +133,12 @@ pub async fn run(ctx: &Ctx, c: IdentityCmd) -> Result<()> {
         IdentityCmd::SetActive { key, account, active } => {
             let args = SetAccountActive { account: address(&account)?, active };
             send(ctx, &key, "identity", "set_account_active", &args, true).await?;
+            Ok(())
+        }
+        IdentityCmd::RotateKey { key, new_key } => {
+            let new = ctx.load_key(&new_key)?.public_key();
+            send(ctx, &key, "identity", "rotate_key", &govchain_identity::RotateKey { new_key: new }, true).await?;
+            println!("the account now signs with {new_key}");
             Ok(())
         }
         IdentityCmd::Orgs => print_json(&ctx.client().organisations().await?),

@@ -1,6 +1,7 @@
 //! Subcommands.
 
 pub mod bench;
+pub mod cert;
 pub mod governance;
 pub mod identity;
 pub mod keys;

@@ -124,6 +124,38 @@ async fn seed_demo_records(url: &str, home: &Path) -> Result<()> {
         let hash = client.submit(&tx).await?;
         client.wait_tx(&hash, Duration::from_secs(30)).await?;
     }
-    tracing::info!("published {} demo records", devnet::DEMO_RECORDS.len());
+    for (key_name, id, name, fields, issuers, days) in devnet::DEMO_TYPES {
+        let key = ctx.load_key(key_name)?;
+        let nonce = nonces.entry(*key_name).or_insert(0u64);
+        let fields = fields
+            .iter()
+            .map(|f| {
+                let p: Vec<&str> = f.split(':').collect();
+                let kind = match p[1] {
+                    "date" => govchain_certificates::FieldKind::Date,
+                    _ => govchain_certificates::FieldKind::Text,
+                };
+                govchain_certificates::Field { name: p[0].into(), kind, required: p.get(2).is_some() }
+            })
+            .collect();
+        let args = govchain_certificates::DefineType {
+            id: id.to_string(),
+            name: name.to_string(),
+            fields,
+            issuers: issuers.iter().map(|s| s.to_string()).collect(),
+            default_validity_days: *days,
+        };
+        let tx = builder
+            .call(&key, *nonce, status.height + 1000, "certificates", "define_type", &args)
+            .map_err(|e| eyre!(e))?;
+        *nonce += 1;
+        let hash = client.submit(&tx).await?;
+        client.wait_tx(&hash, Duration::from_secs(30)).await?;
+    }
+    tracing::info!(
+        "published {} demo records and {} certificate types",
+        devnet::DEMO_RECORDS.len(),
+        devnet::DEMO_TYPES.len()
+    );
     Ok(())
 }

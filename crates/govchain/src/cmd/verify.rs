@@ -90,6 +90,17 @@ fn print(v: &Verified) {
         VerifiedClaim::StateAbsent { key } => {
             println!("  proven     state key {} is ABSENT after block {}", key_text(key), v.height);
         }
+        VerifiedClaim::States { entries } => {
+            for (key, value) in entries {
+                match value {
+                    Some(value) => {
+                        println!("  proven     state key {} is PRESENT after block {}", key_text(key), v.height);
+                        println!("  {}", describe_value(key, value));
+                    }
+                    None => println!("  proven     state key {} is ABSENT after block {}", key_text(key), v.height),
+                }
+            }
+        }
         VerifiedClaim::Transaction { tx_hash, index, receipt } => {
             println!("  proven     transaction {tx_hash} is #{index} of block {}", v.height);
             match &receipt.outcome {

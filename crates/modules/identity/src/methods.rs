@@ -1,4 +1,4 @@
-use govchain_execution::{Module, Phase, SignerGate, TxContext, TxError, decode_args};
+use govchain_execution::{Module, Phase, SignerGate, StateRead, TxContext, TxError, decode_args};
 use govchain_storage::IndexOp;
 use govchain_types::{Address, Event};
 
@@ -165,8 +165,41 @@ impl IdentityModule {
         ctx.emit(Event::new(MODULE, kind, &[("address", s.account.to_text())]))
     }
 
+    fn rotate_key(&self, ctx: &mut TxContext<'_>, r: RotateKey, write: bool) -> Result<(), TxError> {
+        r.new_key.validate().map_err(|e| TxError::invalid_args(e.to_string()))?;
+        let account = ctx.signer;
+        let mut acct = load_account(ctx, &account)?;
+        if acct.public_key == r.new_key {
+            return Err(TxError::invalid_args("that is already the account's key"));
+        }
+        let new_address = r.new_key.address(ctx.env().suite);
+        if new_address != account
+            && (ctx.get(&account_key(&new_address))?.is_some() || ctx.get(&key_index_key(&new_address))?.is_some())
+        {
+            return Err(TxError::new("already_exists", "the new key belongs to another account"));
+        }
+        if !write {
+            return Ok(());
+        }
+        let old_address = acct.public_key.address(ctx.env().suite);
+        if old_address != account {
+            ctx.delete(key_index_key(&old_address))?;
+        }
+        if new_address != account {
+            ctx.put_as(key_index_key(&new_address), &account)?;
+        }
+        acct.public_key = r.new_key;
+        ctx.put_as(account_key(&account), &acct)?;
+        ctx.emit(Event::new(
+            MODULE,
+            "key_rotated",
+            &[("address", account.to_text()), ("key", acct.public_key.to_text())],
+        ))
+    }
+
     fn dispatch(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8], write: bool) -> Result<(), TxError> {
         match method {
+            "rotate_key" => self.rotate_key(ctx, decode_args(args)?, write),
             "register_account" => self.register(ctx, decode_args(args)?, write),
             "grant_role" => self.change_role(ctx, decode_args(args)?, true, write),
             "revoke_role" => self.change_role(ctx, decode_args(args)?, false, write),
@@ -187,22 +220,33 @@ impl Module for IdentityModule {
     }
 }
 
-/// Admits a signer only if it is a registered, active account whose key is the one registered.
+/// Admits a signer only if it is a registered, active account whose current key signed.
 #[derive(Default)]
 pub struct IdentityGate;
 
 impl SignerGate for IdentityGate {
-    fn check_signer(&self, ctx: &mut TxContext<'_>) -> Result<(), TxError> {
-        let signer = ctx.signer;
+    fn check_signer(&self, ctx: &mut TxContext<'_>) -> Result<Address, TxError> {
+        let key_address = ctx.signer;
+        let account = match ctx.get_as::<Address>(&key_index_key(&key_address))? {
+            Some(a) => a,
+            None => key_address,
+        };
         let acct = ctx
-            .get_as::<Account>(&account_key(&signer))?
-            .ok_or_else(|| TxError::new("unknown_signer", format!("{signer} is not a registered account")))?;
+            .get_as::<Account>(&account_key(&account))?
+            .ok_or_else(|| TxError::new("unknown_signer", format!("{key_address} is not a registered account")))?;
         if &acct.public_key != ctx.signer_key {
-            return Err(TxError::new("unknown_signer", "signer key is not the account's registered key"));
+            return Err(TxError::new("unknown_signer", "signer key is not the account's current key"));
         }
         if !acct.active {
-            return Err(TxError::new("account_suspended", format!("{signer} is suspended")));
+            return Err(TxError::new("account_suspended", format!("{account} is suspended")));
         }
-        Ok(())
+        Ok(account)
+    }
+
+    fn resolve(&self, base: &dyn StateRead, key_address: &Address) -> Result<Address, TxError> {
+        match base.get(&key_index_key(key_address)).map_err(TxError::storage)? {
+            Some(b) => borsh::from_slice(&b).map_err(|e| TxError::storage(e.to_string())),
+            None => Ok(*key_address),
+        }
     }
 }

@@ -135,6 +135,21 @@ pub fn account_key(addr: &Address) -> Vec<u8> {
     k
 }
 
+/// State key mapping a rotated-in key's address to its account: `identity/key/<20-byte address>`
+/// → account `Address`.
+pub fn key_index_key(key_address: &Address) -> Vec<u8> {
+    let mut k = b"identity/key/".to_vec();
+    k.extend(key_address.0);
+    k
+}
+
+/// Arguments of `identity.rotate_key`.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct RotateKey {
+    /// The account's new key.
+    pub new_key: PublicKey,
+}
+
 /// Index key listing organisations: `identity/orgs/<id>`.
 pub fn org_index_key(id: &str) -> Vec<u8> {
     let mut k = b"identity/orgs/".to_vec();

@@ -1,0 +1,183 @@
+use govchain_execution::{Module, Phase, TxContext, TxError, decode_args};
+use govchain_identity::{load_org, require_permission};
+use govchain_storage::IndexOp;
+use govchain_types::Event;
+
+use crate::model::*;
+
+const DAY_MS: u64 = 86_400_000;
+const MAX_VALIDITY_DAYS: u32 = 100 * 366;
+
+fn is_slug(s: &str, max: usize) -> bool {
+    !s.is_empty()
+        && s.len() <= max
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+fn check_reason(r: &str) -> Result<(), TxError> {
+    if r.trim().is_empty() || r.len() > 512 {
+        return Err(TxError::invalid_args("a reason of 1-512 bytes is required"));
+    }
+    Ok(())
+}
+
+fn load_cert(ctx: &mut TxContext<'_>, id: &str) -> Result<Certificate, TxError> {
+    ctx.get_as(&cert_key(id))?.ok_or_else(|| TxError::not_found(format!("no certificate {id}")))
+}
+
+/// The certificates module.
+#[derive(Default)]
+pub struct CertificatesModule;
+
+impl CertificatesModule {
+    fn define_type(&self, ctx: &mut TxContext<'_>, d: DefineType, write: bool) -> Result<(), TxError> {
+        if !is_slug(&d.id, 48) {
+            return Err(TxError::invalid_args("type id must be 1-48 characters of a-z 0-9 - _"));
+        }
+        if d.name.trim().is_empty() || d.name.len() > 128 {
+            return Err(TxError::invalid_args("name must be 1-128 bytes"));
+        }
+        if d.fields.is_empty() || d.fields.len() > MAX_FIELDS {
+            return Err(TxError::invalid_args(format!("a type has 1-{MAX_FIELDS} fields")));
+        }
+        for (i, f) in d.fields.iter().enumerate() {
+            if !is_slug(&f.name, 48) || d.fields[..i].iter().any(|g| g.name == f.name) {
+                return Err(TxError::invalid_args(format!("bad or repeated field name {:?}", f.name)));
+            }
+        }
+        if d.issuers.is_empty() || d.issuers.len() > 32 {
+            return Err(TxError::invalid_args("a type names 1-32 issuing organisations"));
+        }
+        if d.default_validity_days == 0 || d.default_validity_days > MAX_VALIDITY_DAYS {
+            return Err(TxError::invalid_args("default validity must be 1-36600 days"));
+        }
+        let (_, org) = require_permission(ctx, "certificates.define_type")?;
+        for o in &d.issuers {
+            load_org(ctx, o)?;
+        }
+        let previous: Option<CertType> = ctx.get_as(&type_key(&d.id))?;
+        if let Some(p) = &previous
+            && p.owner != org.id
+        {
+            return Err(TxError::unauthorized(format!("type {} belongs to {}", d.id, p.owner)));
+        }
+        if !write {
+            return Ok(());
+        }
+        let t = CertType {
+            id: d.id.clone(),
+            name: d.name,
+            version: previous.map(|p| p.version + 1).unwrap_or(1),
+            owner: org.id,
+            fields: d.fields,
+            issuers: d.issuers,
+            default_validity_days: d.default_validity_days,
+            height: ctx.height(),
+        };
+        ctx.put_as(type_key(&t.id), &t)?;
+        ctx.put_as(type_version_key(&t.id, t.version), &t)?;
+        ctx.index(IndexOp::Put(type_index_key(&t.id), vec![]));
+        ctx.emit(Event::new(MODULE, "type_defined", &[("type", t.id), ("version", t.version.to_string())]))
+    }
+
+    fn issue(&self, ctx: &mut TxContext<'_>, a: Issue, write: bool) -> Result<(), TxError> {
+        if a.id.len() != 64 || !a.id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            return Err(TxError::invalid_args("certificate id must be 64 lower-case hex characters"));
+        }
+        let (acct, org) = require_permission(ctx, "certificates.issue")?;
+        let t: CertType = ctx
+            .get_as(&type_key(&a.type_id))?
+            .ok_or_else(|| TxError::not_found(format!("no certificate type {}", a.type_id)))?;
+        if !t.issuers.contains(&org.id) {
+            return Err(TxError::unauthorized(format!("{} may not issue {}", org.id, t.id)));
+        }
+        let valid_from = if a.valid_from_ms == 0 { ctx.time_ms() } else { a.valid_from_ms };
+        let valid_until =
+            if a.valid_until_ms == 0 { valid_from + t.default_validity_days as u64 * DAY_MS } else { a.valid_until_ms };
+        if valid_until <= valid_from || valid_until - valid_from > MAX_VALIDITY_DAYS as u64 * DAY_MS {
+            return Err(TxError::invalid_args("valid_until must be after valid_from, within 100 years"));
+        }
+        if !write {
+            return Ok(());
+        }
+        if ctx.get(&cert_key(&a.id))?.is_some() {
+            return Err(TxError::new("already_exists", format!("certificate {} exists", a.id)));
+        }
+        if let Some(prev) = &a.previous {
+            let mut p = load_cert(ctx, prev)?;
+            if p.type_id != a.type_id || p.holder != a.holder || p.issuer_org != org.id {
+                return Err(TxError::invalid_args("a renewal must keep the type, holder and issuing organisation"));
+            }
+            if p.successor.is_some() {
+                return Err(TxError::new("already_renewed", format!("certificate {prev} was already renewed")));
+            }
+            p.successor = Some(a.id.clone());
+            ctx.put_as(cert_key(prev), &p)?;
+        }
+        let c = Certificate {
+            id: a.id.clone(),
+            type_id: t.id.clone(),
+            type_version: t.version,
+            issuer_org: org.id.clone(),
+            issuer: acct.address,
+            issuer_key: ctx.signer_key.clone(),
+            holder: a.holder,
+            commitment: a.commitment,
+            valid_from_ms: valid_from,
+            valid_until_ms: valid_until,
+            issued_height: ctx.height(),
+            status: CertStatus::Active,
+            previous: a.previous,
+            successor: None,
+        };
+        ctx.put_as(cert_key(&c.id), &c)?;
+        ctx.emit(Event::new(MODULE, "issued", &[("id", c.id), ("type", c.type_id), ("issuer", org.id)]))
+    }
+
+    fn change_status(&self, ctx: &mut TxContext<'_>, s: StatusChange, to: &str, write: bool) -> Result<(), TxError> {
+        check_reason(&s.reason)?;
+        let (_, org) = require_permission(ctx, "certificates.revoke")?;
+        if !write {
+            return Ok(());
+        }
+        let mut c = load_cert(ctx, &s.id)?;
+        if c.issuer_org != org.id {
+            return Err(TxError::unauthorized(format!("certificate {} was issued by {}", s.id, c.issuer_org)));
+        }
+        let height = ctx.height();
+        c.status = match (to, &c.status) {
+            (_, CertStatus::Revoked { .. }) => {
+                return Err(TxError::new("revoked", "a revoked certificate cannot change"));
+            }
+            ("revoke", _) => CertStatus::Revoked { reason: s.reason.clone(), height },
+            ("suspend", CertStatus::Active) => CertStatus::Suspended { reason: s.reason.clone(), height },
+            ("reinstate", CertStatus::Suspended { .. }) => CertStatus::Active,
+            (op, st) => {
+                return Err(TxError::new("invalid_status", format!("cannot {op} a certificate that is {st:?}")));
+            }
+        };
+        ctx.put_as(cert_key(&s.id), &c)?;
+        let kind = match to {
+            "revoke" => "revoked",
+            "suspend" => "suspended",
+            _ => "reinstated",
+        };
+        ctx.emit(Event::new(MODULE, kind, &[("id", s.id), ("reason", s.reason)]))
+    }
+}
+
+impl Module for CertificatesModule {
+    fn name(&self) -> &'static str {
+        MODULE
+    }
+
+    fn call(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8], phase: Phase) -> Result<(), TxError> {
+        let write = phase == Phase::Execute;
+        match method {
+            "define_type" => self.define_type(ctx, decode_args(args)?, write),
+            "issue" => self.issue(ctx, decode_args(args)?, write),
+            "revoke" | "suspend" | "reinstate" => self.change_status(ctx, decode_args(args)?, method, write),
+            m => Err(TxError::new("unknown_method", format!("certificates has no method {m}"))),
+        }
+    }
+}
