@@ -137,12 +137,12 @@ impl CertificatesModule {
     fn change_status(&self, ctx: &mut TxContext<'_>, s: StatusChange, to: &str, write: bool) -> Result<(), TxError> {
         check_reason(&s.reason)?;
         let (_, org) = require_permission(ctx, "certificates.revoke")?;
-        if !write {
-            return Ok(());
-        }
         let mut c = load_cert(ctx, &s.id)?;
         if c.issuer_org != org.id {
             return Err(TxError::unauthorized(format!("certificate {} was issued by {}", s.id, c.issuer_org)));
+        }
+        if !write {
+            return Ok(());
         }
         let height = ctx.height();
         c.status = match (to, &c.status) {

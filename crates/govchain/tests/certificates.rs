@@ -1,0 +1,231 @@
+//! Electronic certificates through a real node and the CLI: privileges, the full cycle, offline
+//! verification, key rotation, and no personal data anywhere in what the node stores.
+
+mod support;
+
+use std::time::Duration;
+
+use govchain_certificates::{DefineType, Field, FieldKind, Issue, StatusChange};
+use govchain_types::Hash32;
+use support::{Node, text};
+
+const ID_NUMBER: &str = "110101199003070011";
+const NAME: &str = "张伟明";
+const BIRTH: &str = "1990-03-07";
+const ADDRESS: &str = "北京市东城区景山前街4号";
+
+fn ok(node: &Node, args: &[&str]) -> String {
+    let o = node.cli(args);
+    let t = text(&o);
+    assert!(o.status.success(), "govchain {args:?}:\n{t}\n{}", node.logs());
+    t
+}
+
+fn fails(node: &Node, args: &[&str]) -> String {
+    let o = node.cli(args);
+    assert!(!o.status.success(), "govchain {args:?} should fail");
+    text(&o)
+}
+
+async fn root(node: &Node) -> (u64, String) {
+    let b = node.client().block(None).await.expect("latest");
+    (b.height, b.header.state_root)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn certificates_end_to_end() {
+    let mut node = Node::init("127.0.0.40", "ed25519");
+    node.start();
+    node.wait_height(1, Duration::from_secs(60)).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = |n: &str| dir.path().join(n).to_string_lossy().to_string();
+
+    ok(
+        &node,
+        &[
+            "cert",
+            "type",
+            "create",
+            "--key",
+            "education-admin",
+            "--id",
+            "diploma",
+            "--name",
+            "毕业证书 Diploma",
+            "--field",
+            "holder_name:text:required",
+            "--field",
+            "birth_date:date:required",
+            "--field",
+            "degree:text:required",
+            "--field",
+            "address:text",
+            "--issuer",
+            "education",
+            "--validity-days",
+            "36500",
+        ],
+    );
+
+    // Privileges: refused at admission with a typed error; the state root does not move.
+    let (h0, root0) = root(&node).await;
+    let (b, suite, h) = node.builder().await;
+    let issue_args = Issue {
+        id: "ab".repeat(32),
+        type_id: "diploma".into(),
+        holder: Hash32([1; 32]),
+        commitment: Hash32([2; 32]),
+        valid_from_ms: 0,
+        valid_until_ms: 0,
+        previous: None,
+    };
+    let define_args = DefineType {
+        id: "fake".into(),
+        name: "fake".into(),
+        fields: vec![Field { name: "x".into(), kind: FieldKind::Text, required: true }],
+        issuers: vec!["police".into()],
+        default_validity_days: 1,
+    };
+    for (who, method, expected) in [
+        ("citizen-demo", "issue", "unauthorized"),
+        ("finance-clerk", "issue", "unauthorized"),
+        ("finance-officer", "issue", "unauthorized"),
+        ("citizen-demo", "define_type", "unauthorized"),
+        ("finance-clerk", "define_type", "unauthorized"),
+    ] {
+        let key = node.key(who);
+        let t = match method {
+            "issue" => b.call(&key, 0, h + 100, "certificates", "issue", &issue_args),
+            _ => b.call(&key, 0, h + 100, "certificates", "define_type", &define_args),
+        }
+        .expect("sign");
+        let err = node.client().submit(&t).await.expect_err("refused");
+        assert_eq!(err.code(), Some(expected), "{who} {method}: {err}");
+        assert!(node.client().tx(&t.hash(suite)).await.is_err(), "nothing of it is kept");
+    }
+
+    // Issue a diploma to a holder known only by a pseudonym.
+    let cred = path("diploma.json");
+    ok(
+        &node,
+        &[
+            "cert",
+            "issue",
+            "--key",
+            "education-officer",
+            "--type",
+            "diploma",
+            "--holder-id",
+            ID_NUMBER,
+            "--claim",
+            &format!("holder_name={NAME}"),
+            "--claim",
+            &format!("birth_date={BIRTH}"),
+            "--claim",
+            "degree=工学学士 Bachelor of Engineering",
+            "--claim",
+            &format!("address={ADDRESS}"),
+            "-o",
+            &cred,
+            "--qr",
+            &path("diploma.svg"),
+        ],
+    );
+    let credential: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&cred).expect("read")).expect("json");
+    let id = credential["core"]["certificate_id"].as_str().expect("id").to_string();
+    assert!(std::fs::read_to_string(path("diploma.svg")).expect("qr").contains("<svg"));
+
+    // Another department's certifier may not revoke it: refused at admission, no state change.
+    let (_, root1) = root(&node).await;
+    let (b, _, h) = node.builder().await;
+    let police = node.key("police-officer");
+    let t = b
+        .call(&police, 0, h + 100, "certificates", "revoke", &StatusChange { id: id.clone(), reason: "x".into() })
+        .expect("sign");
+    assert_eq!(node.client().submit(&t).await.expect_err("refused").code(), Some("unauthorized"));
+    let before = node.client().status().await.expect("status").height;
+    node.wait_height(before + 2, Duration::from_secs(30)).await;
+    assert_eq!(root(&node).await.1, root1, "refused attempts leave the state root unchanged");
+    assert!(h0 > 0 && !root0.is_empty());
+
+    // Present only the degree; verify online and offline.
+    let pres = path("pres.json");
+    ok(&node, &["cert", "present", &cred, "--reveal", "degree", "-o", &pres]);
+    let out = ok(&node, &["cert", "verify", &pres]);
+    assert!(out.starts_with("VALID") && out.contains("工学学士") && out.contains("hidden       3 claim(s)"), "{out}");
+    let p_text = std::fs::read_to_string(&pres).expect("read");
+    assert!(!p_text.contains(NAME) && !p_text.contains(BIRTH), "hidden claims are not in the presentation");
+    let offline = path("offline.json");
+    ok(&node, &["cert", "present", &cred, "--reveal", "degree,holder_name", "--offline", "-o", &offline]);
+    let out = ok(&node, &["cert", "verify", &offline, "--offline", "--genesis", &node.genesis().to_string_lossy()]);
+    assert!(out.starts_with("VALID"), "{out}");
+    // A flipped byte in an embedded proof fails offline.
+    let mut p: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&offline).expect("read")).expect("json");
+    let bundle = p["proofs"][0].as_str().expect("proof").to_string();
+    let mut raw = base64_decode(&bundle);
+    let mid = raw.len() / 2;
+    raw[mid] ^= 1;
+    p["proofs"][0] = serde_json::Value::String(base64_encode(&raw));
+    std::fs::write(path("bad-proof.json"), p.to_string()).expect("write");
+    assert!(fails(&node, &["cert", "verify", &path("bad-proof.json"), "--offline"]).contains("proof"));
+    // A tampered claim fails with its reason.
+    let mut p: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&pres).expect("read")).expect("json");
+    p["disclosed"][0]["value"] = serde_json::Value::String("工学博士 Doctor of Engineering".into());
+    std::fs::write(path("tampered.json"), p.to_string()).expect("write");
+    assert!(fails(&node, &["cert", "verify", &path("tampered.json")]).contains("tampered_claim"));
+
+    // The issuer rotates its key: the diploma stays valid; new issuance uses the new key.
+    ok(&node, &["keys", "new", "education-officer-2026", "--insecure-empty-passphrase"]);
+    ok(&node, &["identity", "rotate-key", "--key", "education-officer", "--new-key", "education-officer-2026"]);
+    assert!(ok(&node, &["cert", "verify", &pres]).starts_with("VALID"), "old certificates verify after a key rotation");
+    fails(&node, &["records", "publish", "--key", "education-officer", "--category", "notice", "--title", "old key"]);
+
+    // Renewal links the certificates; revocation is visible at once, with reason and height.
+    let renewed = path("renewed.json");
+    ok(&node, &["cert", "renew", "--key", "education-officer-2026", "--credential", &cred, "-o", &renewed]);
+    let show: serde_json::Value = serde_json::from_str(&ok(&node, &["cert", "show", &id])).expect("json");
+    let successor = show["record"]["successor"].as_str().expect("successor").to_string();
+    let new: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&renewed).expect("read")).expect("json");
+    assert_eq!(new["core"]["certificate_id"].as_str(), Some(successor.as_str()));
+    assert_eq!(new["core"]["previous"].as_str(), Some(id.as_str()));
+    ok(&node, &["cert", "revoke", "--key", "education-admin", &id, "--reason", "学位撤销 degree withdrawn"]);
+    let out = fails(&node, &["cert", "verify", &pres, "--json"]);
+    let v: serde_json::Value =
+        serde_json::from_str(&out[..out.rfind('}').map(|i| i + 1).unwrap_or(out.len())]).expect("json");
+    assert_eq!(v["reason"]["code"], "revoked");
+    assert_eq!(v["reason"]["reason"], "学位撤销 degree withdrawn");
+    assert!(v["reason"]["height"].as_u64().is_some());
+
+    // No personal value appears anywhere the node stored anything.
+    node.kill9();
+    let mut files = vec![node.home.join("data")];
+    let mut scanned = 0u64;
+    while let Some(p) = files.pop() {
+        if p.is_dir() {
+            files.extend(std::fs::read_dir(&p).expect("dir").flatten().map(|e| e.path()));
+            continue;
+        }
+        let bytes = std::fs::read(&p).expect("read");
+        scanned += bytes.len() as u64;
+        for needle in [ID_NUMBER, NAME, BIRTH, ADDRESS] {
+            assert!(!contains(&bytes, needle.as_bytes()), "{needle} found in {}", p.display());
+        }
+    }
+    assert!(scanned > 100_000, "the scan read the database ({scanned} bytes)");
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.decode(s).expect("base64")
+}
+
+fn base64_encode(b: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
