@@ -271,36 +271,52 @@ pub fn create(home: &Path, suite: Suite, api: &str, p2p: &str) -> Result<bool> {
     Ok(true)
 }
 
-/// Demo certificate types defined on a fresh dev chain: (key, id, name, fields, issuers, days).
-pub const DEMO_TYPES: &[(&str, &str, &str, &[&str], &[&str], u32)] = &[
-    (
-        "market-admin",
-        "business-licence",
-        "营业执照 Business Licence",
-        &[
+/// A demo certificate type defined on a fresh dev chain.
+pub struct DemoType {
+    /// Key that defines it.
+    pub key: &'static str,
+    /// Type id.
+    pub id: &'static str,
+    /// Display name.
+    pub name: &'static str,
+    /// Fields as `name:kind[:required]`.
+    pub fields: &'static [&'static str],
+    /// Issuing organisations.
+    pub issuers: &'static [&'static str],
+    /// Default validity (days).
+    pub days: u32,
+}
+
+/// Demo certificate types defined on a fresh dev chain.
+pub const DEMO_TYPES: &[DemoType] = &[
+    DemoType {
+        key: "market-admin",
+        id: "business-licence",
+        name: "营业执照 Business Licence",
+        fields: &[
             "company_name:text:required",
             "registration_number:text:required",
             "legal_representative:text:required",
             "business_scope:text",
             "established:date:required",
         ],
-        &["market"],
-        1825,
-    ),
-    (
-        "education-admin",
-        "diploma",
-        "毕业证书 Diploma",
-        &[
+        issuers: &["market"],
+        days: 1825,
+    },
+    DemoType {
+        key: "education-admin",
+        id: "diploma",
+        name: "毕业证书 Diploma",
+        fields: &[
             "holder_name:text:required",
             "birth_date:date:required",
             "degree:text:required",
             "major:text:required",
             "graduation_date:date:required",
         ],
-        &["education"],
-        36500,
-    ),
+        issuers: &["education"],
+        days: 36500,
+    },
 ];
 
 /// Demo public records published on a fresh dev chain: (key, category, title, body, tags).

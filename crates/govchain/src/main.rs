@@ -65,6 +65,8 @@ enum Command {
     Verify(cmd::verify::VerifyArgs),
     /// Load a running chain with signed record publications and report throughput and latency.
     Bench(cmd::bench::BenchArgs),
+    /// Certificate status checks with proofs at 10 000 and 1 000 000 certificates.
+    BenchCerts(cmd::bench_certs::BenchCertsArgs),
 }
 
 /// Drops the engine's `NoPeersSubscribedToTopic` errors: a validator alone (the dev chain), or one
@@ -135,6 +137,10 @@ fn run(cli: Cli) -> eyre::Result<()> {
             Command::State(c) => cmd::query::state(&ctx, c).await,
             Command::Verify(a) => cmd::verify::run(&ctx, a),
             Command::Bench(a) => cmd::bench::run(&ctx, a).await,
+            Command::BenchCerts(a) => {
+                init_logging("warn");
+                cmd::bench_certs::run(&ctx, a).await
+            }
         }
     })
 }

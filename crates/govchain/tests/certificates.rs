@@ -128,13 +128,17 @@ async fn certificates_end_to_end() {
             "-o",
             &cred,
             "--qr",
-            &path("diploma.svg"),
+            &path("diploma.png"),
         ],
     );
     let credential: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&cred).expect("read")).expect("json");
     let id = credential["core"]["certificate_id"].as_str().expect("id").to_string();
-    assert!(std::fs::read_to_string(path("diploma.svg")).expect("qr").contains("<svg"));
+    assert_eq!(
+        scan_qr(&path("diploma.png")),
+        format!("{}/verify?cert={id}", node.api),
+        "the holder's QR code scans to the verification link"
+    );
 
     // Another department's certifier may not revoke it: refused at admission, no state change.
     let (_, root1) = root(&node).await;
@@ -184,7 +188,12 @@ async fn certificates_end_to_end() {
 
     // Renewal links the certificates; revocation is visible at once, with reason and height.
     let renewed = path("renewed.json");
-    ok(&node, &["cert", "renew", "--key", "education-officer-2026", "--credential", &cred, "-o", &renewed]);
+    let svg = path("renewed.svg");
+    ok(
+        &node,
+        &["cert", "renew", "--key", "education-officer-2026", "--credential", &cred, "-o", &renewed, "--qr", &svg],
+    );
+    assert!(std::fs::read_to_string(&svg).expect("qr").starts_with("<?xml"), "SVG unless the name ends in .png");
     let show: serde_json::Value = serde_json::from_str(&ok(&node, &["cert", "show", &id])).expect("json");
     let successor = show["record"]["successor"].as_str().expect("successor").to_string();
     let new: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&renewed).expect("read")).expect("json");
@@ -228,4 +237,45 @@ fn base64_decode(s: &str) -> Vec<u8> {
 fn base64_encode(b: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(b)
+}
+
+/// Decodes the QR code in a PNG file, as a phone camera would.
+fn scan_qr(path: &str) -> String {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).expect("png")));
+    let mut reader = decoder.read_info().expect("png header");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buf).expect("png frame");
+    assert_eq!(info.color_type, png::ColorType::Grayscale);
+    let (w, h) = (info.width as usize, info.height as usize);
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| buf[y * w + x]);
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code in the image");
+    grids[0].decode().expect("decodes").1
+}
+
+/// `govchain bench-certs` seeds certificates through the normal execution path, then measures
+/// status checks with proofs at each size; every figure it reports is a real measurement.
+#[test]
+fn bench_certs_reports_each_size() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = std::process::Command::new(support::bin())
+        .args(["bench-certs", "--sizes", "300,600", "--seconds", "1", "--block", "200", "--dir"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    for size in ["300", "600"] {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("certificates={size} ")))
+            .unwrap_or_else(|| panic!("a line for {size}: {stdout}"));
+        let rate: f64 = line
+            .split_whitespace()
+            .find_map(|f| f.strip_prefix("status_with_proof_per_s="))
+            .and_then(|v| v.parse().ok())
+            .expect("rate");
+        assert!(rate > 0.0, "status checks succeeded: {line}");
+    }
+    assert!(stdout.contains("slowdown_from_300_to_600="), "{stdout}");
 }

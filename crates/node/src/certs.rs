@@ -19,6 +19,7 @@ use parking_lot::Mutex;
 use crate::service::NodeService;
 
 type R<T> = Result<T, ApiError>;
+type Bytes = Vec<u8>;
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
     ApiError::internal(e.to_string())
@@ -150,11 +151,14 @@ impl NodeService {
         Ok(parts)
     }
 
-    fn states_bundle(&self, snap: &Snapshot, height: u64, keys: &[Vec<u8>]) -> R<Vec<u8>> {
+    /// A proof bundle for `keys` at `height`, and the proven values (in the order of `keys`).
+    fn states_bundle(&self, snap: &Snapshot, height: u64, keys: &[Vec<u8>]) -> R<(Vec<u8>, Vec<Option<Bytes>>)> {
         let parts = self.proof_parts(height)?;
         let mut entries = Vec::with_capacity(keys.len());
+        let mut values = Vec::with_capacity(keys.len());
         for k in keys {
             let (value, proof) = snap.prove(k, height).map_err(internal)?;
+            values.push(value.clone());
             entries.push(StateEntry {
                 key: BoundedBytes::new(k.clone()).map_err(internal)?,
                 value: value.map(BoundedBytes::new).transpose().map_err(internal)?,
@@ -175,7 +179,7 @@ impl NodeService {
             certificate: parts.certificate.clone(),
             claim,
         };
-        Ok(b.to_bytes())
+        Ok((b.to_bytes(), values))
     }
 
     fn latest_height(&self) -> R<u64> {
@@ -226,24 +230,13 @@ impl NodeService {
         let height = self.latest_height()?;
         let snap = self.chain.state.snapshot().map_err(internal)?;
         let key = cert_key(id);
-        let (record, proof) = if proof {
-            let bundle = self.states_bundle(&snap, height, std::slice::from_ref(&key))?;
-            let record: Option<Certificate> = snap
-                .get(&key, height)
-                .map_err(internal)?
-                .map(|b| borsh::from_slice(&b))
-                .transpose()
-                .map_err(internal)?;
-            (record, Some(b64(&bundle)))
+        let (value, proof) = if proof {
+            let (bundle, mut values) = self.states_bundle(&snap, height, std::slice::from_ref(&key))?;
+            (values.pop().flatten(), Some(b64(&bundle)))
         } else {
-            let record: Option<Certificate> = snap
-                .get(&key, height)
-                .map_err(internal)?
-                .map(|b| borsh::from_slice(&b))
-                .transpose()
-                .map_err(internal)?;
-            (record, None)
+            (snap.get(&key, height).map_err(internal)?, None)
         };
+        let record: Option<Certificate> = value.map(|b| borsh::from_slice(&b)).transpose().map_err(internal)?;
         let (status, reason, status_height, valid_until_ms) = match &record {
             Some(c) => {
                 let (s, r, h) = status_parts(&c.status);
@@ -266,15 +259,15 @@ impl NodeService {
         check_id(id)?;
         let height = self.latest_height()?;
         let snap = self.chain.state.snapshot().map_err(internal)?;
-        let c: Certificate = snap
-            .get(&cert_key(id), height)
-            .map_err(internal)?
+        let (now, mut values) = self.states_bundle(&snap, height, &[cert_key(id)])?;
+        let c: Certificate = values
+            .pop()
+            .flatten()
             .map(|b| borsh::from_slice(&b))
             .transpose()
             .map_err(internal)?
             .ok_or_else(|| ApiError::not_found("certificate_not_found", format!("no certificate {id}")))?;
-        let now = self.states_bundle(&snap, height, &[cert_key(id)])?;
-        let at_issue = self.states_bundle(
+        let (at_issue, _) = self.states_bundle(
             &snap,
             c.issued_height,
             &[type_version_key(&c.type_id, c.type_version), account_key(&c.issuer)],
@@ -295,7 +288,7 @@ impl NodeService {
             self.cert_proofs_impl(id).map(|c| c.bundles).unwrap_or_default()
         } else if check_id(id).is_ok() {
             // Not on chain: the proof shows the record's absence.
-            self.states_bundle(&snap, height, &[cert_key(id)]).map(|b| vec![b64(&b)]).unwrap_or_default()
+            self.states_bundle(&snap, height, &[cert_key(id)]).map(|(b, _)| vec![b64(&b)]).unwrap_or_default()
         } else {
             Vec::new()
         };

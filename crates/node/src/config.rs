@@ -95,6 +95,22 @@ impl Default for MempoolSection {
     }
 }
 
+/// `[storage]` section: memory for reads.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorageSection {
+    /// redb page cache, MiB.
+    pub cache_mb: usize,
+    /// Decoded state-tree internal nodes kept in memory (about 1 KiB each).
+    pub node_cache: usize,
+}
+
+impl Default for StorageSection {
+    fn default() -> Self {
+        StorageSection { cache_mb: 1024, node_cache: govchain_state::DEFAULT_NODE_CACHE }
+    }
+}
+
 /// `[consensus]` section: round timeouts.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -133,6 +149,8 @@ pub struct RawConfig {
     pub mempool: MempoolSection,
     /// Consensus timeouts.
     pub consensus: ConsensusSection,
+    /// Storage caches.
+    pub storage: StorageSection,
 }
 
 /// Checked configuration.
@@ -168,6 +186,10 @@ pub struct NodeConfig {
     pub forward_to: Vec<String>,
     /// Consensus timeouts (propose, prevote, precommit).
     pub timeouts: (Duration, Duration, Duration),
+    /// redb page cache, bytes.
+    pub storage_cache_bytes: usize,
+    /// Decoded state-tree nodes kept in memory.
+    pub node_cache: usize,
 }
 
 impl RawConfig {
@@ -192,6 +214,9 @@ impl RawConfig {
         }
         if self.mempool.max_txs == 0 || self.mempool.max_bytes == 0 {
             return Err(eyre!("mempool.max_txs and mempool.max_bytes must be positive"));
+        }
+        if self.storage.cache_mb < 16 {
+            return Err(eyre!("storage.cache_mb must be at least 16"));
         }
         let genesis = if self.genesis.is_empty() { "genesis.json".to_string() } else { self.genesis };
         Ok(NodeConfig {
@@ -225,6 +250,8 @@ impl RawConfig {
                 Duration::from_millis(self.consensus.timeout_prevote_ms.max(50)),
                 Duration::from_millis(self.consensus.timeout_precommit_ms.max(50)),
             ),
+            storage_cache_bytes: self.storage.cache_mb.saturating_mul(1024 * 1024),
+            node_cache: self.storage.node_cache,
         })
     }
 }

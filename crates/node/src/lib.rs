@@ -30,4 +30,4 @@ pub use config::{NodeConfig, RawConfig};
 pub use genesis::{ChainParams, Genesis, GenesisValidator};
 pub use govchain_consensus::peer_id;
 pub use metrics::Metrics;
-pub use node::{RunningNode, load_key, start};
+pub use node::{RunningNode, load_key, open, start};

@@ -66,11 +66,19 @@ fn read_seed(path: &Path) -> Result<[u8; 32]> {
     bytes.try_into().map_err(|_| eyre!("p2p key must be 32 bytes"))
 }
 
+/// Opens a node's chain (storage, state, executor, mempool) without consensus or API: for tools
+/// that drive blocks themselves, such as `govchain bench-certs`.
+pub fn open(cfg: &NodeConfig) -> Result<(Arc<Chain>, Genesis)> {
+    let (genesis, hash) = Genesis::load(&cfg.genesis)?;
+    let chain = open_chain(cfg, &genesis, hash)?;
+    Ok((chain, genesis))
+}
+
 fn open_chain(cfg: &NodeConfig, genesis: &Genesis, genesis_hash: Hash32) -> Result<Arc<Chain>> {
     let data = cfg.home.join("data");
     std::fs::create_dir_all(&data)?;
-    let storage = Storage::open(&data.join("chain.redb"))?;
-    let state = StateDb::new(storage.clone(), genesis.suite);
+    let storage = Storage::open_with_cache(&data.join("chain.redb"), cfg.storage_cache_bytes)?;
+    let state = StateDb::with_node_cache(storage.clone(), genesis.suite, cfg.node_cache);
     match storage.meta("genesis")? {
         None => {
             let (writes, index) = genesis.state()?;

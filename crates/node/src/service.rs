@@ -31,6 +31,13 @@ pub struct NodeService {
 
 type R<T> = Result<T, ApiError>;
 
+impl NodeService {
+    /// A service over a chain, without transaction relay.
+    pub fn new(chain: Arc<Chain>) -> NodeService {
+        NodeService { chain, forwarder: None, proof_cache: Default::default() }
+    }
+}
+
 fn internal(e: impl std::fmt::Display) -> ApiError {
     ApiError::internal(e.to_string())
 }

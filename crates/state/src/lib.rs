@@ -11,6 +11,7 @@
 #![deny(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use govchain_crypto::{Hash32, Suite};
 use govchain_proofs::jmt_hash::{JmtSha256, JmtSm3, key_hash};
@@ -33,17 +34,31 @@ pub enum StateError {
     Tree(String),
 }
 
+/// Internal tree nodes kept decoded in memory by default: a million keys need about 70 000
+/// (16-way fan-out), so proofs and root updates find every internal node on their path here.
+pub const DEFAULT_NODE_CACHE: usize = 131_072;
+
+/// Decoded internal nodes by key. A node key (version, path) names one node forever — nodes are
+/// written once, when their block commits, and never rewritten — so entries never go stale.
+type NodeCache = Arc<quick_cache::sync::Cache<NodeKey, Node>>;
+
 /// The state database of one chain.
 #[derive(Clone)]
 pub struct StateDb {
     storage: Storage,
     suite: Suite,
+    nodes: NodeCache,
 }
 
 impl StateDb {
-    /// Opens the state over a storage handle.
+    /// Opens the state over a storage handle, with the default node cache.
     pub fn new(storage: Storage, suite: Suite) -> StateDb {
-        StateDb { storage, suite }
+        StateDb::with_node_cache(storage, suite, DEFAULT_NODE_CACHE)
+    }
+
+    /// Opens the state with room for `capacity` decoded internal nodes (0 disables the cache).
+    pub fn with_node_cache(storage: Storage, suite: Suite, capacity: usize) -> StateDb {
+        StateDb { storage, suite, nodes: Arc::new(quick_cache::sync::Cache::new(capacity.max(1))) }
     }
 
     /// The chain's suite.
@@ -53,17 +68,27 @@ impl StateDb {
 
     /// A consistent snapshot for reads, root computation and proofs.
     pub fn snapshot(&self) -> Result<Snapshot, StateError> {
-        Ok(Snapshot { reader: Adapter(self.storage.state_reader()?), suite: self.suite })
+        Ok(Snapshot { reader: Adapter(self.storage.state_reader()?, self.nodes.clone()), suite: self.suite })
     }
 }
 
-struct Adapter(StateReader);
+struct Adapter(StateReader, NodeCache);
 
 impl TreeReader for Adapter {
     fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
+        if let Some(node) = self.1.get(node_key) {
+            return Ok(Some(node));
+        }
         let k = borsh::to_vec(node_key)?;
         match self.0.node(&k)? {
-            Some(bytes) => Ok(Some(borsh::from_slice(&bytes)?)),
+            Some(bytes) => {
+                let node: Node = borsh::from_slice(&bytes)?;
+                // Leaves are one per key and read rarely; internal nodes are shared by every path.
+                if matches!(node, Node::Internal(_)) {
+                    self.1.insert(node_key.clone(), node.clone());
+                }
+                Ok(Some(node))
+            }
             None => Ok(None),
         }
     }

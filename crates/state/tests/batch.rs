@@ -1,5 +1,7 @@
 //! The batch and key-by-key insertion paths build the same tree: same roots at every version,
-//! same proofs, over several blocks of random writes (fixed seed).
+//! same proofs, over several blocks of random writes (fixed seed). The first database reads
+//! through the in-memory node cache, the second with it effectively off, so the cache is checked
+//! too (current and historical proofs).
 
 use govchain_crypto::Suite;
 use govchain_proofs::jmt_hash::verify_state_proof;
@@ -14,7 +16,8 @@ fn batch_and_one_by_one_agree() {
     for suite in [Suite::Ed25519Sha256, Suite::Sm2Sm3] {
         let dirs = [tempfile::tempdir().expect("dir"), tempfile::tempdir().expect("dir")];
         let stores: Vec<Storage> = dirs.iter().map(|d| Storage::open(&d.path().join("db")).expect("open")).collect();
-        let dbs: Vec<StateDb> = stores.iter().map(|s| StateDb::new(s.clone(), suite)).collect();
+        let dbs = [StateDb::new(stores[0].clone(), suite), StateDb::with_node_cache(stores[1].clone(), suite, 0)];
+        let mut roots = Vec::new();
         let mut x: u64 = 0x2545_f491_4f6c_dd1d;
         let mut next = || {
             x ^= x << 13;
@@ -40,12 +43,15 @@ fn batch_and_one_by_one_agree() {
             assert_eq!(ra, rb, "{suite:?} height {height}");
             commit(&stores[0], height, &sa);
             commit(&stores[1], height, &sb);
+            roots.push(ra);
             for k in keys.iter().take(20) {
-                let (va, pa) = dbs[0].snapshot().expect("snap").prove(k, height).expect("prove");
-                let (vb, _) = dbs[1].snapshot().expect("snap").prove(k, height).expect("prove");
-                assert_eq!(va, vb);
-                verify_state_proof(suite, ra.0, k, va.as_deref(), &pa)
-                    .expect("proof from the batch-built tree verifies");
+                for (at, root) in roots.iter().enumerate() {
+                    let (va, pa) = dbs[0].snapshot().expect("snap").prove(k, at as u64).expect("prove");
+                    let (vb, pb) = dbs[1].snapshot().expect("snap").prove(k, at as u64).expect("prove");
+                    assert_eq!((&va, &pa), (&vb, &pb), "{suite:?} key at height {at}");
+                    verify_state_proof(suite, root.0, k, va.as_deref(), &pa)
+                        .expect("proof from the batch-built tree verifies");
+                }
             }
         }
     }

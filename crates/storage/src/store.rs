@@ -40,9 +40,15 @@ fn decode_opt_value(bytes: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
 }
 
 impl Storage {
-    /// Opens (or creates) the database at `path` and creates missing tables.
+    /// Opens (or creates) the database at `path` with a 256 MiB page cache.
     pub fn open(path: &Path) -> Result<Storage, StorageError> {
-        let db = Database::builder().set_cache_size(256 * 1024 * 1024).create(path)?;
+        Storage::open_with_cache(path, 256 * 1024 * 1024)
+    }
+
+    /// Opens (or creates) the database at `path` with a page cache of `cache_bytes`, and creates
+    /// missing tables.
+    pub fn open_with_cache(path: &Path, cache_bytes: usize) -> Result<Storage, StorageError> {
+        let db = Database::builder().set_cache_size(cache_bytes).create(path)?;
         let tx = db.begin_write()?;
         {
             tx.open_table(META)?;

@@ -51,7 +51,7 @@ pub struct BenchArgs {
 }
 
 /// One core verifying single Ed25519 signatures one after another (the GovChain rule).
-fn ed25519_verify_rate(seconds: u64) -> f64 {
+pub fn ed25519_verify_rate(seconds: u64) -> f64 {
     let key = SecretKey::from_seed(Algorithm::Ed25519, [7u8; 32]);
     let pk = key.public_key();
     let msgs: Vec<Vec<u8>> =

@@ -201,11 +201,42 @@ async fn load_type(ctx: &Ctx, id: &str) -> Result<CertType> {
     })
 }
 
+/// Writes a QR code of `url`: PNG when the path ends in `.png`, SVG otherwise.
 fn write_qr(path: &Path, url: &str) -> Result<()> {
     let code = qrcode::QrCode::new(url.as_bytes()).map_err(|e| eyre!("QR: {e}"))?;
-    let svg = code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(256, 256).build();
-    std::fs::write(path, svg)?;
+    if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("png")) {
+        std::fs::write(path, qr_png(&code)?)?;
+    } else {
+        let svg = code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(256, 256).build();
+        std::fs::write(path, svg)?;
+    }
     Ok(())
+}
+
+/// A grayscale PNG of a QR code: 8 pixels per module and the standard 4-module quiet zone.
+fn qr_png(code: &qrcode::QrCode) -> Result<Vec<u8>> {
+    const SCALE: usize = 8;
+    const QUIET: usize = 4;
+    let n = code.width();
+    let side = (n + 2 * QUIET) * SCALE;
+    let colors = code.to_colors();
+    let mut pixels = vec![255u8; side * side];
+    for (i, c) in colors.iter().enumerate() {
+        if *c == qrcode::Color::Dark {
+            let (mx, my) = (i % n + QUIET, i / n + QUIET);
+            for y in my * SCALE..(my + 1) * SCALE {
+                pixels[y * side + mx * SCALE..y * side + (mx + 1) * SCALE].fill(0);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut enc = png::Encoder::new(&mut out, side as u32, side as u32);
+    enc.set_color(png::ColorType::Grayscale);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut w = enc.write_header()?;
+    w.write_image_data(&pixels)?;
+    w.finish()?;
+    Ok(out)
 }
 
 struct IssueSpec<'a> {

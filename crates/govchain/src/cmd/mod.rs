@@ -1,6 +1,7 @@
 //! Subcommands.
 
 pub mod bench;
+pub mod bench_certs;
 pub mod cert;
 pub mod governance;
 pub mod identity;

@@ -124,10 +124,11 @@ async fn seed_demo_records(url: &str, home: &Path) -> Result<()> {
         let hash = client.submit(&tx).await?;
         client.wait_tx(&hash, Duration::from_secs(30)).await?;
     }
-    for (key_name, id, name, fields, issuers, days) in devnet::DEMO_TYPES {
-        let key = ctx.load_key(key_name)?;
-        let nonce = nonces.entry(*key_name).or_insert(0u64);
-        let fields = fields
+    for t in devnet::DEMO_TYPES {
+        let key = ctx.load_key(t.key)?;
+        let nonce = nonces.entry(t.key).or_insert(0u64);
+        let fields = t
+            .fields
             .iter()
             .map(|f| {
                 let p: Vec<&str> = f.split(':').collect();
@@ -139,11 +140,11 @@ async fn seed_demo_records(url: &str, home: &Path) -> Result<()> {
             })
             .collect();
         let args = govchain_certificates::DefineType {
-            id: id.to_string(),
-            name: name.to_string(),
+            id: t.id.to_string(),
+            name: t.name.to_string(),
             fields,
-            issuers: issuers.iter().map(|s| s.to_string()).collect(),
-            default_validity_days: *days,
+            issuers: t.issuers.iter().map(|s| s.to_string()).collect(),
+            default_validity_days: t.days,
         };
         let tx = builder
             .call(&key, *nonce, status.height + 1000, "certificates", "define_type", &args)

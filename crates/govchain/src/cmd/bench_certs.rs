@@ -1,0 +1,322 @@
+//! `govchain bench-certs`: certificate status checks with proofs through the HTTP API, with
+//! 10 000 and then 1 000 000 certificates issued — seeded through the normal path (signature
+//! admission, block building and execution, atomic commit with a commit certificate) in bulk
+//! blocks, without the consensus engine's timing in the way.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use eyre::{Result, eyre};
+use govchain_api::{ApiConfig, NodeApi};
+use govchain_certificates::{DefineType, Field, FieldKind, Issue};
+use govchain_crypto::SecretKey;
+use govchain_identity::{AccountKind, RegisterAccount};
+use govchain_node::service::NodeService;
+use govchain_node::{Chain, RawConfig};
+use govchain_sdk::TxBuilder;
+use govchain_types::bounded::BoundedVec;
+use govchain_types::{CommitCertificate, CommitSignature, Hash32, SignedTransaction, VoteKind, vote_sign_bytes};
+use indicatif::ProgressBar;
+use rayon::prelude::*;
+
+use crate::common::Ctx;
+use crate::devnet::{self, NetworkSpec, NodeSpec};
+
+/// `govchain bench-certs` options.
+#[derive(Args)]
+pub struct BenchCertsArgs {
+    /// Certificate counts to measure at, ascending.
+    #[arg(long, value_delimiter = ',', default_value = "10000,1000000")]
+    sizes: Vec<u64>,
+    /// Seconds of status checks at each size.
+    #[arg(long, default_value_t = 5)]
+    seconds: u64,
+    /// Concurrent HTTP clients.
+    #[arg(long, default_value_t = 16)]
+    clients: usize,
+    /// Transactions per seeding block.
+    #[arg(long, default_value_t = 10_000)]
+    block: usize,
+    /// Keep the chain here (default: a temporary directory).
+    #[arg(long)]
+    dir: Option<std::path::PathBuf>,
+}
+
+const ISSUERS: usize = 256;
+
+struct Seeder {
+    chain: Arc<Chain>,
+    service: Arc<NodeService>,
+    builder: TxBuilder,
+    validator: SecretKey,
+    issuers: Vec<SecretKey>,
+    nonces: Vec<u64>,
+    issued: Vec<String>,
+}
+
+impl Seeder {
+    /// Admits `txs` and commits them as blocks.
+    async fn run_blocks(&self, txs: Vec<SignedTransaction>, per_block: usize) -> Result<()> {
+        for chunk in txs.chunks(per_block) {
+            let items: Vec<(SignedTransaction, usize)> = chunk.iter().map(|t| (t.clone(), t.encode().len())).collect();
+            let svc = self.service.clone();
+            let results = tokio::task::spawn_blocking(move || svc.submit(items, true)).await?;
+            if let Some(e) = results.iter().find_map(|r| r.as_ref().err()) {
+                return Err(eyre!("admission refused a seeding transaction: {e}"));
+            }
+            while self.chain.mempool.stats().txs > 0 {
+                let tip = self.chain.tip();
+                let height = tip.height + 1;
+                let proposer = self.validator.public_key().address(self.chain.suite);
+                let (hash, _) = self.chain.build(height, proposer, Instant::now() + Duration::from_secs(60)).await?;
+                let msg = vote_sign_bytes(&self.chain.chain_id, height, 0, VoteKind::Precommit, Some(hash));
+                let sig = CommitSignature { validator: proposer, signature: self.validator.sign(&msg) };
+                let cert = CommitCertificate {
+                    height,
+                    round: 0,
+                    block_hash: hash,
+                    signatures: BoundedVec::new(vec![sig]).map_err(|e| eyre!("{e}"))?,
+                };
+                self.chain.commit(cert).await?;
+            }
+        }
+        Ok(())
+    }
+
+    fn sign_issuances(&mut self, count: usize, height: u64) -> Vec<SignedTransaction> {
+        let start = self.issued.len();
+        let jobs: Vec<(usize, u64)> = (0..count)
+            .map(|i| {
+                let who = (start + i) % ISSUERS;
+                let n = self.nonces[who];
+                self.nonces[who] += 1;
+                (who, n)
+            })
+            .collect();
+        let txs: Vec<(String, SignedTransaction)> = jobs
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, (who, nonce))| {
+                let n = (start + i) as u64;
+                let id = self.chain.suite.hash(&n.to_le_bytes()).to_hex();
+                let args = Issue {
+                    id: id.clone(),
+                    type_id: "permit".into(),
+                    holder: Hash32(self.chain.suite.hash(&n.to_be_bytes()).0),
+                    commitment: Hash32(self.chain.suite.hash(id.as_bytes()).0),
+                    valid_from_ms: 0,
+                    valid_until_ms: 0,
+                    previous: None,
+                };
+                self.builder
+                    .call(&self.issuers[*who], *nonce, height + 50_000, "certificates", "issue", &args)
+                    .ok()
+                    .map(|t| (id, t))
+            })
+            .collect();
+        let (ids, txs): (Vec<String>, Vec<SignedTransaction>) = txs.into_iter().unzip();
+        self.issued.extend(ids);
+        txs
+    }
+}
+
+/// Status checks through HTTP from `clients` keep-alive connections (hyper's HTTP/1.1 client:
+/// the lightest well-kept client, so the load generator takes as little as possible of the
+/// cores it shares with the node). Returns (checks per second, mean latency in ms).
+async fn measure(
+    addr: std::net::SocketAddr,
+    ids: Arc<Vec<String>>,
+    clients: usize,
+    seconds: u64,
+) -> Result<(f64, f64)> {
+    let done = Arc::new(AtomicU64::new(0));
+    let total_ns = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let (ids, done, total_ns) = (ids.clone(), done.clone(), total_ns.clone());
+        let stream = tokio::net::TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        let (mut sender, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+        tokio::spawn(conn);
+        tasks.push(tokio::spawn(async move {
+            let mut x: u64 = 0x9e37_79b9_7f4a_7c15 ^ c as u64;
+            while Instant::now() < deadline {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let id = &ids[(x % ids.len() as u64) as usize];
+                let req = hyper::Request::get(format!("/v1/certificates/{id}/status?proof=true"))
+                    .header(hyper::header::HOST, "127.0.0.1")
+                    .body(http_body_util::Empty::<bytes::Bytes>::new())?;
+                let t = Instant::now();
+                let resp = sender.send_request(req).await?;
+                let ok = resp.status().is_success();
+                let body = http_body_util::BodyExt::collect(resp.into_body()).await?.to_bytes();
+                if !ok || body.is_empty() {
+                    return Err(eyre!("status check failed: {}", String::from_utf8_lossy(&body)));
+                }
+                done.fetch_add(1, Ordering::Relaxed);
+                total_ns.fetch_add(t.elapsed().as_nanos() as u64, Ordering::Relaxed);
+            }
+            Ok::<(), eyre::Report>(())
+        }));
+    }
+    for t in tasks {
+        t.await??;
+    }
+    let n = done.load(Ordering::Relaxed) as f64;
+    Ok((n / seconds as f64, total_ns.load(Ordering::Relaxed) as f64 / n.max(1.0) / 1e6))
+}
+
+/// The same status check with proof and its JSON encoding, called directly on both cores: the
+/// node's cost without HTTP and without a load generator sharing the machine.
+fn measure_handler(svc: &NodeService, ids: &[String], n: usize) -> Result<f64> {
+    let started = Instant::now();
+    (0..n).into_par_iter().try_for_each(|i| {
+        let id = &ids[(i.wrapping_mul(2_654_435_761)) % ids.len()];
+        let view = govchain_api::NodeApi::cert_status(svc, id, true).map_err(|e| eyre!("{}", e.message))?;
+        serde_json::to_vec(&view).map(|_| ()).map_err(|e| eyre!(e))
+    })?;
+    Ok(n as f64 / started.elapsed().as_secs_f64())
+}
+
+/// Runs the benchmark.
+pub async fn run(_: &Ctx, a: BenchCertsArgs) -> Result<()> {
+    let tmp = tempfile_dir(a.dir.clone())?;
+    let home = tmp.join("node");
+    let listen = "127.0.0.1:0";
+    devnet::write_network(&NetworkSpec {
+        chain_id: "govchain-bench".into(),
+        suite: govchain_types::Suite::Ed25519Sha256,
+        nodes: vec![NodeSpec {
+            name: "bench".into(),
+            home: home.clone(),
+            api: listen.into(),
+            p2p: "/ip4/127.0.0.1/tcp/0".into(),
+            validator: true,
+            org: "market".into(),
+        }],
+        account_keys: home.join("keys"),
+        passphrase: String::new(),
+    })?;
+    let mut raw = RawConfig::load(&home.join("config.toml"))?;
+    raw.mempool.max_txs = a.block * 2;
+    let cfg = raw.check(&home)?;
+    let (chain, genesis) = govchain_node::open(&cfg)?;
+    let service = Arc::new(NodeService::new(chain.clone()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let api: Arc<dyn NodeApi> = service.clone();
+    tokio::spawn(govchain_api::serve(listener, api, ApiConfig::default()));
+
+    let load = |n: &str| govchain_node::load_key(&home.join("keys").join(format!("{n}.json")), "GOVCHAIN_PASSPHRASE");
+    let mut seeder = Seeder {
+        chain: chain.clone(),
+        service,
+        builder: TxBuilder::new(&genesis.chain_id, genesis.suite),
+        validator: load("validator")?,
+        issuers: (0..ISSUERS)
+            .map(|i| SecretKey::from_seed(genesis.suite.default_algorithm(), issuer_seed(i)))
+            .collect(),
+        nonces: vec![0; ISSUERS],
+        issued: Vec::new(),
+    };
+
+    eprintln!("setting up: a certificate type and {ISSUERS} issuing officials …");
+    let admin = load("market-admin")?;
+    let mut setup = vec![
+        seeder
+            .builder
+            .call(
+                &admin,
+                0,
+                50_000,
+                "certificates",
+                "define_type",
+                &DefineType {
+                    id: "permit".into(),
+                    name: "许可证 Permit".into(),
+                    fields: vec![Field { name: "holder_name".into(), kind: FieldKind::Text, required: true }],
+                    issuers: vec!["market".into()],
+                    default_validity_days: 365,
+                },
+            )
+            .map_err(|e| eyre!(e))?,
+    ];
+    for (i, k) in seeder.issuers.iter().enumerate() {
+        let args = RegisterAccount {
+            public_key: k.public_key(),
+            kind: AccountKind::Official,
+            org: "market".into(),
+            roles: vec!["certifier".into()],
+        };
+        setup.push(
+            seeder
+                .builder
+                .call(&admin, i as u64 + 1, 50_000, "identity", "register_account", &args)
+                .map_err(|e| eyre!(e))?,
+        );
+    }
+    seeder.run_blocks(setup, a.block).await?;
+
+    let verify_rate = crate::cmd::bench::ed25519_verify_rate(2);
+    let mut results = Vec::new();
+    for &size in &a.sizes {
+        let need = size.saturating_sub(seeder.issued.len() as u64) as usize;
+        let pb = ProgressBar::new(need as u64).with_message(format!("issuing up to {size}"));
+        let started = Instant::now();
+        let mut left = need;
+        while left > 0 {
+            let step = left.min(a.block * 5);
+            let txs = seeder.sign_issuances(step, chain.tip().height);
+            seeder.run_blocks(txs, a.block).await?;
+            left -= step;
+            pb.inc(step as u64);
+        }
+        pb.finish_and_clear();
+        if need > 0 {
+            eprintln!(
+                "seeded {need} certificates in {:.1} s ({:.0}/s through admission, execution and commit)",
+                started.elapsed().as_secs_f64(),
+                need as f64 / started.elapsed().as_secs_f64()
+            );
+        }
+        let ids = Arc::new(seeder.issued.clone());
+        let (rate, mean_ms) = measure(addr, ids.clone(), a.clients, a.seconds).await?;
+        let svc = seeder.service.clone();
+        let handler_rate = tokio::task::spawn_blocking(move || measure_handler(&svc, &ids, 50_000)).await??;
+        println!(
+            "certificates={size} status_with_proof_per_s={rate:.0} mean_latency_ms={mean_ms:.2} handler_only_per_s={handler_rate:.0} ed25519_verify_per_s={verify_rate:.0} ratio={:.3}",
+            rate / verify_rate
+        );
+        results.push((size, rate));
+    }
+    if let (Some(first), Some(last)) = (results.first(), results.last())
+        && results.len() > 1
+    {
+        println!("slowdown_from_{}_to_{}={:.2}x", first.0, last.0, first.1 / last.1.max(1.0));
+    }
+    if a.dir.is_none() {
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    Ok(())
+}
+
+fn tempfile_dir(dir: Option<std::path::PathBuf>) -> Result<std::path::PathBuf> {
+    let d = match dir {
+        Some(d) => d,
+        None => std::env::temp_dir().join(format!("govchain-bench-certs-{}", std::process::id())),
+    };
+    std::fs::create_dir_all(&d)?;
+    Ok(d)
+}
+
+/// A fixed, distinct seed per benchmark issuer (deterministic runs).
+fn issuer_seed(i: usize) -> [u8; 32] {
+    let mut seed = [0x5a; 32];
+    seed[..8].copy_from_slice(&(i as u64 + 1).to_le_bytes());
+    seed
+}
