@@ -576,3 +576,69 @@ pub struct CertStatusQuery {
     #[serde(default)]
     pub proof: bool,
 }
+
+/// Record search parameters.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams, ToSchema)]
+pub struct RecordSearch {
+    /// Words in Chinese and/or English (at most 200 characters); empty lists newest first.
+    pub q: Option<String>,
+    /// Organisation id.
+    pub org: Option<String>,
+    /// Category.
+    pub category: Option<String>,
+    /// Published at or after (ms since epoch).
+    pub from_ms: Option<u64>,
+    /// Published before (ms since epoch).
+    pub to_ms: Option<u64>,
+    /// Page size (1-100, default 20).
+    pub limit: Option<usize>,
+    /// Results to skip (at most 10 000).
+    pub offset: Option<usize>,
+}
+
+/// Text with matched words marked.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct HighlightedText {
+    /// Plain text (never HTML).
+    pub text: String,
+    /// `[start, end)` ranges to emphasise, in Unicode code points of `text`.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+/// One search result: the latest version of a record.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SearchHitView {
+    /// Record id.
+    pub id: String,
+    /// Latest version.
+    pub version: u32,
+    /// Organisation.
+    pub org: String,
+    /// Category.
+    pub category: String,
+    /// Title with matches marked.
+    pub title: HighlightedText,
+    /// Best passage of the body with matches marked.
+    pub snippet: HighlightedText,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// First publication (ms).
+    pub published_ms: u64,
+    /// Latest version (ms).
+    pub time_ms: u64,
+    /// Withdrawn (still listed: the disclosure happened).
+    pub withdrawn: bool,
+    /// Relevance (absent when listing without words).
+    pub score: Option<f32>,
+}
+
+/// A page of search results.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct SearchResponse {
+    /// Matching records in all.
+    pub total: usize,
+    /// Chain height the index reflects (it follows commits within moments).
+    pub indexed_height: u64,
+    /// This page, best first.
+    pub hits: Vec<SearchHitView>,
+}

@@ -226,6 +226,18 @@ pub async fn get_block(State(s): State<AppState>, Path(height): Path<String>) ->
     blocking(move || node.block(Some(h))).await?.map(Json)
 }
 
+/// Full-text search of public records in Chinese and English, ranked, with matches marked.
+#[utoipa::path(get, path = "/v1/search/records", params(RecordSearch),
+    responses((status = 200, body = SearchResponse), (status = 400, body = ErrorBody)))]
+pub async fn search_records(
+    State(s): State<AppState>,
+    q: Result<Query<RecordSearch>, axum::extract::rejection::QueryRejection>,
+) -> ApiResult<Json<SearchResponse>> {
+    let Query(q) = q.map_err(|e| ApiError::bad_request("invalid_query", e.body_text()))?;
+    let node = s.node.clone();
+    blocking(move || node.search_records(&q)).await?.map(Json)
+}
+
 /// Public records, newest first, filtered by organisation, category and publication time.
 #[utoipa::path(get, path = "/v1/records", params(RecordQuery),
     responses((status = 200, body = RecordPage), (status = 400, body = ErrorBody)))]

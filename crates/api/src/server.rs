@@ -59,6 +59,8 @@ pub trait NodeApi: Send + Sync + 'static {
     fn subscribe(&self) -> broadcast::Receiver<Arc<CommittedBlock>>;
     /// Prometheus text exposition.
     fn metrics(&self) -> String;
+    /// Full-text search of public records.
+    fn search_records(&self, q: &RecordSearch) -> Result<SearchResponse, ApiError>;
 }
 
 /// HTTP settings.
@@ -106,6 +108,7 @@ pub fn router(node: Arc<dyn NodeApi>, config: ApiConfig) -> Router {
         .route("/v1/blocks/latest", get(handlers::latest_block))
         .route("/v1/blocks/{height}", get(handlers::get_block))
         .route("/v1/records", get(handlers::list_records))
+        .route("/v1/search/records", get(handlers::search_records))
         .route("/v1/records/{id}", get(handlers::get_record))
         .route("/v1/organisations", get(handlers::list_orgs))
         .route("/v1/organisations/{id}", get(handlers::get_org))

@@ -98,6 +98,25 @@ async fn publish_prove_verify(suite: &str, ip: &str) {
     let out = cli_ok(&node, &["verify", &txp.to_string_lossy()]);
     assert!(out.contains(&format!("transaction {hash}")) && out.contains("records.amended"), "{out}");
 
+    // Search finds the record's latest version by a Chinese and by an English word, and the index
+    // is rebuilt from the chain when it is lost.
+    let height = shown["latest"]["height"].as_u64().expect("height");
+    for word in ["教育", "education", "预算"] {
+        let r = search(&node, word, height).await;
+        assert_eq!(r["hits"][0]["id"], "finance-000001", "{word}: {r}");
+        assert_eq!(r["hits"][0]["version"], 2, "{word}: {r}");
+    }
+    let r = search(&node, "education", height).await;
+    let snippet = &r["hits"][0]["snippet"];
+    let [a, b] = [0, 1].map(|i| snippet["highlights"][0][i].as_u64().expect("range") as usize);
+    let marked: String = snippet["text"].as_str().expect("text").chars().skip(a).take(b - a).collect();
+    assert_eq!(marked, "education");
+    assert_eq!(search(&node, "火箭", height).await["total"], 0);
+    node.kill9();
+    std::fs::remove_dir_all(node.home.join("data").join("search")).expect("lose the index");
+    node.start();
+    assert_eq!(search(&node, "教育", height).await["hits"][0]["id"], "finance-000001", "rebuilt from the chain");
+
     let status = node.client().status().await.expect("status");
     assert_eq!(status.suite, if suite == "sm2" { "sm2-sm3" } else { "ed25519-sha256" });
     assert!(node.client().status().await.expect("status").validators[0].public_key.starts_with(if suite == "sm2" {
@@ -105,6 +124,24 @@ async fn publish_prove_verify(suite: &str, ip: &str) {
     } else {
         "ed25519:"
     }));
+}
+
+/// Searches records once the index has caught up with `height`.
+async fn search(node: &Node, word: &str, height: u64) -> serde_json::Value {
+    let http = reqwest::Client::new();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(r) = http.get(format!("{}/v1/search/records", node.api)).query(&[("q", word)]).send().await
+            && r.status().is_success()
+        {
+            let v: serde_json::Value = r.json().await.expect("json");
+            if v["indexed_height"].as_u64().is_some_and(|h| h >= height) {
+                return v;
+            }
+        }
+        assert!(std::time::Instant::now() < deadline, "the search index did not reach height {height}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -128,7 +165,18 @@ async fn api_serves_health_openapi_metrics_and_events() {
     assert_eq!(health["status"], "ok");
     let doc: serde_json::Value =
         http.get(format!("{}/openapi.json", node.api)).send().await.expect("doc").json().await.expect("json");
-    for path in ["/v1/txs", "/v1/txs/batch", "/v1/records", "/v1/proofs/state", "/status", "/v1/events"] {
+    for path in [
+        "/v1/txs",
+        "/v1/txs/batch",
+        "/v1/records",
+        "/v1/search/records",
+        "/v1/certificates/{id}/status",
+        "/v1/certificates/verify",
+        "/v1/governance/proposals",
+        "/v1/proofs/state",
+        "/status",
+        "/v1/events",
+    ] {
         assert!(doc["paths"][path].is_object(), "OpenAPI documents {path}");
     }
     let missing = http.get(format!("{}/v1/nothing", node.api)).send().await.expect("404");

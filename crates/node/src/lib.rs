@@ -22,6 +22,7 @@ pub mod genesis;
 mod ledger;
 mod metrics;
 mod node;
+pub mod search;
 pub mod service;
 mod views;
 

@@ -157,7 +157,13 @@ pub async fn start(cfg: NodeConfig) -> Result<RunningNode> {
         .wrap_err_with(|| format!("binding the API to {}", cfg.api_listen))?;
     let api_addr = listener.local_addr()?;
     let forwarder = (!cfg.forward_to.is_empty()).then(|| crate::forward::Forwarder::start(cfg.forward_to.clone()));
-    let service = Arc::new(NodeService { chain: chain.clone(), forwarder, proof_cache: Default::default() });
+    let search = crate::search::start(chain.clone(), &cfg.home.join("data").join("search"))?;
+    let service = Arc::new(NodeService {
+        chain: chain.clone(),
+        forwarder,
+        proof_cache: Default::default(),
+        search: Some(search),
+    });
     let api_cfg = ApiConfig { listen: api_addr, ..Default::default() };
     let api = tokio::spawn(govchain_api::serve(listener, service, api_cfg));
 

@@ -27,6 +27,8 @@ pub struct NodeService {
     pub forwarder: Option<crate::forward::Forwarder>,
     /// Proof parts of the latest height.
     pub proof_cache: crate::certs::ProofCache,
+    /// Record search index (None: searches answer 503 `search_unavailable`).
+    pub search: Option<Arc<govchain_search::SearchIndex>>,
 }
 
 type R<T> = Result<T, ApiError>;
@@ -34,7 +36,7 @@ type R<T> = Result<T, ApiError>;
 impl NodeService {
     /// A service over a chain, without transaction relay.
     pub fn new(chain: Arc<Chain>) -> NodeService {
-        NodeService { chain, forwarder: None, proof_cache: Default::default() }
+        NodeService { chain, forwarder: None, proof_cache: Default::default(), search: None }
     }
 }
 
@@ -483,6 +485,10 @@ impl NodeApi for NodeService {
 
     fn metrics(&self) -> String {
         self.chain.metrics.render()
+    }
+
+    fn search_records(&self, q: &RecordSearch) -> R<SearchResponse> {
+        crate::search::search(self.search.as_deref(), q)
     }
 }
 

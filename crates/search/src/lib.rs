@@ -140,7 +140,9 @@ fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = TextOptions::default()
         .set_indexing_options(
-            TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            TextFieldIndexing::default()
+                .set_tokenizer(ANALYZER)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         )
         .set_stored();
     let fields = Fields {
@@ -189,8 +191,8 @@ impl SearchIndex {
     fn try_open(dir: &Path) -> Result<Option<SearchIndex>, SearchError> {
         std::fs::create_dir_all(dir)?;
         let (schema, fields) = schema();
-        let directory = tantivy::directory::MmapDirectory::open(dir).map_err(|e| tantivy::TantivyError::from(e))?;
-        let fresh = !Index::exists(&directory).map_err(|e| tantivy::TantivyError::from(e))?;
+        let directory = tantivy::directory::MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
+        let fresh = !Index::exists(&directory).map_err(tantivy::TantivyError::from)?;
         let index = Index::open_or_create(directory, schema.clone())?;
         index.tokenizers().register(ANALYZER, analyzer());
         let height = if fresh {
@@ -279,7 +281,8 @@ impl SearchIndex {
             let upper = q.to_ms.map_or(Bound::Unbounded, |v| Bound::Excluded(term(v)));
             clauses.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
         }
-        let query: Box<dyn Query> = if clauses.is_empty() { Box::new(AllQuery) } else { Box::new(BooleanQuery::new(clauses)) };
+        let query: Box<dyn Query> =
+            if clauses.is_empty() { Box::new(AllQuery) } else { Box::new(BooleanQuery::new(clauses)) };
 
         let page = TopDocs::with_limit(q.limit).and_offset(q.offset);
         let (addresses, total): (Vec<(Option<f32>, tantivy::DocAddress)>, usize) = if text_query.is_some() {

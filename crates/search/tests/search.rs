@@ -20,9 +20,30 @@ fn doc(id: &str, org: &str, category: &str, title: &str, body: &str, published_m
 
 fn corpus() -> Vec<RecordDoc> {
     vec![
-        doc("finance-1", "finance", "budget", "2027年部门预算 Department budget 2027", "教育支出 31.2 亿元，用于学校建设。", 1_000),
-        doc("market-1", "market", "penalty", "行政处罚决定书 Administrative penalty", "某食品公司销售过期食品，罚款五万元。", 2_000),
-        doc("finance-2", "finance", "procurement", "办公设备采购 Office equipment procurement", "采购笔记本电脑 200 台 laptops.", 3_000),
+        doc(
+            "finance-1",
+            "finance",
+            "budget",
+            "2027年部门预算 Department budget 2027",
+            "教育支出 31.2 亿元，用于学校建设。",
+            1_000,
+        ),
+        doc(
+            "market-1",
+            "market",
+            "penalty",
+            "行政处罚决定书 Administrative penalty",
+            "某食品公司销售过期食品，罚款五万元。",
+            2_000,
+        ),
+        doc(
+            "finance-2",
+            "finance",
+            "procurement",
+            "办公设备采购 Office equipment procurement",
+            "采购笔记本电脑 200 台 laptops.",
+            3_000,
+        ),
     ]
 }
 
@@ -48,12 +69,8 @@ fn chinese_and_english_words_find_records_with_highlights() {
     assert!(ids(&ix, &q("火箭")).is_empty());
 
     let hit = &ix.search(&q("处罚")).expect("search").hits[0];
-    let marked: Vec<String> = hit
-        .title
-        .highlights
-        .iter()
-        .map(|(a, b)| hit.title.text.chars().skip(*a).take(b - a).collect())
-        .collect();
+    let marked: Vec<String> =
+        hit.title.highlights.iter().map(|(a, b)| hit.title.text.chars().skip(*a).take(b - a).collect()).collect();
     assert!(marked.contains(&"处罚".to_string()), "the matched word is marked in the title: {marked:?}");
     let hit = &ix.search(&q("过期")).expect("search").hits[0];
     let (a, b) = hit.snippet.highlights[0];
