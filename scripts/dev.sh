@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh
+# The portal bundle (embedded in the binary) from portal/src.
+node portal/build.mjs
 exec cargo run --release -p govchain -- dev "$@"

@@ -7,6 +7,12 @@ need_apt=()
 command -v cc >/dev/null 2>&1 || need_apt+=(build-essential)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+# The portal: node/npm build its bundle; its end-to-end tests drive Debian's chromium.
+command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# A CJK font, so that the portal's screenshots show Chinese text rather than empty boxes.
+[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need_apt+=(fonts-wqy-microhei)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing Debian packages: ${need_apt[*]}" >&2
   SUDO=""
@@ -24,3 +30,13 @@ for component in rustfmt clippy; do
     rustup component add "$component"
   fi
 done
+
+# The portal's npm packages (exact versions from package-lock.json), installed again only when
+# the lock file changes.
+portal_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/portal"
+stamp="$portal_dir/node_modules/.govchain-lock"
+if [ ! -f "$stamp" ] || ! cmp -s "$portal_dir/package-lock.json" "$stamp"; then
+  echo "installing the portal's npm packages" >&2
+  (cd "$portal_dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  cp "$portal_dir/package-lock.json" "$stamp"
+fi

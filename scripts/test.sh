@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh
+# The portal bundle (embedded in the binary) from portal/src.
+node portal/build.mjs
 
 echo "== cargo fmt --check" >&2
 cargo fmt --all -- --check

@@ -413,6 +413,15 @@ pub async fn events(
     Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
+/// The genesis file, byte for byte: the trust root for verifying proof bundles. Its hash under
+/// the chain's suite is `genesis_hash` in `/status`; compare it with the hash your consortium
+/// publishes.
+#[utoipa::path(get, path = "/v1/genesis",
+    responses((status = 200, description = "The genesis file (JSON), byte for byte", content_type = "application/json")))]
+pub async fn genesis(State(s): State<AppState>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], s.node.genesis()).into_response()
+}
+
 /// Unknown route.
 pub async fn not_found() -> ApiError {
     ApiError::not_found("route_not_found", "no such endpoint; see /openapi.json")

@@ -10,6 +10,7 @@ use crate::handlers;
     paths(
         handlers::health,
         handlers::status,
+        handlers::genesis,
         handlers::metrics,
         handlers::submit_tx,
         handlers::submit_batch,

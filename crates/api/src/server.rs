@@ -61,6 +61,8 @@ pub trait NodeApi: Send + Sync + 'static {
     fn metrics(&self) -> String;
     /// Full-text search of public records.
     fn search_records(&self, q: &RecordSearch) -> Result<SearchResponse, ApiError>;
+    /// The genesis file, byte for byte (its hash is `StatusView::genesis_hash`).
+    fn genesis(&self) -> Vec<u8>;
 }
 
 /// HTTP settings.
@@ -100,6 +102,7 @@ pub fn router(node: Arc<dyn NodeApi>, config: ApiConfig) -> Router {
     Router::new()
         .route("/health", get(handlers::health))
         .route("/status", get(handlers::status))
+        .route("/v1/genesis", get(handlers::genesis))
         .route("/metrics", get(handlers::metrics))
         .route("/openapi.json", get(handlers::openapi))
         .route("/v1/txs", post(handlers::submit_tx))

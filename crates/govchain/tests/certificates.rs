@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use govchain_certificates::{DefineType, Field, FieldKind, Issue, StatusChange};
 use govchain_types::Hash32;
-use support::{Node, text};
+use support::{Node, scan_qr, text};
 
 const ID_NUMBER: &str = "110101199003070011";
 const NAME: &str = "张伟明";
@@ -240,19 +240,6 @@ fn base64_encode(b: &[u8]) -> String {
 }
 
 /// Decodes the QR code in a PNG file, as a phone camera would.
-fn scan_qr(path: &str) -> String {
-    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).expect("png")));
-    let mut reader = decoder.read_info().expect("png header");
-    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
-    let info = reader.next_frame(&mut buf).expect("png frame");
-    assert_eq!(info.color_type, png::ColorType::Grayscale);
-    let (w, h) = (info.width as usize, info.height as usize);
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| buf[y * w + x]);
-    let grids = img.detect_grids();
-    assert_eq!(grids.len(), 1, "one QR code in the image");
-    grids[0].decode().expect("decodes").1
-}
-
 /// `govchain bench-certs` seeds certificates through the normal execution path, then measures
 /// status checks with proofs at each size; every figure it reports is a real measurement.
 #[test]

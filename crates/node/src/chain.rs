@@ -98,6 +98,8 @@ pub struct Chain {
     pub pacing: Pacing,
     /// Genesis file hash.
     pub genesis_hash: Hash32,
+    /// The genesis file, byte for byte.
+    pub genesis_file: Vec<u8>,
     /// Node name.
     pub moniker: String,
     /// Metrics.

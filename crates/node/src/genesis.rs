@@ -51,11 +51,17 @@ pub struct Genesis {
 impl Genesis {
     /// Reads and validates a genesis file; returns it with the hash of the file's bytes.
     pub fn load(path: &Path) -> Result<(Genesis, Hash32)> {
+        Self::load_file(path).map(|(g, hash, _)| (g, hash))
+    }
+
+    /// Reads and checks a genesis file; returns it with its hash and its exact bytes (served at
+    /// `GET /v1/genesis` so that browsers can verify proofs against it).
+    pub fn load_file(path: &Path) -> Result<(Genesis, Hash32, Vec<u8>)> {
         let bytes = std::fs::read(path).wrap_err_with(|| format!("reading genesis {}", path.display()))?;
         let g: Genesis = serde_json::from_slice(&bytes).wrap_err("genesis is not valid JSON of the expected shape")?;
         g.validate()?;
         let hash = g.suite.hash(&bytes);
-        Ok((g, hash))
+        Ok((g, hash, bytes))
     }
 
     /// Checks the document.

@@ -69,12 +69,12 @@ fn read_seed(path: &Path) -> Result<[u8; 32]> {
 /// Opens a node's chain (storage, state, executor, mempool) without consensus or API: for tools
 /// that drive blocks themselves, such as `govchain bench-certs`.
 pub fn open(cfg: &NodeConfig) -> Result<(Arc<Chain>, Genesis)> {
-    let (genesis, hash) = Genesis::load(&cfg.genesis)?;
-    let chain = open_chain(cfg, &genesis, hash)?;
+    let (genesis, hash, file) = Genesis::load_file(&cfg.genesis)?;
+    let chain = open_chain(cfg, &genesis, hash, file)?;
     Ok((chain, genesis))
 }
 
-fn open_chain(cfg: &NodeConfig, genesis: &Genesis, genesis_hash: Hash32) -> Result<Arc<Chain>> {
+fn open_chain(cfg: &NodeConfig, genesis: &Genesis, genesis_hash: Hash32, genesis_file: Vec<u8>) -> Result<Arc<Chain>> {
     let data = cfg.home.join("data");
     std::fs::create_dir_all(&data)?;
     let storage = Storage::open_with_cache(&data.join("chain.redb"), cfg.storage_cache_bytes)?;
@@ -137,6 +137,7 @@ fn open_chain(cfg: &NodeConfig, genesis: &Genesis, genesis_hash: Hash32) -> Resu
         mempool: Arc::new(mempool),
         pacing: Pacing { min_interval: cfg.min_block_interval, empty_interval: cfg.empty_block_interval },
         genesis_hash,
+        genesis_file,
         moniker: cfg.moniker.clone(),
         metrics: Metrics::install(),
         tip: RwLock::new(Tip { height, hash, time_ms, validators, params, committed_at: std::time::Instant::now() }),
@@ -149,8 +150,8 @@ fn open_chain(cfg: &NodeConfig, genesis: &Genesis, genesis_hash: Hash32) -> Resu
 
 /// Starts a node: storage, API and consensus.
 pub async fn start(cfg: NodeConfig) -> Result<RunningNode> {
-    let (genesis, genesis_hash) = Genesis::load(&cfg.genesis)?;
-    let chain = open_chain(&cfg, &genesis, genesis_hash)?;
+    let (genesis, genesis_hash, genesis_file) = Genesis::load_file(&cfg.genesis)?;
+    let chain = open_chain(&cfg, &genesis, genesis_hash, genesis_file)?;
 
     let listener = tokio::net::TcpListener::bind(cfg.api_listen)
         .await
@@ -165,7 +166,8 @@ pub async fn start(cfg: NodeConfig) -> Result<RunningNode> {
         search: Some(search),
     });
     let api_cfg = ApiConfig { listen: api_addr, ..Default::default() };
-    let api = tokio::spawn(govchain_api::serve(listener, service, api_cfg));
+    let app = govchain_api::router(service, api_cfg).merge(govchain_portal::router());
+    let api = tokio::spawn(async move { axum::serve(listener, app).await });
 
     let validator_key = match &cfg.validator_key {
         Some(p) if p.exists() => Some(load_key(p, &cfg.passphrase_env)?),

@@ -190,6 +190,10 @@ fn check_filter(v: &Option<String>, what: &str) -> R<()> {
 }
 
 impl NodeApi for NodeService {
+    fn genesis(&self) -> Vec<u8> {
+        self.chain.genesis_file.clone()
+    }
+
     fn status(&self) -> R<StatusView> {
         let tip = self.chain.tip();
         let pool = self.chain.mempool.stats();

@@ -1,0 +1,170 @@
+//! The public portal in a real browser: a real node serves it, the CLI publishes, amends,
+//! issues and revokes through the API, then `portal/tests/portal.test.mjs` drives Debian's
+//! headless Chromium through playwright-core against it. Screenshots land in
+//! `target/portal-screenshots/` (artefacts of the run).
+
+mod support;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use support::{Node, scan_qr, text};
+
+const ZH_WORD: &str = "采购";
+const EN_WORD: &str = "procurement";
+const REVOKE_REASON: &str = "学位撤销 degree withdrawn";
+
+fn ok(node: &Node, args: &[&str]) -> String {
+    let o = node.cli(args);
+    let t = text(&o);
+    assert!(o.status.success(), "govchain {args:?}:\n{t}\n{}", node.logs());
+    t
+}
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+}
+
+fn issue(node: &Node, dir: &std::path::Path, name: &str, qr: Option<&str>) -> String {
+    let cred = dir.join(format!("{name}.json")).to_string_lossy().to_string();
+    let mut args = vec![
+        "cert",
+        "issue",
+        "--key",
+        "education-officer",
+        "--type",
+        "diploma",
+        "--holder-id",
+        "110101199003070011",
+        "--claim",
+        "holder_name=张伟明",
+        "--claim",
+        "degree=工学学士 Bachelor of Engineering",
+        "-o",
+        &cred,
+    ];
+    if let Some(q) = qr {
+        args.extend(["--qr", q]);
+    }
+    ok(node, &args);
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&cred).expect("read")).expect("json");
+    v["core"]["certificate_id"].as_str().expect("certificate id").to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn portal_in_headless_chromium() {
+    let root = workspace();
+    let portal = root.join("portal");
+    assert!(
+        portal.join("node_modules/playwright-core").is_dir(),
+        "portal/node_modules is missing: run ./scripts/test.sh (it installs Chromium, Node.js and the npm packages)"
+    );
+    let mut node = Node::init("127.0.0.50", "ed25519");
+    node.start();
+    node.wait_height(1, Duration::from_secs(60)).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+
+    let out = ok(
+        &node,
+        &[
+            "records",
+            "publish",
+            "--key",
+            "finance-officer",
+            "--category",
+            "procurement",
+            "--title",
+            "2026年第三季度政府采购合同公示 Government Procurement Contracts Q3 2026",
+            "--body",
+            "本季度市财政局共签订政府采购合同12份，合计金额3,460万元。This quarter the Finance Bureau signed 12 procurement contracts worth 34.6 million yuan.",
+            "--tag",
+            "政府采购",
+        ],
+    );
+    let record_id =
+        out.split_whitespace().skip_while(|w| *w != "published").nth(1).expect("record id in the output").to_string();
+    ok(
+        &node,
+        &[
+            "records",
+            "amend",
+            &record_id,
+            "--key",
+            "finance-officer",
+            "--reason",
+            "更正金额 corrected amount",
+            "--category",
+            "procurement",
+            "--title",
+            "2026年第三季度政府采购合同公示 Government Procurement Contracts Q3 2026",
+            "--body",
+            "本季度市财政局共签订政府采购合同12份，合计金额3,640万元。This quarter the Finance Bureau signed 12 procurement contracts worth 36.4 million yuan.",
+            "--tag",
+            "政府采购",
+        ],
+    );
+
+    ok(
+        &node,
+        &[
+            "cert",
+            "type",
+            "create",
+            "--key",
+            "education-admin",
+            "--id",
+            "diploma",
+            "--name",
+            "毕业证书 Diploma",
+            "--field",
+            "holder_name:text:required",
+            "--field",
+            "degree:text:required",
+            "--issuer",
+            "education",
+            "--validity-days",
+            "3650",
+        ],
+    );
+    let qr = dir.path().join("valid.png").to_string_lossy().to_string();
+    let valid = issue(&node, dir.path(), "valid", Some(&qr));
+    let qr_link = scan_qr(&qr);
+    assert!(qr_link.ends_with(&format!("/verify?cert={valid}")), "{qr_link}");
+    let revoked = issue(&node, dir.path(), "revoked", None);
+    ok(&node, &["cert", "revoke", "--key", "education-admin", &revoked, "--reason", REVOKE_REASON]);
+
+    // The search index follows commits asynchronously: wait until it holds the amendment.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let url = format!("{}/v1/search/records?q={EN_WORD}", node.api);
+    loop {
+        let v: serde_json::Value = reqwest::get(&url).await.expect("search").json().await.expect("json");
+        if v["hits"].as_array().is_some_and(|h| h.iter().any(|x| x["id"] == record_id.as_str() && x["version"] == 2)) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the index did not catch up: {v}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let shots = root.join("target/portal-screenshots");
+    let run = Command::new("node")
+        .arg("tests/portal.test.mjs")
+        .current_dir(&portal)
+        .env("PORTAL_URL", &node.api)
+        .env("RECORD_ID", &record_id)
+        .env("ZH_WORD", ZH_WORD)
+        .env("EN_WORD", EN_WORD)
+        .env("OTHER_ORG", "police")
+        .env("CERT_QR_LINK", &qr_link)
+        .env("CERT_REVOKED", &revoked)
+        .env("REVOKE_REASON", REVOKE_REASON)
+        .env("SCREENSHOTS", &shots)
+        .output()
+        .expect("run node (Node.js): ./scripts/test.sh installs it");
+    let report = text(&run);
+    println!("{report}");
+    assert!(run.status.success(), "portal tests failed:\n{report}\nscreenshots: {}\n{}", shots.display(), node.logs());
+    for name in ["home-zh", "search-zh", "search-en", "verify-record", "verify-certificate-revoked", "mobile-home"] {
+        assert!(shots.join(format!("{name}.png")).is_file(), "screenshot {name} saved");
+    }
+}

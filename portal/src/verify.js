@@ -1,0 +1,277 @@
+// In-browser verification of GovChain proof bundles, following docs/proofs.md step by step.
+// Trusts only the genesis file; uses @noble/hashes (SHA-256) and @noble/curves (Ed25519).
+
+import { sha256 } from '@noble/hashes/sha2';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils';
+import { ed25519 } from '@noble/curves/ed25519';
+import { Reader, Writer, DecodeError, concat, equalBytes, compareBytes, utf8Bytes } from './borsh.js';
+
+/** A bundle that does not verify: `code` names the failed check (stable, for tests and i18n). */
+export class VerifyError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+const MAGIC = concat(utf8Bytes('GCPROOF'), Uint8Array.of(1));
+const SUITE_ED25519_SHA256 = 0;
+const SUITES = { 'ed25519-sha256': 0, 'sm2-sm3': 1 };
+const ALGORITHMS = { ed25519: 0, sm2: 1 };
+const KEY_LEN = [32, 33];
+const PLACEHOLDER = utf8Bytes('SPARSE_MERKLE_PLACEHOLDER_HASH__');
+const LEAF_DOMAIN = utf8Bytes('JMT::LeafNode');
+const INTERNAL_DOMAIN = utf8Bytes('JMT::IntrnalNode');
+const HEADER_DOMAIN = utf8Bytes('GOVCHAIN/HEADER/v1\0');
+const VOTE_DOMAIN = utf8Bytes('GOVCHAIN/VOTE/v1\0');
+const VALSET_DOMAIN = utf8Bytes('GOVCHAIN/VALSET/v1\0');
+const VALIDATORS_KEY = utf8Bytes('sys/validators');
+
+function hashFor(suite) {
+  if (suite !== SUITE_ED25519_SHA256) {
+    throw new VerifyError('unsupported_suite', 'this chain uses SM2/SM3; verify its proofs with `govchain verify`');
+  }
+  return (...parts) => sha256(concat(...parts));
+}
+
+// ---- decoding (docs/proofs.md §2) ----
+
+const publicKey = (r) => {
+  const tag = r.u8();
+  if (tag > 1) throw new DecodeError(`public key tag ${tag}`);
+  return { tag, bytes: r.fixed(KEY_LEN[tag]) };
+};
+const signature = (r) => {
+  const tag = r.u8();
+  if (tag > 1) throw new DecodeError(`signature tag ${tag}`);
+  return { tag, bytes: r.fixed(64) };
+};
+const header = (r) => ({
+  chain_id: r.string(64),
+  height: r.num(),
+  time_ms: r.num(),
+  prev_hash: r.fixed(32),
+  tx_root: r.fixed(32),
+  receipts_root: r.fixed(32),
+  state_root: r.fixed(32),
+  validator_set_hash: r.fixed(32),
+  proposer: r.fixed(20),
+});
+const commitCertificate = (r) => ({
+  height: r.num(),
+  round: r.u32(),
+  block_hash: r.fixed(32),
+  signatures: r.vec(() => ({ validator: r.fixed(20), signature: signature(r) }), 1024),
+});
+const validatorSet = (r) => ({
+  validators: r.vec(() => ({ address: r.fixed(20), public_key: publicKey(r), voting_power: r.u64(), org: r.string(64) }), 1024),
+});
+const stateEntry = (r) => ({ key: r.bytes(1024), value: r.option(() => r.bytes()), proof: r.bytes(1 << 16) });
+
+function decodeBundle(body) {
+  const r = new Reader(body);
+  const b = {
+    chain_id: r.string(64),
+    suite: r.u8(),
+    valset_changes: r.vec(() => {
+      const [h, headerRaw] = r.raw(() => header(r));
+      const certificate = commitCertificate(r);
+      const [set, setRaw] = r.raw(() => validatorSet(r));
+      return { header: h, headerRaw, certificate, set, setRaw, proof: r.bytes(1 << 16) };
+    }, 4096),
+  };
+  [b.header, b.headerRaw] = r.raw(() => header(r));
+  b.certificate = commitCertificate(r);
+  const tag = r.u8();
+  if (tag === 0) b.claims = [stateEntry(r)];
+  else if (tag === 2) b.claims = r.vec(() => stateEntry(r), 64);
+  else if (tag === 1) throw new VerifyError('unsupported_claim', 'transaction proofs are checked with `govchain verify`');
+  else throw new DecodeError(`claim tag ${tag}`);
+  r.end();
+  return b;
+}
+
+function decodeSmtProof(bytes) {
+  const r = new Reader(bytes);
+  const leaf = r.option(() => ({ key_hash: r.fixed(32), value_hash: r.fixed(32) }));
+  const siblings = r.vec(() => {
+    const tag = r.u8();
+    if (tag === 0) return { tag };
+    if (tag === 1) return { tag, left: r.fixed(32), right: r.fixed(32) };
+    if (tag === 2) return { tag, key_hash: r.fixed(32), value_hash: r.fixed(32) };
+    throw new DecodeError(`proof node tag ${tag}`);
+  }, 256);
+  r.end();
+  return { leaf, siblings };
+}
+
+// ---- trust root ----
+
+/** The trust root from the genesis file's exact bytes: chain id, suite, validator set, hash. */
+export function trustFromGenesis(bytes) {
+  let g;
+  try {
+    g = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    throw new VerifyError('bad_genesis', 'the genesis file is not JSON');
+  }
+  const suite = SUITES[g.suite];
+  if (suite === undefined || typeof g.chain_id !== 'string' || !Array.isArray(g.validators)) {
+    throw new VerifyError('bad_genesis', 'the genesis file lacks chain_id, suite or validators');
+  }
+  const H = hashFor(suite);
+  const validators = g.validators.map((v) => {
+    const [alg, hex] = String(v.public_key).split(':');
+    const tag = ALGORITHMS[alg];
+    if (tag === undefined) throw new VerifyError('bad_genesis', `unknown key algorithm ${alg}`);
+    const key = hexToBytes(hex);
+    if (key.length !== KEY_LEN[tag]) throw new VerifyError('bad_genesis', 'validator key has the wrong length');
+    const public_key = { tag, bytes: key };
+    return { address: addressOf(H, public_key), public_key, voting_power: BigInt(v.voting_power), org: String(v.org) };
+  });
+  validators.sort((a, b) => compareBytes(a.address, b.address));
+  return { chain_id: g.chain_id, suite, validators, genesis_hash: bytesToHex(H(bytes)) };
+}
+
+const addressOf = (H, pk) => H(Uint8Array.of(pk.tag), pk.bytes).subarray(0, 20);
+
+function encodeValidatorSet(set) {
+  const w = new Writer().u32(set.length);
+  for (const v of set) w.fixed(v.address).u8(v.public_key.tag).fixed(v.public_key.bytes).u64(v.voting_power).string(v.org);
+  return w.finish();
+}
+
+// ---- checks (docs/proofs.md §4-6) ----
+
+function verifyEd25519(pk, msg, sig) {
+  // GovChain's rule: cofactored equation, s < L, canonical A and R, neither of small order.
+  try {
+    if (ed25519.Point.fromBytes(sig.subarray(0, 32), false).isSmallOrder()) return false;
+  } catch {
+    return false;
+  }
+  return ed25519.verify(sig, msg, pk, { zip215: false });
+}
+
+function checkCommit(H, chainId, hdr, headerRaw, cert, set, what) {
+  const blockHash = H(HEADER_DOMAIN, headerRaw);
+  if (cert.height !== hdr.height || !equalBytes(cert.block_hash, blockHash)) {
+    throw new VerifyError('certificate_mismatch', `the commit certificate of ${what} is for another block`);
+  }
+  const vote = new Writer().string(chainId).u64(hdr.height).u32(cert.round).u8(1).u8(1).fixed(blockHash).finish();
+  const msg = concat(VOTE_DOMAIN, vote);
+  let total = 0n;
+  for (const v of set) total += v.voting_power;
+  let power = 0n;
+  const signers = [];
+  let last = null;
+  for (const s of cert.signatures) {
+    if (last && compareBytes(last, s.validator) >= 0) {
+      throw new VerifyError('bad_certificate', `signatures of ${what} are not in ascending address order`);
+    }
+    last = s.validator;
+    const v = set.find((x) => equalBytes(x.address, s.validator));
+    if (!v) throw new VerifyError('unknown_signer', `${what} is signed by ${bytesToHex(s.validator)}, not a validator`);
+    if (v.public_key.tag !== 0 || s.signature.tag !== 0) {
+      throw new VerifyError('unsupported_suite', 'SM2 signatures are checked with `govchain verify`');
+    }
+    if (!verifyEd25519(v.public_key.bytes, msg, s.signature.bytes)) {
+      throw new VerifyError('bad_signature', `the signature of validator ${bytesToHex(v.address)} on ${what} does not verify`);
+    }
+    power += v.voting_power;
+    signers.push({ address: bytesToHex(v.address), org: v.org, voting_power: Number(v.voting_power) });
+  }
+  if (3n * power <= 2n * total) {
+    throw new VerifyError('insufficient_power', `${what} is signed by ${power} of ${total} voting power, not more than two thirds`);
+  }
+  return { blockHash: bytesToHex(blockHash), signers, power: Number(power), total: Number(total), round: cert.round };
+}
+
+function bit(kh, j) {
+  return (kh[j >> 3] >> (7 - (j & 7))) & 1;
+}
+
+function commonPrefixBits(a, b) {
+  let n = 0;
+  while (n < 256 && bit(a, n) === bit(b, n)) n++;
+  return n;
+}
+
+function checkState(H, stateRoot, key, value, proofBytes) {
+  const p = decodeSmtProof(proofBytes);
+  const kh = H(key);
+  const n = p.siblings.length;
+  if (value !== null) {
+    if (!p.leaf || !equalBytes(p.leaf.key_hash, kh) || !equalBytes(p.leaf.value_hash, H(value))) {
+      throw new VerifyError('bad_state_proof', 'the Merkle proof does not prove this value');
+    }
+  } else if (p.leaf && (equalBytes(p.leaf.key_hash, kh) || commonPrefixBits(p.leaf.key_hash, kh) < n)) {
+    throw new VerifyError('bad_state_proof', 'the Merkle proof does not prove absence');
+  }
+  let current = p.leaf ? H(LEAF_DOMAIN, p.leaf.key_hash, p.leaf.value_hash) : PLACEHOLDER;
+  for (let i = 0; i < n; i++) {
+    const s = p.siblings[i];
+    const sh = s.tag === 0 ? PLACEHOLDER : s.tag === 1 ? H(INTERNAL_DOMAIN, s.left, s.right) : H(LEAF_DOMAIN, s.key_hash, s.value_hash);
+    current = bit(kh, n - 1 - i) === 1 ? H(INTERNAL_DOMAIN, sh, current) : H(INTERNAL_DOMAIN, current, sh);
+  }
+  if (!equalBytes(current, stateRoot)) {
+    throw new VerifyError('bad_state_proof', 'the Merkle proof does not lead to the signed state root');
+  }
+}
+
+/**
+ * Verifies a proof bundle file against a trust root. Returns what was proven: the chain,
+ * height, time, block hash, the signers, and the proven state entries. Throws `VerifyError`.
+ */
+export function verifyBundle(file, trust) {
+  const H = hashFor(trust.suite);
+  if (file.length < MAGIC.length + 32 || !equalBytes(file.subarray(0, MAGIC.length), MAGIC)) {
+    throw new VerifyError('not_a_bundle', 'this is not a GovChain proof bundle');
+  }
+  const body = file.subarray(MAGIC.length, file.length - 32);
+  if (!equalBytes(H(MAGIC, body), file.subarray(file.length - 32))) {
+    throw new VerifyError('bad_digest', 'the bundle was modified: its digest does not match');
+  }
+  let b;
+  try {
+    b = decodeBundle(body);
+  } catch (e) {
+    if (e instanceof VerifyError) throw e;
+    throw new VerifyError('malformed', `the bundle is malformed: ${e.message}`);
+  }
+  if (b.chain_id !== trust.chain_id || b.header.chain_id !== trust.chain_id) {
+    throw new VerifyError('wrong_chain', `the bundle is for chain ${b.header.chain_id}, not ${trust.chain_id}`);
+  }
+  if (b.suite !== trust.suite) throw new VerifyError('wrong_chain', 'the bundle uses another crypto suite');
+  let set = trust.validators;
+  let setHash = H(VALSET_DOMAIN, encodeValidatorSet(set));
+  let lastHeight = 0;
+  for (const c of b.valset_changes) {
+    const what = `block ${c.header.height}`;
+    if (c.header.height <= lastHeight || c.header.height >= b.header.height || c.header.chain_id !== trust.chain_id) {
+      throw new VerifyError('bad_valset_change', `validator-set change at ${what} is out of order`);
+    }
+    if (!equalBytes(c.header.validator_set_hash, setHash)) {
+      throw new VerifyError('unknown_validator_set', `${what} names a validator set the verifier does not hold`);
+    }
+    checkCommit(H, trust.chain_id, c.header, c.headerRaw, c.certificate, set, what);
+    checkState(H, c.header.state_root, VALIDATORS_KEY, c.setRaw, c.proof);
+    set = c.set.validators;
+    setHash = H(VALSET_DOMAIN, c.setRaw);
+    lastHeight = c.header.height;
+  }
+  if (!equalBytes(b.header.validator_set_hash, setHash)) {
+    throw new VerifyError('unknown_validator_set', 'the block names a validator set the verifier does not hold');
+  }
+  const commit = checkCommit(H, trust.chain_id, b.header, b.headerRaw, b.certificate, set, `block ${b.header.height}`);
+  for (const c of b.claims) checkState(H, b.header.state_root, c.key, c.value, c.proof);
+  return {
+    chain_id: trust.chain_id,
+    height: b.header.height,
+    time_ms: b.header.time_ms,
+    state_root: bytesToHex(b.header.state_root),
+    valset_changes: b.valset_changes.length,
+    ...commit,
+    claims: b.claims.map((c) => ({ key: c.key, value: c.value })),
+  };
+}

@@ -1,0 +1,263 @@
+// End-to-end tests of the portal in headless Chromium (Debian's /usr/bin/chromium driven by
+// playwright-core). Started by crates/govchain/tests/portal.rs, which runs a real node, publishes
+// and amends a record, issues two certificates and revokes one, then passes their ids here:
+//   PORTAL_URL, RECORD_ID, ZH_WORD, EN_WORD, OTHER_ORG, CERT_QR_LINK, CERT_REVOKED, REVOKE_REASON,
+//   SCREENSHOTS (directory for the screenshots, artefacts of the run).
+// Every wait is on a condition in the page, never a fixed sleep.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import { sha256 } from '@noble/hashes/sha2';
+
+const env = (k) => {
+  const v = process.env[k];
+  if (!v) throw new Error(`missing environment variable ${k}`);
+  return v;
+};
+const BASE = env('PORTAL_URL');
+const RECORD_ID = env('RECORD_ID');
+const SHOTS = env('SCREENSHOTS');
+mkdirSync(SHOTS, { recursive: true });
+const TIMEOUT = 30_000;
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+let failures = 0;
+let current = null;
+
+async function step(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (e) {
+    failures++;
+    console.log(`FAIL ${name}\n${e.stack || e}`);
+    if (current) await current.screenshot({ path: `${SHOTS}/FAILED-${name.replace(/\W+/g, '-')}.png`, fullPage: true }).catch(() => {});
+  }
+}
+
+async function newPage(options = {}) {
+  const ctx = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 900 }, ...options });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
+  page.errors = errors;
+  current = page;
+  return page;
+}
+
+const shot = (page, name) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+const text = (page, sel) => page.locator(sel).innerText();
+const verdict = (page) => page.locator('[data-testid=verdict]');
+
+// Flips one byte of a proof bundle; with `fixDigest` also recomputes the file digest, as an
+// attacker who edits the contents would, so that only the signatures and Merkle proofs stand.
+function tamper(bytes, at, fixDigest) {
+  const out = new Uint8Array(bytes);
+  out[at] ^= 0x01;
+  if (fixDigest) out.set(sha256(out.subarray(0, out.length - 32)), out.length - 32);
+  return out;
+}
+
+function indexOf(hay, needle) {
+  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+await step('home page shows a height that increases without reload', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/`);
+  const h0 = Number(await text(page, '#height'));
+  assert.ok(h0 >= 1, `height ${h0}`);
+  await page.waitForFunction((h) => Number(document.querySelector('#height').textContent) > h, h0);
+  await page.waitForFunction((h) => Number(document.querySelector('#height').textContent) > h + 1, h0);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'zh-CN');
+  assert.match(await text(page, 'main'), /最新区块/);
+  assert.match(await text(page, 'main'), /财政局/, 'organisations are listed');
+  await shot(page, 'home-zh');
+  assert.deepEqual(page.errors, []);
+});
+
+await step('a record is found by a Chinese keyword, highlighted, and filtered', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/search`);
+  await page.fill('#f-q', env('ZH_WORD'));
+  await page.press('#f-q', 'Enter'); // keyboard only
+  const hit = page.locator(`.hit:has(a[href="/records/${RECORD_ID}"])`);
+  await hit.waitFor();
+  assert.match(await hit.locator('mark').first().innerText(), new RegExp(env('ZH_WORD')));
+  await shot(page, 'search-zh');
+  // The same words restricted to another organisation, or to a later date, find nothing.
+  await page.selectOption('#f-org', env('OTHER_ORG'));
+  await page.click('form.search button[type=submit]');
+  await page.waitForURL(/org=/);
+  await page.locator('#results-title').waitFor();
+  assert.equal(await hit.count(), 0, 'filtered out by organisation');
+  await page.goto(`${BASE}/search?q=${encodeURIComponent(env('ZH_WORD'))}&from=2099-01-01`);
+  await page.locator('#results-title').waitFor();
+  assert.equal(await hit.count(), 0, 'filtered out by date');
+  assert.deepEqual(page.errors, []);
+});
+
+await step('the same record is found by an English keyword and its versions are shown', async () => {
+  const page = await newPage({ locale: 'en-GB' });
+  await page.goto(`${BASE}/search?q=${encodeURIComponent(env('EN_WORD'))}&category=procurement`);
+  const link = page.locator(`.hit a[href="/records/${RECORD_ID}"]`);
+  await link.waitFor();
+  assert.match(await link.locator('mark').first().innerText(), new RegExp(env('EN_WORD'), 'i'));
+  await shot(page, 'search-en');
+  await link.click();
+  await page.waitForURL(`**/records/${RECORD_ID}`);
+  await page.locator('ol.versions > li').nth(1).waitFor();
+  assert.equal(await page.locator('ol.versions > li').count(), 2, 'both versions listed');
+  assert.match(await text(page, 'main'), /corrected amount/);
+  await shot(page, 'record-versions');
+});
+
+await step('a record verifies in the browser against the genesis', async () => {
+  const page = await newPage({ locale: 'en-GB' });
+  await page.goto(`${BASE}/verify?record=${RECORD_ID}`);
+  await verdict(page).waitFor();
+  assert.equal(await verdict(page).getAttribute('data-outcome'), 'ok', await verdict(page).innerText());
+  const v = await verdict(page).innerText();
+  assert.match(v, new RegExp(`${RECORD_ID} · version 2`));
+  assert.match(v, /Signed by these validators \(voting power 1 of 1/);
+  assert.match(v, /Proven: the ledger state at block \d+/);
+  await shot(page, 'verify-record');
+  assert.deepEqual(page.errors, []);
+});
+
+await step('a tampered proof fails clearly, whether served or uploaded', async () => {
+  const page = await newPage({ locale: 'en-GB' });
+  const original = new Uint8Array(await (await fetch(`${BASE}/v1/proofs/records/${RECORD_ID}`)).arrayBuffer());
+  // A server that lies about the record's title (and recomputes the digest) is caught by the Merkle proof.
+  const at = indexOf(original, new TextEncoder().encode('Procurement'));
+  assert.ok(at > 0, 'title bytes in the bundle');
+  let served = tamper(original, at, true);
+  await page.route('**/v1/proofs/records/**', (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from(served) }));
+  await page.goto(`${BASE}/verify?record=${RECORD_ID}`);
+  await verdict(page).waitFor();
+  assert.equal(await verdict(page).getAttribute('data-outcome'), 'failed');
+  assert.equal(await verdict(page).getAttribute('data-code'), 'bad_state_proof');
+  assert.match(await verdict(page).innerText(), /Verification failed/);
+  await shot(page, 'verify-tampered-served');
+  // A block header changed (its time) no longer matches what the validators signed.
+  const chain = (await (await fetch(`${BASE}/status`)).json()).chain_id;
+  const timeAt = 8 + (4 + chain.length) + 1 + 4 + (4 + chain.length) + 8; // no validator-set changes on this chain
+  served = tamper(original, timeAt, true);
+  await page.reload();
+  await verdict(page).waitFor();
+  assert.equal(await verdict(page).getAttribute('data-code'), 'certificate_mismatch');
+  // An uploaded file with one flipped byte fails its digest.
+  await page.unroute('**/v1/proofs/records/**');
+  await page.goto(`${BASE}/verify`);
+  await page.setInputFiles('#v-file', { name: 'record.gcproof', mimeType: 'application/octet-stream', buffer: Buffer.from(tamper(original, original.length - 40, false)) });
+  await page.locator('[data-testid=verdict][data-outcome=failed]').waitFor();
+  assert.equal(await verdict(page).getAttribute('data-code'), 'bad_digest');
+  // The untouched file verifies.
+  await page.setInputFiles('#v-file', { name: 'record.gcproof', mimeType: 'application/octet-stream', buffer: Buffer.from(original) });
+  await page.locator('[data-testid=verdict][data-outcome=ok]').waitFor();
+  assert.match(await verdict(page).innerText(), new RegExp(RECORD_ID));
+  await shot(page, 'verify-file');
+});
+
+await step("a valid certificate's QR link lands on a successful in-browser check", async () => {
+  const page = await newPage();
+  const link = env('CERT_QR_LINK');
+  assert.match(link, /\/verify\?cert=/);
+  await page.goto(link);
+  await verdict(page).waitFor();
+  assert.equal(await verdict(page).getAttribute('data-outcome'), 'active', await verdict(page).innerText());
+  assert.match(await verdict(page).innerText(), /证照有效/);
+  await shot(page, 'verify-certificate-valid');
+  assert.deepEqual(page.errors, []);
+});
+
+await step('a revoked certificate shows "revoked" with its reason', async () => {
+  const page = await newPage({ locale: 'en-GB' });
+  await page.goto(`${BASE}/verify?cert=${env('CERT_REVOKED')}`);
+  await verdict(page).waitFor();
+  assert.equal(await verdict(page).getAttribute('data-outcome'), 'revoked');
+  const v = await verdict(page).innerText();
+  assert.match(v, /Certificate revoked/);
+  assert.ok(v.includes(env('REVOKE_REASON')), v);
+  await shot(page, 'verify-certificate-revoked');
+});
+
+await step('the language switch changes every label and is remembered', async () => {
+  const page = await newPage();
+  await page.goto(`${BASE}/search`);
+  assert.equal(await page.locator('label[for=f-q]').innerText(), '关键词（中文或英文）');
+  await page.click('#lang');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  assert.equal(await page.locator('label[for=f-q]').innerText(), 'Words (Chinese or English)');
+  assert.match(await text(page, 'nav'), /Search/);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'lang', 'focus stays on the switch');
+  await page.reload();
+  await page.locator('label[for=f-q]').waitFor();
+  assert.equal(await page.locator('label[for=f-q]').innerText(), 'Words (Chinese or English)', 'remembered');
+  await shot(page, 'search-form-en');
+  await page.click('#lang');
+  await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+  assert.match(await text(page, 'nav'), /信息检索/);
+});
+
+await step('the layout holds at 375 px width', async () => {
+  const page = await newPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const pages = [
+    ['mobile-home', '/', '#height'],
+    ['mobile-search', `/search?q=${encodeURIComponent(env('ZH_WORD'))}`, '.hit'],
+    ['mobile-record', `/records/${RECORD_ID}`, 'ol.versions'],
+    ['mobile-verify-certificate', `/verify?cert=${env('CERT_REVOKED')}`, '[data-testid=verdict]'],
+    ['mobile-block', '/blocks/1', 'dl.fields'],
+  ];
+  for (const [name, path, ready] of pages) {
+    await page.goto(`${BASE}${path}`);
+    await page.locator(ready).first().waitFor();
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 375, `${path} is ${width} px wide`);
+    await shot(page, name);
+  }
+});
+
+await step('accessibility: no WCAG 2 A/AA violations (axe-core), keyboard skip link', async () => {
+  const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+  const axe = readFileSync(axePath, 'utf8');
+  // axe is injected as a script: allow it past the portal's Content-Security-Policy in this context only.
+  const page = await newPage({ bypassCSP: true });
+  const pages = [
+    ['/', '#height'],
+    [`/search?q=${encodeURIComponent(env('ZH_WORD'))}`, '.hit'],
+    [`/records/${RECORD_ID}`, 'ol.versions'],
+    [`/verify?record=${RECORD_ID}`, '[data-testid=verdict]'],
+    ['/orgs', 'table'],
+  ];
+  for (const [path, ready] of pages) {
+    await page.goto(`${BASE}${path}`);
+    await page.locator(ready).first().waitFor();
+    await page.addScriptTag({ content: axe });
+    const result = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+    const problems = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+    assert.deepEqual(problems, [], `${path}`);
+  }
+  await page.goto(`${BASE}/`);
+  await page.locator('#height').waitFor();
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'main');
+});
+
+await browser.close();
+console.log(failures === 0 ? 'all portal tests passed' : `${failures} portal test(s) failed`);
+process.exit(failures === 0 ? 0 : 1);
