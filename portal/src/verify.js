@@ -198,7 +198,12 @@ function commonPrefixBits(a, b) {
 }
 
 function checkState(H, stateRoot, key, value, proofBytes) {
-  const p = decodeSmtProof(proofBytes);
+  let p;
+  try {
+    p = decodeSmtProof(proofBytes);
+  } catch (e) {
+    throw new VerifyError('malformed', `the Merkle proof is malformed: ${e.message}`);
+  }
   const kh = H(key);
   const n = p.siblings.length;
   if (value !== null) {

@@ -1,5 +1,5 @@
 //! The public portal in a real browser: a real node serves it, the CLI publishes, amends,
-//! issues and revokes through the API, then `portal/tests/portal.test.mjs` drives Debian's
+//! issues and revokes through the API, then `portal/tests/e2e/portal.e2e.mjs` drives Debian's
 //! headless Chromium through playwright-core against it. Screenshots land in
 //! `target/portal-screenshots/` (artefacts of the run).
 
@@ -148,7 +148,7 @@ async fn portal_in_headless_chromium() {
 
     let shots = root.join("target/portal-screenshots");
     let run = Command::new("node")
-        .arg("tests/portal.test.mjs")
+        .arg("tests/e2e/portal.e2e.mjs")
         .current_dir(&portal)
         .env("PORTAL_URL", &node.api)
         .env("RECORD_ID", &record_id)

@@ -262,8 +262,10 @@ fn certify(suite: Suite, header: &Header, keys: &[SecretKey]) -> CommitCertifica
     }
 }
 
-#[test]
-fn bundles_follow_validator_set_changes_from_the_genesis() {
+/// A chain whose validator set changes at block 5 and a bundle for block 9 that follows the
+/// change, with the trust root (the genesis set) and three forgeries: the change omitted, the old
+/// set deciding after its replacement, and a change naming a set other than the proven one.
+fn valset_fixture() -> (ProofBundle, TrustRoot, Vec<(&'static str, ProofBundle)>) {
     let suite = Suite::Ed25519Sha256;
     let (old_keys, old_set) = validators(suite);
     let new_keys: Vec<SecretKey> = (10..13u8).map(|i| SecretKey::from_seed(Algorithm::Ed25519, [i; 32])).collect();
@@ -314,22 +316,27 @@ fn bundles_follow_validator_set_changes_from_the_genesis() {
         },
     };
     let trust = TrustRoot { chain_id: "proof-chain".into(), suite, validators: old_set.clone() };
-    let v = bundle.verify(&trust).expect("verifies through the change");
-    assert_eq!(v.signers.len(), 3);
-    assert_eq!(v.total_power, 15);
 
     let mut omitted = bundle.clone();
     omitted.valset_changes = BoundedVec::default();
-    assert!(omitted.verify(&trust).is_err(), "without the change the header names an unknown set");
-
     let mut stale = bundle.clone();
     stale.header = header_at(suite, 9, root, &old_set);
     stale.certificate = certify(suite, &stale.header, &old_keys[..3]);
-    assert!(stale.verify(&trust).is_err(), "the old set cannot decide heights after the change");
-
     let mut forged = bundle.clone();
     forged.valset_changes =
         BoundedVec::new(vec![govchain_proofs::ValsetChange { set: old_set.clone(), ..change }]).expect("bounded");
+    (bundle, trust, vec![("valset-omitted", omitted), ("valset-stale", stale), ("valset-forged", forged)])
+}
+
+#[test]
+fn bundles_follow_validator_set_changes_from_the_genesis() {
+    let (bundle, trust, forgeries) = valset_fixture();
+    let v = bundle.verify(&trust).expect("verifies through the change");
+    assert_eq!(v.signers.len(), 3);
+    assert_eq!(v.total_power, 15);
+    let [(_, omitted), (_, stale), (_, forged)] = &forgeries[..] else { panic!("three forgeries") };
+    assert!(omitted.verify(&trust).is_err(), "without the change the header names an unknown set");
+    assert!(stale.verify(&trust).is_err(), "the old set cannot decide heights after the change");
     assert!(forged.verify(&trust).is_err(), "the new set must be the one in the installing block's state");
 
     let bytes = bundle.to_bytes();
@@ -337,5 +344,69 @@ fn bundles_follow_validator_set_changes_from_the_genesis() {
         let mut bad = bytes.clone();
         bad[i] ^= 0x01;
         assert!(ProofBundle::from_bytes(&bad).and_then(|b| b.verify(&trust)).is_err(), "byte {i}");
+    }
+}
+
+/// Conformance vectors for independent verifiers (the portal's JavaScript verifier checks them
+/// in `portal/tests/verify.test.mjs`): bundles that must verify and forgeries that must not,
+/// with the trust root as a genesis-shaped JSON. The committed files must equal what this
+/// implementation produces; `GOVCHAIN_UPDATE_VECTORS=1` rewrites them after a format change.
+#[test]
+fn conformance_vectors_match_the_committed_files() {
+    let suite = Suite::Ed25519Sha256;
+    let f = fixture(suite);
+    let (valset, trust, forgeries) = valset_fixture();
+    assert_eq!(f.trust.validators.hash(suite), trust.validators.hash(suite), "one trust root for all vectors");
+    let mut weak = f.bundles[0].1.clone();
+    weak.certificate.signatures = BoundedVec::new(weak.certificate.signatures[..2].to_vec()).expect("bounded");
+
+    let mut vectors: Vec<(&str, ProofBundle)> =
+        f.bundles.iter().filter(|(n, _)| *n != "transaction").map(|(n, b)| (*n, b.clone())).collect();
+    vectors.push(("valset-change", valset));
+    vectors.push(("below-quorum", weak));
+    vectors.extend(forgeries);
+
+    let mut expect = serde_json::Map::new();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for (name, b) in &vectors {
+        let bytes = b.to_bytes();
+        let entry = match b.verify(&trust) {
+            Ok(v) => {
+                let (key, value) = match v.claim {
+                    VerifiedClaim::StatePresent { key, value } => (key, Some(hex::encode(value))),
+                    VerifiedClaim::StateAbsent { key } => (key, None),
+                    other => panic!("{name}: {other:?}"),
+                };
+                serde_json::json!({ "verifies": true, "height": v.height, "key": hex::encode(key), "value": value })
+            }
+            Err(_) => serde_json::json!({ "verifies": false }),
+        };
+        expect.insert(format!("{name}.gcproof"), entry);
+        files.push((format!("{name}.gcproof"), bytes));
+    }
+    let genesis = serde_json::json!({
+        "chain_id": trust.chain_id,
+        "suite": suite.name(),
+        "validators": trust.validators.validators.iter().map(|v| serde_json::json!({
+            "public_key": v.public_key.to_text(), "voting_power": v.voting_power, "org": v.org.as_str(),
+        })).collect::<Vec<_>>(),
+    });
+    files.push(("trust.json".into(), serde_json::to_vec_pretty(&genesis).expect("json")));
+    files.push(("expect.json".into(), serde_json::to_vec_pretty(&expect).expect("json")));
+
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../portal/tests/vectors");
+    if std::env::var_os("GOVCHAIN_UPDATE_VECTORS").is_some() {
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        for (name, bytes) in &files {
+            std::fs::write(dir.join(name), bytes).expect("write vector");
+        }
+    }
+    for (name, bytes) in &files {
+        let committed = std::fs::read(dir.join(name)).unwrap_or_default();
+        assert!(
+            &committed == bytes,
+            "portal/tests/vectors/{name} differs from what this implementation produces; \
+             rerun with GOVCHAIN_UPDATE_VECTORS=1 after an intended format change"
+        );
     }
 }
