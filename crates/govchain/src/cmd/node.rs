@@ -65,7 +65,7 @@ async fn run_until_stopped(node: RunningNode) -> Result<()> {
 pub async fn node(ctx: &Ctx, a: NodeArgs) -> Result<()> {
     let cfg = load_config(&ctx.home, a.listen)?;
     let node = govchain_node::start(cfg).await?;
-    println!("node API listening on http://{}", node.api_addr);
+    println!("node API and portal listening on http://{}/", node.api_addr);
     run_until_stopped(node).await
 }
 
@@ -90,6 +90,7 @@ pub async fn dev(ctx: &Ctx, a: DevArgs) -> Result<()> {
     let home = ctx.home.display();
     println!("GovChain development chain is running");
     println!("  chain id   {} ({})", node.chain.chain_id, node.chain.suite.name());
+    println!("  portal     {url}/   (explorer, record search, certificate verification)");
     println!("  API        {url}   (OpenAPI {url}/openapi.json, events {url}/v1/events)");
     println!("  home       {home}");
     println!("  demo keys  {home}/keys: {}", devnet::ACCOUNTS.iter().map(|a| a.name).collect::<Vec<_>>().join(", "));
