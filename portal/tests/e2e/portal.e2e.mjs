@@ -28,6 +28,7 @@ const browser = await chromium.launch({
 });
 let failures = 0;
 let current = null;
+const requested = new Set(); // every path the portal asked the node for (without the query)
 
 async function step(name, fn) {
   const started = Date.now();
@@ -47,6 +48,7 @@ async function newPage(options = {}) {
   page.setDefaultTimeout(TIMEOUT);
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  page.on('request', (r) => r.url().startsWith(BASE) && requested.add(new URL(r.url()).pathname));
   page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
   page.errors = errors;
   current = page;
@@ -256,6 +258,16 @@ await step('accessibility: no WCAG 2 A/AA violations (axe-core), keyboard skip l
   assert.equal(await page.evaluate(() => document.activeElement.className), 'skip');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'main');
+});
+
+await step('the portal uses only the public API that /openapi.json describes', async () => {
+  const spec = await (await fetch(`${BASE}/openapi.json`)).json();
+  const templates = Object.keys(spec.paths).map((p) => new RegExp(`^${p.replace(/\{[^}]+\}/g, '[^/]+')}$`));
+  const pages = /^\/(|search|verify|blocks(\/\d+)?|txs\/\w+|records(\/[\w.-]+)?|orgs(\/[\w.-]+)?|accounts\/\w+|certificates\/[\w-]+)$/;
+  const api = [...requested].filter((p) => !p.startsWith('/assets/') && !pages.test(p));
+  assert.ok(api.includes('/v1/genesis') && api.includes('/v1/events') && api.includes('/v1/search/records'), api.join(' '));
+  const undocumented = api.filter((p) => !templates.some((re) => re.test(p)));
+  assert.deepEqual(undocumented, []);
 });
 
 await browser.close();
