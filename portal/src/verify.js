@@ -1,9 +1,11 @@
 // In-browser verification of GovChain proof bundles, following docs/proofs.md step by step.
-// Trusts only the genesis file; uses @noble/hashes (SHA-256) and @noble/curves (Ed25519).
+// Trusts only the genesis file; uses @noble/hashes (SHA-256) and @noble/curves (Ed25519) for
+// the ed25519-sha256 suite, sm-crypto-v2 (SM2 and SM3, built on noble) for the sm2-sm3 suite.
 
 import { sha256 } from '@noble/hashes/sha2';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils';
 import { ed25519 } from '@noble/curves/ed25519';
+import { sm2, sm3 } from 'sm-crypto-v2';
 import { Reader, Writer, DecodeError, concat, equalBytes, compareBytes, utf8Bytes } from './borsh.js';
 
 /** A bundle that does not verify: `code` names the failed check (stable, for tests and i18n). */
@@ -27,11 +29,16 @@ const VOTE_DOMAIN = utf8Bytes('GOVCHAIN/VOTE/v1\0');
 const VALSET_DOMAIN = utf8Bytes('GOVCHAIN/VALSET/v1\0');
 const VALIDATORS_KEY = utf8Bytes('sys/validators');
 
+const SUITE_SM2_SM3 = 1;
+/** Order of the SM2 curve's base point (GB/T 32918.5). */
+const SM2_N = 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123n;
+/** The default distinguishing identifier of GB/T 32918.2, which GovChain signs with. */
+const SM2_ID = '1234567812345678';
+
 function hashFor(suite) {
-  if (suite !== SUITE_ED25519_SHA256) {
-    throw new VerifyError('unsupported_suite', 'this chain uses SM2/SM3; verify its proofs with `govchain verify`');
-  }
-  return (...parts) => sha256(concat(...parts));
+  if (suite === SUITE_ED25519_SHA256) return (...parts) => sha256(concat(...parts));
+  if (suite === SUITE_SM2_SM3) return (...parts) => hexToBytes(sm3(concat(...parts)));
+  throw new VerifyError('unsupported_suite', `unknown crypto suite ${suite}`);
 }
 
 // ---- decoding (docs/proofs.md §2) ----
@@ -153,6 +160,23 @@ function verifyEd25519(pk, msg, sig) {
   return ed25519.verify(sig, msg, pk, { zip215: false });
 }
 
+function verifySm2(pk, msg, sig) {
+  // GB/T 32918.2 with SM3 and the default identifier; r and s must lie in [1, n - 1].
+  const r = BigInt('0x' + bytesToHex(sig.subarray(0, 32)));
+  const s = BigInt('0x' + bytesToHex(sig.subarray(32)));
+  if (r < 1n || r >= SM2_N || s < 1n || s >= SM2_N) return false;
+  try {
+    return sm2.doVerifySignature(msg, bytesToHex(sig), bytesToHex(pk), { der: false, hash: true, userId: SM2_ID });
+  } catch {
+    return false; // not a point on the curve
+  }
+}
+
+function verifySignature(pk, msg, sig) {
+  if (pk.tag !== sig.tag) return false;
+  return pk.tag === 0 ? verifyEd25519(pk.bytes, msg, sig.bytes) : verifySm2(pk.bytes, msg, sig.bytes);
+}
+
 function checkCommit(H, chainId, hdr, headerRaw, cert, set, what) {
   const blockHash = H(HEADER_DOMAIN, headerRaw);
   if (cert.height !== hdr.height || !equalBytes(cert.block_hash, blockHash)) {
@@ -172,10 +196,7 @@ function checkCommit(H, chainId, hdr, headerRaw, cert, set, what) {
     last = s.validator;
     const v = set.find((x) => equalBytes(x.address, s.validator));
     if (!v) throw new VerifyError('unknown_signer', `${what} is signed by ${bytesToHex(s.validator)}, not a validator`);
-    if (v.public_key.tag !== 0 || s.signature.tag !== 0) {
-      throw new VerifyError('unsupported_suite', 'SM2 signatures are checked with `govchain verify`');
-    }
-    if (!verifyEd25519(v.public_key.bytes, msg, s.signature.bytes)) {
+    if (!verifySignature(v.public_key, msg, s.signature)) {
       throw new VerifyError('bad_signature', `the signature of validator ${bytesToHex(v.address)} on ${what} does not verify`);
     }
     power += v.voting_power;

@@ -52,21 +52,10 @@ fn issue(node: &Node, dir: &std::path::Path, name: &str, qr: Option<&str>) -> St
     v["core"]["certificate_id"].as_str().expect("certificate id").to_string()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn portal_in_headless_chromium() {
-    let root = workspace();
-    let portal = root.join("portal");
-    assert!(
-        portal.join("node_modules/playwright-core").is_dir(),
-        "portal/node_modules is missing: run ./scripts/test.sh (it installs Chromium, Node.js and the npm packages)"
-    );
-    let mut node = Node::init("127.0.0.50", "ed25519");
-    node.start();
-    node.wait_height(1, Duration::from_secs(60)).await;
-    let dir = tempfile::tempdir().expect("tempdir");
-
+/// Publishes a procurement record and amends it once; returns its id.
+fn publish_and_amend(node: &Node) -> String {
     let out = ok(
-        &node,
+        node,
         &[
             "records",
             "publish",
@@ -85,7 +74,7 @@ async fn portal_in_headless_chromium() {
     let record_id =
         out.split_whitespace().skip_while(|w| *w != "published").nth(1).expect("record id in the output").to_string();
     ok(
-        &node,
+        node,
         &[
             "records",
             "amend",
@@ -104,6 +93,53 @@ async fn portal_in_headless_chromium() {
             "政府采购",
         ],
     );
+    record_id
+}
+
+/// Runs the browser tests (`env` names the chain's data; `ONLY` may select steps) and asserts
+/// that they pass.
+fn run_browser_tests(node: &Node, env: &[(&str, &str)]) {
+    let root = workspace();
+    let portal = root.join("portal");
+    assert!(
+        portal.join("node_modules/playwright-core").is_dir(),
+        "portal/node_modules is missing: run ./scripts/test.sh (it installs Chromium, Node.js and the npm packages)"
+    );
+    let shots = root.join("target/portal-screenshots");
+    let run = Command::new("node")
+        .arg("tests/e2e/portal.e2e.mjs")
+        .current_dir(&portal)
+        .env("PORTAL_URL", &node.api)
+        .env("SCREENSHOTS", &shots)
+        .envs(env.iter().copied())
+        .output()
+        .expect("run node (Node.js): ./scripts/test.sh installs it");
+    let report = text(&run);
+    println!("{report}");
+    assert!(run.status.success(), "portal tests failed:\n{report}\nscreenshots: {}\n{}", shots.display(), node.logs());
+}
+
+/// The search index follows commits asynchronously: waits until it holds version 2 of `id`.
+async fn wait_indexed(node: &Node, id: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let url = format!("{}/v1/search/records?q={EN_WORD}", node.api);
+    loop {
+        let v: serde_json::Value = reqwest::get(&url).await.expect("search").json().await.expect("json");
+        if v["hits"].as_array().is_some_and(|h| h.iter().any(|x| x["id"] == id && x["version"] == 2)) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the index did not catch up: {v}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn portal_in_headless_chromium() {
+    let mut node = Node::init("127.0.0.50", "ed25519");
+    node.start();
+    node.wait_height(1, Duration::from_secs(60)).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let record_id = publish_and_amend(&node);
 
     ok(
         &node,
@@ -134,37 +170,34 @@ async fn portal_in_headless_chromium() {
     let revoked = issue(&node, dir.path(), "revoked", None);
     ok(&node, &["cert", "revoke", "--key", "education-admin", &revoked, "--reason", REVOKE_REASON]);
 
-    // The search index follows commits asynchronously: wait until it holds the amendment.
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let url = format!("{}/v1/search/records?q={EN_WORD}", node.api);
-    loop {
-        let v: serde_json::Value = reqwest::get(&url).await.expect("search").json().await.expect("json");
-        if v["hits"].as_array().is_some_and(|h| h.iter().any(|x| x["id"] == record_id.as_str() && x["version"] == 2)) {
-            break;
-        }
-        assert!(Instant::now() < deadline, "the index did not catch up: {v}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_indexed(&node, &record_id).await;
 
-    let shots = root.join("target/portal-screenshots");
-    let run = Command::new("node")
-        .arg("tests/e2e/portal.e2e.mjs")
-        .current_dir(&portal)
-        .env("PORTAL_URL", &node.api)
-        .env("RECORD_ID", &record_id)
-        .env("ZH_WORD", ZH_WORD)
-        .env("EN_WORD", EN_WORD)
-        .env("OTHER_ORG", "police")
-        .env("CERT_QR_LINK", &qr_link)
-        .env("CERT_REVOKED", &revoked)
-        .env("REVOKE_REASON", REVOKE_REASON)
-        .env("SCREENSHOTS", &shots)
-        .output()
-        .expect("run node (Node.js): ./scripts/test.sh installs it");
-    let report = text(&run);
-    println!("{report}");
-    assert!(run.status.success(), "portal tests failed:\n{report}\nscreenshots: {}\n{}", shots.display(), node.logs());
+    run_browser_tests(
+        &node,
+        &[
+            ("RECORD_ID", &record_id),
+            ("ZH_WORD", ZH_WORD),
+            ("EN_WORD", EN_WORD),
+            ("OTHER_ORG", "police"),
+            ("CERT_QR_LINK", &qr_link),
+            ("CERT_REVOKED", &revoked),
+            ("REVOKE_REASON", REVOKE_REASON),
+        ],
+    );
+    let shots = workspace().join("target/portal-screenshots");
     for name in ["home-zh", "search-zh", "search-en", "verify-record", "verify-certificate-revoked", "mobile-home"] {
         assert!(shots.join(format!("{name}.png")).is_file(), "screenshot {name} saved");
     }
+}
+
+/// On a chain of the Chinese national suite (SM2 signatures, SM3 hashes) the browser verifies
+/// the same way.
+#[tokio::test(flavor = "multi_thread")]
+async fn portal_verifies_an_sm2_sm3_chain_in_the_browser() {
+    let mut node = Node::init("127.0.0.51", "sm2");
+    node.start();
+    node.wait_height(1, Duration::from_secs(60)).await;
+    let record_id = publish_and_amend(&node);
+    run_browser_tests(&node, &[("RECORD_ID", &record_id), ("ONLY", "a record verifies"), ("SHOT_PREFIX", "sm2-")]);
+    assert!(workspace().join("target/portal-screenshots/sm2-verify-record.png").is_file());
 }

@@ -348,29 +348,34 @@ fn bundles_follow_validator_set_changes_from_the_genesis() {
 }
 
 /// Conformance vectors for independent verifiers (the portal's JavaScript verifier checks them
-/// in `portal/tests/verify.test.mjs`): bundles that must verify and forgeries that must not,
-/// with the trust root as a genesis-shaped JSON. The committed files must equal what this
-/// implementation produces; `GOVCHAIN_UPDATE_VECTORS=1` rewrites them after a format change.
+/// in `portal/tests/verify.test.mjs`): for each suite, bundles that must verify and forgeries
+/// that must not, with the trust root as a genesis-shaped JSON. The committed files must equal
+/// what this implementation produces; `GOVCHAIN_UPDATE_VECTORS=1` rewrites them after a format
+/// change.
 #[test]
 fn conformance_vectors_match_the_committed_files() {
-    let suite = Suite::Ed25519Sha256;
-    let f = fixture(suite);
-    let (valset, trust, forgeries) = valset_fixture();
-    assert_eq!(f.trust.validators.hash(suite), trust.validators.hash(suite), "one trust root for all vectors");
-    let mut weak = f.bundles[0].1.clone();
-    weak.certificate.signatures = BoundedVec::new(weak.certificate.signatures[..2].to_vec()).expect("bounded");
+    for suite in [Suite::Ed25519Sha256, Suite::Sm2Sm3] {
+        let f = fixture(suite);
+        let mut weak = f.bundles[0].1.clone();
+        weak.certificate.signatures = BoundedVec::new(weak.certificate.signatures[..2].to_vec()).expect("bounded");
+        let mut vectors: Vec<(&str, ProofBundle)> =
+            f.bundles.iter().filter(|(n, _)| *n != "transaction").map(|(n, b)| (*n, b.clone())).collect();
+        vectors.push(("below-quorum", weak));
+        if suite == Suite::Ed25519Sha256 {
+            let (valset, trust, forgeries) = valset_fixture();
+            assert_eq!(f.trust.validators.hash(suite), trust.validators.hash(suite), "one trust root for all vectors");
+            vectors.push(("valset-change", valset));
+            vectors.extend(forgeries);
+        }
+        check_vectors(suite, &f.trust, &vectors);
+    }
+}
 
-    let mut vectors: Vec<(&str, ProofBundle)> =
-        f.bundles.iter().filter(|(n, _)| *n != "transaction").map(|(n, b)| (*n, b.clone())).collect();
-    vectors.push(("valset-change", valset));
-    vectors.push(("below-quorum", weak));
-    vectors.extend(forgeries);
-
+fn check_vectors(suite: Suite, trust: &TrustRoot, vectors: &[(&str, ProofBundle)]) {
     let mut expect = serde_json::Map::new();
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for (name, b) in &vectors {
-        let bytes = b.to_bytes();
-        let entry = match b.verify(&trust) {
+    for (name, b) in vectors {
+        let entry = match b.verify(trust) {
             Ok(v) => {
                 let (key, value) = match v.claim {
                     VerifiedClaim::StatePresent { key, value } => (key, Some(hex::encode(value))),
@@ -382,7 +387,7 @@ fn conformance_vectors_match_the_committed_files() {
             Err(_) => serde_json::json!({ "verifies": false }),
         };
         expect.insert(format!("{name}.gcproof"), entry);
-        files.push((format!("{name}.gcproof"), bytes));
+        files.push((format!("{name}.gcproof"), b.to_bytes()));
     }
     let genesis = serde_json::json!({
         "chain_id": trust.chain_id,
@@ -394,7 +399,7 @@ fn conformance_vectors_match_the_committed_files() {
     files.push(("trust.json".into(), serde_json::to_vec_pretty(&genesis).expect("json")));
     files.push(("expect.json".into(), serde_json::to_vec_pretty(&expect).expect("json")));
 
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../portal/tests/vectors");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../portal/tests/vectors").join(suite.name());
     if std::env::var_os("GOVCHAIN_UPDATE_VECTORS").is_some() {
         std::fs::create_dir_all(&dir).expect("mkdir");
         for (name, bytes) in &files {
@@ -405,8 +410,9 @@ fn conformance_vectors_match_the_committed_files() {
         let committed = std::fs::read(dir.join(name)).unwrap_or_default();
         assert!(
             &committed == bytes,
-            "portal/tests/vectors/{name} differs from what this implementation produces; \
-             rerun with GOVCHAIN_UPDATE_VECTORS=1 after an intended format change"
+            "portal/tests/vectors/{}/{name} differs from what this implementation produces; \
+             rerun with GOVCHAIN_UPDATE_VECTORS=1 after an intended format change",
+            suite.name()
         );
     }
 }

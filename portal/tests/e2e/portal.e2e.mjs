@@ -19,6 +19,7 @@ const env = (k) => {
 const BASE = env('PORTAL_URL');
 const RECORD_ID = env('RECORD_ID');
 const SHOTS = env('SCREENSHOTS');
+const SHOT_PREFIX = process.env.SHOT_PREFIX || '';
 mkdirSync(SHOTS, { recursive: true });
 const TIMEOUT = 30_000;
 
@@ -30,7 +31,13 @@ let failures = 0;
 let current = null;
 const requested = new Set(); // every path the portal asked the node for (without the query)
 
+// ONLY=<words> runs just the steps whose names contain them (e.g. for a second chain's suite).
+const ONLY = process.env.ONLY;
+let ran = 0;
+
 async function step(name, fn) {
+  if (ONLY && !name.includes(ONLY)) return;
+  ran++;
   const started = Date.now();
   try {
     await fn();
@@ -55,7 +62,7 @@ async function newPage(options = {}) {
   return page;
 }
 
-const shot = (page, name) => page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
+const shot = (page, name) => page.screenshot({ path: `${SHOTS}/${SHOT_PREFIX}${name}.png`, fullPage: true });
 const text = (page, sel) => page.locator(sel).innerText();
 const verdict = (page) => page.locator('[data-testid=verdict]');
 
@@ -271,5 +278,9 @@ await step('the portal uses only the public API that /openapi.json describes', a
 });
 
 await browser.close();
-console.log(failures === 0 ? 'all portal tests passed' : `${failures} portal test(s) failed`);
+if (ran === 0) {
+  console.log(`no step matches ONLY=${ONLY}`);
+  process.exit(1);
+}
+console.log(failures === 0 ? `all ${ran} portal tests passed` : `${failures} of ${ran} portal test(s) failed`);
 process.exit(failures === 0 ? 0 : 1);
