@@ -11,9 +11,11 @@
 //! itself, no inline script, no framing.
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use govchain_api::ApiError;
 
 const INDEX_HTML: &str = include_str!("../assets/index.html");
 const APP_JS: &str = include_str!("../assets/app.js");
@@ -40,8 +42,8 @@ pub const PAGES: &[&str] = &[
     "/certificates/{id}",
 ];
 
-/// The portal's routes: its pages and `/assets/…`. Merge it with the API router, which owns the
-/// fallback (unknown paths answer the API's JSON 404).
+/// The portal's routes: its pages and `/assets/…`. Merge it with the API router and install
+/// [`fallback`] on the result.
 pub fn router() -> Router {
     let mut r = Router::new();
     for page in PAGES {
@@ -50,6 +52,20 @@ pub fn router() -> Router {
     r.route("/assets/app.js", get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }))
         .route("/assets/app.css", get(|| async { asset("text/css; charset=utf-8", APP_CSS) }))
         .route("/assets/favicon.svg", get(|| async { asset("image/svg+xml", FAVICON_SVG) }))
+}
+
+/// Answers unknown paths: a browser asking for a page gets the application with status 404 (it
+/// shows a "not found" page in the reader's language); API clients get the API's JSON error
+/// `route_not_found`.
+pub async fn fallback(req: Request) -> Response {
+    let wants_html =
+        req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"));
+    if wants_html && req.method() == Method::GET && !req.uri().path().starts_with("/v1/") {
+        let mut resp = index().await;
+        *resp.status_mut() = StatusCode::NOT_FOUND;
+        return resp;
+    }
+    ApiError::not_found("route_not_found", "no such endpoint; see /openapi.json").into_response()
 }
 
 async fn index() -> Response {
@@ -72,12 +88,17 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 mod tests {
     use super::*;
     use axum::body::Body;
-    use axum::http::{Request, StatusCode};
     use http_body_util::BodyExt;
     use tower::ServiceExt;
 
     async fn get(path: &str) -> (StatusCode, String, String, String) {
-        let resp = router().oneshot(Request::get(path).body(Body::empty()).unwrap()).await.unwrap();
+        get_as(path, "*/*").await
+    }
+
+    async fn get_as(path: &str, accept: &str) -> (StatusCode, String, String, String) {
+        let app = router().fallback(fallback);
+        let req = Request::get(path).header(header::ACCEPT, accept).body(Body::empty()).unwrap();
+        let resp = app.oneshot(req).await.unwrap();
         let status = resp.status();
         let ct = resp.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
         let csp = resp
@@ -110,7 +131,19 @@ mod tests {
         assert!(ct.starts_with("text/css"));
         let (status, _, _, _) = get("/assets/other.js").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
-        let (status, _, _, _) = get("/v1/anything").await;
+        let (status, ct, _, body) = get("/v1/anything").await;
         assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(ct.starts_with("application/json") && body.contains("route_not_found"), "{ct} {body}");
+    }
+
+    #[tokio::test]
+    async fn a_browser_asking_for_an_unknown_page_gets_the_application_with_404() {
+        let html = "text/html,application/xhtml+xml,*/*;q=0.8";
+        let (status, ct, _, body) = get_as("/no/such/page", html).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(ct.starts_with("text/html") && body.contains("/assets/app.js"));
+        let (status, ct, _, _) = get_as("/v1/no-such-endpoint", html).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(ct.starts_with("application/json"), "API paths always answer JSON");
     }
 }
