@@ -1,7 +1,8 @@
 // Builds the portal bundle into crates/portal/assets (embedded in the node binary).
 // Run: node portal/build.mjs (the README's commands do). Output is deterministic.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,3 +20,10 @@ await build({
   logLevel: 'warning',
 });
 for (const f of ['index.html', 'app.css', 'favicon.svg']) copyFileSync(join(here, 'src', f), join(out, f));
+
+// The digest of the sources this bundle was built from; a test of the portal crate recomputes it
+// and fails if portal/src changed without a rebuild (the built assets are committed).
+const digest = createHash('sha256');
+const inputs = [...readdirSync(join(here, 'src')).sort().map((f) => ['src/' + f, join(here, 'src', f)]), ['package-lock.json', join(here, 'package-lock.json')]];
+for (const [name, path] of inputs) digest.update(name).update('\0').update(readFileSync(path)).update('\0');
+writeFileSync(join(out, 'SOURCE.sha256'), digest.digest('hex') + '\n');

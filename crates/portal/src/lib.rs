@@ -146,4 +146,33 @@ mod tests {
         assert_eq!(status, StatusCode::NOT_FOUND);
         assert!(ct.starts_with("application/json"), "API paths always answer JSON");
     }
+
+    /// The committed bundle must be built from the committed sources: `node portal/build.mjs`
+    /// records the digest of `portal/src` and the npm lock file in `assets/SOURCE.sha256`.
+    #[test]
+    fn the_embedded_bundle_is_built_from_the_current_sources() {
+        use sha2::{Digest, Sha256};
+        let portal = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../portal");
+        let mut files: Vec<String> = std::fs::read_dir(portal.join("src"))
+            .expect("portal/src")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        let mut inputs: Vec<(String, std::path::PathBuf)> =
+            files.iter().map(|f| (format!("src/{f}"), portal.join("src").join(f))).collect();
+        inputs.push(("package-lock.json".into(), portal.join("package-lock.json")));
+        let mut h = Sha256::new();
+        for (name, path) in inputs {
+            h.update(name.as_bytes());
+            h.update([0]);
+            h.update(std::fs::read(path).expect("read source"));
+            h.update([0]);
+        }
+        let built = include_str!("../assets/SOURCE.sha256").trim();
+        assert_eq!(
+            built,
+            hex::encode(h.finalize()),
+            "crates/portal/assets is stale: run `node portal/build.mjs` and commit the assets with the sources"
+        );
+    }
 }
