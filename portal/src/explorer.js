@@ -148,6 +148,7 @@ export async function tx([hash]) {
   const r = x.receipt;
   return [
     h('h1', {}, t('tx')),
+    x.status === 'committed' ? h('p', {}, link(`/verify?tx=${x.hash}`, h('strong', {}, t('verify_this')))) : null,
     fields([
       [t('hash'), mono(x.hash)],
       [t('status'), x.status],

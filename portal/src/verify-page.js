@@ -81,10 +81,31 @@ async function verifyCertificate(id) {
   return { trust, proven, verdict: [outcome === 'active' ? 'ok' : 'bad', `${t(label)}${why}`], facts: certFacts(cert), outcome };
 }
 
+async function verifyTransaction(hash) {
+  const want = hash.replace(/^0x/, '').toLowerCase();
+  const [trust, proven] = await check(await apiBytes(`/v1/proofs/txs/${encodeURIComponent(want)}`));
+  if (!proven.transaction || proven.transaction.tx_hash !== want) {
+    throw new VerifyError('wrong_claim', 'the proof is about another ledger entry than the one requested');
+  }
+  const x = proven.transaction;
+  return { trust, proven, verdict: ['ok', `${t('verified')}: ${t('tx')} · ${t('in_block')} ${proven.height}`], facts: txFacts(x), outcome: x.outcome.kind };
+}
+
+function txFacts(x) {
+  return [
+    [t('tx'), link(`/txs/${x.tx_hash}`, mono(x.tx_hash))],
+    [t('index'), `${x.index + 1} / ${x.total}`],
+    [t('signer'), link(`/accounts/${x.signer}`, mono(x.signer))],
+    [t('call'), mono(x.call)],
+    [t('outcome'), x.outcome.kind === 'success' ? x.outcome.kind : `${x.outcome.kind}: ${x.outcome.code} ${x.outcome.message}`],
+    [t('events'), h('ul', { class: 'plain' }, x.events.map((e) => h('li', {}, `${e.module}.${e.kind} `, h('span', { class: 'muted' }, e.attributes.map(([k, v]) => `${k}=${v}`).join(' ')))))],
+  ];
+}
+
 async function verifyFile(file) {
   if (file.size > MAX_FILE) throw new VerifyError('too_large', 'the file is larger than 16 MiB');
   const [trust, proven] = await check(new Uint8Array(await file.arrayBuffer()));
-  const facts = [];
+  const facts = proven.transaction ? txFacts(proven.transaction) : [];
   for (const c of proven.claims) {
     const key = new TextDecoder().decode(c.key);
     if (c.value && key.startsWith('records/v/')) facts.push(...recordFacts(decodeRecord(c.value)));
@@ -160,7 +181,10 @@ async function run(target, job) {
   }
 }
 
-/** `/verify?record=ID[&version=N]`, `/verify?cert=ID` (the certificate QR link), or a file. */
+/**
+ * `/verify?record=ID[&version=N]`, `/verify?cert=ID` (the certificate QR link),
+ * `/verify?tx=HASH`, or a proof file.
+ */
 export async function verifyPage(_, params) {
   const out = h('div', { id: 'verify-result', role: 'status', 'aria-live': 'polite' });
   const recordForm = h(
@@ -190,6 +214,7 @@ export async function verifyPage(_, params) {
   ];
   if (params.get('record')) run(out, () => verifyRecord(params.get('record'), params.get('version')));
   else if (params.get('cert')) run(out, () => verifyCertificate(params.get('cert')));
+  else if (params.get('tx')) run(out, () => verifyTransaction(params.get('tx')));
   return page;
 }
 

@@ -74,6 +74,39 @@ const validatorSet = (r) => ({
   validators: r.vec(() => ({ address: r.fixed(20), public_key: publicKey(r), voting_power: r.u64(), org: r.string(64) }), 1024),
 });
 const stateEntry = (r) => ({ key: r.bytes(1024), value: r.option(() => r.bytes()), proof: r.bytes(1 << 16) });
+const transaction = (r) => ({
+  chain_id: r.string(64),
+  signer: publicKey(r),
+  nonce: r.u64(),
+  expires_at_height: r.num(),
+  payload: (() => {
+    const tag = r.u8();
+    if (tag !== 0) throw new DecodeError(`payload tag ${tag}`);
+    return { module: r.string(32), method: r.string(64), args: r.bytes(60 * 1024) };
+  })(),
+});
+const receipt = (r) => ({
+  tx_hash: r.fixed(32),
+  outcome: (() => {
+    const tag = r.u8();
+    if (tag === 0) return { kind: 'success' };
+    if (tag === 1) return { kind: 'failed', code: r.string(), message: r.string() };
+    throw new DecodeError(`outcome tag ${tag}`);
+  })(),
+  events: r.vec(() => ({ module: r.string(), kind: r.string(), attributes: r.vec(() => [r.string(), r.string()], 32) }), 64),
+});
+const hashes = (r) => r.vec(() => r.fixed(32), 64);
+function transactionClaim(r) {
+  const c = { index: r.u32(), total: r.u32() };
+  [c.signed, c.signedRaw] = r.raw(() => {
+    const [tx, txRaw] = r.raw(() => transaction(r));
+    return { tx, txRaw, signature: signature(r) };
+  });
+  c.tx_proof = hashes(r);
+  [c.receipt, c.receiptRaw] = r.raw(() => receipt(r));
+  c.receipt_proof = hashes(r);
+  return c;
+}
 
 function decodeBundle(body) {
   const r = new Reader(body);
@@ -90,9 +123,10 @@ function decodeBundle(body) {
   [b.header, b.headerRaw] = r.raw(() => header(r));
   b.certificate = commitCertificate(r);
   const tag = r.u8();
+  b.claims = [];
   if (tag === 0) b.claims = [stateEntry(r)];
   else if (tag === 2) b.claims = r.vec(() => stateEntry(r), 64);
-  else if (tag === 1) throw new VerifyError('unsupported_claim', 'transaction proofs are checked with `govchain verify`');
+  else if (tag === 1) b.transaction = transactionClaim(r);
   else throw new DecodeError(`claim tag ${tag}`);
   r.end();
   return b;
@@ -245,6 +279,60 @@ function checkState(H, stateRoot, key, value, proofBytes) {
   }
 }
 
+const TX_DOMAIN = utf8Bytes('GOVCHAIN/TX/v1\0');
+
+/** Number of sibling hashes a list proof has for leaf `i` of `n` (docs/proofs.md §6.2). */
+function expectedProofLength(i, n) {
+  let count = 0;
+  while (n > 1) {
+    if ((i ^ 1) < n) count++;
+    i = Math.floor(i / 2);
+    n = Math.ceil(n / 2);
+  }
+  return count;
+}
+
+function listRoot(H, leafBytes, index, total, proof) {
+  if (index >= total || proof.length !== expectedProofLength(index, total)) {
+    throw new VerifyError('bad_list_proof', 'the Merkle list proof has the wrong shape');
+  }
+  let current = H(Uint8Array.of(0), leafBytes);
+  let i = index;
+  let n = total;
+  let p = 0;
+  while (n > 1) {
+    if ((i ^ 1) < n) {
+      const sibling = proof[p++];
+      current = i % 2 === 1 ? H(Uint8Array.of(1), sibling, current) : H(Uint8Array.of(1), current, sibling);
+    }
+    i = Math.floor(i / 2);
+    n = Math.ceil(n / 2);
+  }
+  return current;
+}
+
+function checkTransaction(H, header, c) {
+  if (!equalBytes(listRoot(H, c.signedRaw, c.index, c.total, c.tx_proof), header.tx_root)) {
+    throw new VerifyError('bad_tx_proof', 'the transaction is not in the signed block');
+  }
+  if (!equalBytes(listRoot(H, c.receiptRaw, c.index, c.total, c.receipt_proof), header.receipts_root)) {
+    throw new VerifyError('bad_tx_proof', 'the receipt is not in the signed block');
+  }
+  const id = H(TX_DOMAIN, c.signed.txRaw);
+  if (!equalBytes(c.receipt.tx_hash, id)) throw new VerifyError('bad_tx_proof', 'the receipt belongs to another transaction');
+  const tx = c.signed.tx;
+  return {
+    tx_hash: bytesToHex(id),
+    index: c.index,
+    total: c.total,
+    signer: '0x' + bytesToHex(addressOf(H, tx.signer)),
+    nonce: String(tx.nonce),
+    call: `${tx.payload.module}.${tx.payload.method}`,
+    outcome: c.receipt.outcome,
+    events: c.receipt.events,
+  };
+}
+
 /**
  * Verifies a proof bundle file against a trust root. Returns what was proven: the chain,
  * height, time, block hash, the signers, and the proven state entries. Throws `VerifyError`.
@@ -291,6 +379,7 @@ export function verifyBundle(file, trust) {
   }
   const commit = checkCommit(H, trust.chain_id, b.header, b.headerRaw, b.certificate, set, `block ${b.header.height}`);
   for (const c of b.claims) checkState(H, b.header.state_root, c.key, c.value, c.proof);
+  const transaction = b.transaction ? checkTransaction(H, b.header, b.transaction) : null;
   return {
     chain_id: trust.chain_id,
     height: b.header.height,
@@ -299,5 +388,6 @@ export function verifyBundle(file, trust) {
     valset_changes: b.valset_changes.length,
     ...commit,
     claims: b.claims.map((c) => ({ key: c.key, value: c.value })),
+    transaction,
   };
 }

@@ -132,6 +132,14 @@ await step('the same record is found by an English keyword and its versions are 
   assert.equal(await page.locator('ol.versions > li').count(), 2, 'both versions listed');
   assert.match(await text(page, 'main'), /corrected amount/);
   await shot(page, 'record-versions');
+  // The amendment's transaction, then its inclusion proof checked in the browser.
+  await page.locator('ol.versions > li').first().locator('a[href^="/txs/"]').click();
+  await page.waitForURL('**/txs/**');
+  await page.locator('a[href^="/verify?tx="]').click();
+  await page.locator('[data-testid=verdict]').waitFor();
+  assert.equal(await verdict(page).getAttribute('data-outcome'), 'success', await verdict(page).innerText());
+  assert.match(await verdict(page).innerText(), /records\.amend/);
+  await shot(page, 'verify-transaction');
 });
 
 await step('a record verifies in the browser against the genesis', async () => {
@@ -142,7 +150,7 @@ await step('a record verifies in the browser against the genesis', async () => {
   const v = await verdict(page).innerText();
   assert.match(v, new RegExp(`${RECORD_ID} · version 2`));
   assert.match(v, /Signed by these validators \(voting power 1 of 1/);
-  assert.match(v, /Proven: the ledger state at block \d+/);
+  assert.match(v, /Proven against block \d+/);
   await shot(page, 'verify-record');
   assert.deepEqual(page.errors, []);
 });
