@@ -78,3 +78,50 @@ export function decodeCertificate(bytes) {
   r.end();
   return c;
 }
+
+/** State key of a certificate type version: `certificates/type_v/<id>/<version u32 big-endian>`. */
+export function typeVersionKey(id, version) {
+  const v = new Uint8Array(4);
+  new DataView(v.buffer).setUint32(0, version, false);
+  return concat(utf8Bytes(`certificates/type_v/${id}/`), v);
+}
+
+/** State key of an account: `identity/acct/<20-byte address>`. */
+export const accountKey = (address) => concat(utf8Bytes('identity/acct/'), address);
+
+const FIELD_KINDS = ['text', 'date', 'integer', 'boolean'];
+
+/** Decodes a `CertType` version value. */
+export function decodeCertType(bytes) {
+  const r = new Reader(bytes);
+  const t = { id: r.string(), name: r.string(), version: r.u32(), owner: r.string() };
+  t.fields = r.vec(() => {
+    const name = r.string();
+    const kind = FIELD_KINDS[r.u8()];
+    if (!kind) throw new DecodeError('field kind');
+    return { name, kind, required: r.u8() === 1 };
+  });
+  t.issuers = r.vec(() => r.string());
+  t.default_validity_days = r.u32();
+  t.height = r.num();
+  r.end();
+  return t;
+}
+
+/** Decodes an `Account` value. */
+export function decodeAccount(bytes) {
+  const r = new Reader(bytes);
+  const a = { address: hex(r.fixed(20)) };
+  const tag = r.u8();
+  if (tag > 1) throw new DecodeError(`public key tag ${tag}`);
+  a.public_key = { tag, bytes: r.fixed(tag === 0 ? 32 : 33) };
+  a.kind = r.u8();
+  a.org = r.string();
+  a.roles = r.vec(() => r.string());
+  const active = r.u8();
+  if (active > 1) throw new DecodeError('bool');
+  a.active = active === 1;
+  a.registered_at = r.num();
+  r.end();
+  return a;
+}

@@ -4,10 +4,11 @@
 import { bytesToHex } from '@noble/hashes/utils';
 import { h, link, mono, fields } from './dom.js';
 import { t, fmtTime } from './i18n.js';
-import { apiBytes, api, router } from './api.js';
+import { apiBytes, api, router, ApiFailure } from './api.js';
 import { verifyBundle, trustFromGenesis, VerifyError } from './verify.js';
 import { decodeRecord, decodeCertificate, recordKey, recordKeyVersion, certificateKey } from './model.js';
 import { equalBytes } from './borsh.js';
+import { verifyPresentation } from './presentation.js';
 
 const MAX_FILE = 16 << 20;
 
@@ -104,7 +105,9 @@ function txFacts(x) {
 
 async function verifyFile(file) {
   if (file.size > MAX_FILE) throw new VerifyError('too_large', 'the file is larger than 16 MiB');
-  const [trust, proven] = await check(new Uint8Array(await file.arrayBuffer()));
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  if (bytes.length && bytes[0] === 0x7b /* { */) return checkPresentationFile(bytes);
+  const [trust, proven] = await check(bytes);
   const facts = proven.transaction ? txFacts(proven.transaction) : [];
   for (const c of proven.claims) {
     const key = new TextDecoder().decode(c.key);
@@ -113,6 +116,46 @@ async function verifyFile(file) {
     else facts.push([t('proven_key'), mono(printable(c.key))], [t('proven_value'), c.value ? mono(bytesToHex(c.value.subarray(0, 256))) : t('absent')]);
   }
   return { trust, proven, verdict: ['ok', t('verified')], facts };
+}
+
+async function checkPresentationFile(bytes) {
+  let doc;
+  try {
+    doc = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new VerifyError('malformed', t('pres_malformed'));
+  }
+  const trust = await trustRoot();
+  const fetchProofs = async (id) => {
+    try {
+      return (await api(`/v1/certificates/${encodeURIComponent(id)}/proofs`)).bundles;
+    } catch (e) {
+      if (e instanceof ApiFailure) return e.status === 404 ? [] : null;
+      return null; // the node cannot be reached: fall back to the presentation's own proofs
+    }
+  };
+  const r = await verifyPresentation(doc, trust, fetchProofs, Date.now());
+  const message = r.valid
+    ? t('pres_valid')
+    : ['revoked', 'suspended', 'expired', 'not_yet_valid'].includes(r.code)
+      ? `${t({ revoked: 'cert_revoked', suspended: 'cert_suspended', expired: 'cert_expired', not_yet_valid: 'cert_not_yet' }[r.code])}${r.reason ? ` — ${t('reason')}: ${r.reason} (${t('block')} ${r.height})` : ''}`
+      : `${t(`pres_${r.code}`)} (${r.detail})`;
+  const facts = [
+    [t('certificate'), r.certificate_id ? link(`/certificates/${r.certificate_id}`, mono(r.certificate_id, true)) : null],
+    [t('type'), r.type_name ? `${r.type_name} (${r.type_id})` : r.type_id],
+    [t('issuer_org'), r.issuer_org],
+    [t('disclosed'), r.disclosed.length ? h('dl', { class: 'claims' }, r.disclosed.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])) : null],
+    ['', r.hidden ? t('hidden_count', r.hidden) : null],
+    [t('valid_from'), r.valid_from_ms !== undefined ? fmtTime(r.valid_from_ms) : null],
+    [t('valid_until'), r.valid_until_ms !== undefined ? fmtTime(r.valid_until_ms) : null],
+    [t('issued_height'), r.issued_height ? String(r.issued_height) : null],
+    [t('successor'), r.successor ? link(`/certificates/${r.successor}`, mono(r.successor, true)) : null],
+  ];
+  if (r.from_credential) facts.unshift(['', h('strong', {}, t('credential_warning'))]);
+  if (r.offline && r.proven) facts.unshift(['', h('strong', {}, t('offline_status', r.proven.height, fmtTime(r.proven.time_ms)))]);
+  const verdict = [r.valid ? 'ok' : 'bad', message];
+  if (!r.proven) return { trust, verdict, facts, outcome: r.valid ? 'valid' : r.code, noProof: true };
+  return { trust, proven: r.proven, verdict, facts, outcome: r.valid ? 'valid' : r.code };
 }
 
 const printable = (bytes) => Array.from(bytes, (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`)).join('');
@@ -144,6 +187,14 @@ function certFacts(c) {
 
 function resultView(r) {
   const p = r.proven;
+  if (!p) {
+    return h(
+      'div',
+      { class: `result ${r.verdict[0]}`, 'data-testid': 'verdict', 'data-outcome': r.outcome },
+      h('p', { class: 'verdict' }, h('span', { 'aria-hidden': 'true' }, r.verdict[0] === 'ok' ? '✔ ' : '✖ '), r.verdict[1]),
+      fields(r.facts),
+    );
+  }
   return h(
     'div',
     { class: `result ${r.verdict[0]}`, 'data-testid': 'verdict', 'data-outcome': r.outcome || r.verdict[0] },

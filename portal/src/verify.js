@@ -18,7 +18,8 @@ export class VerifyError extends Error {
 
 const MAGIC = concat(utf8Bytes('GCPROOF'), Uint8Array.of(1));
 const SUITE_ED25519_SHA256 = 0;
-const SUITES = { 'ed25519-sha256': 0, 'sm2-sm3': 1 };
+/** Suite tags by name. */
+export const SUITES = { 'ed25519-sha256': 0, 'sm2-sm3': 1 };
 const ALGORITHMS = { ed25519: 0, sm2: 1 };
 const KEY_LEN = [32, 33];
 const PLACEHOLDER = utf8Bytes('SPARSE_MERKLE_PLACEHOLDER_HASH__');
@@ -35,7 +36,8 @@ const SM2_N = 0xfffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123
 /** The default distinguishing identifier of GB/T 32918.2, which GovChain signs with. */
 const SM2_ID = '1234567812345678';
 
-function hashFor(suite) {
+/** The suite's hash of the concatenated parts. */
+export function hashFor(suite) {
   if (suite === SUITE_ED25519_SHA256) return (...parts) => sha256(concat(...parts));
   if (suite === SUITE_SM2_SM3) return (...parts) => hexToBytes(sm3(concat(...parts)));
   throw new VerifyError('unsupported_suite', `unknown crypto suite ${suite}`);
@@ -174,7 +176,8 @@ export function trustFromGenesis(bytes) {
   return { chain_id: g.chain_id, suite, validators, genesis_hash: bytesToHex(H(bytes)) };
 }
 
-const addressOf = (H, pk) => H(Uint8Array.of(pk.tag), pk.bytes).subarray(0, 20);
+/** `address(pk) = H(tag || key)[0..20]`. */
+export const addressOf = (H, pk) => H(Uint8Array.of(pk.tag), pk.bytes).subarray(0, 20);
 
 function encodeValidatorSet(set) {
   const w = new Writer().u32(set.length);
@@ -206,7 +209,8 @@ function verifySm2(pk, msg, sig) {
   }
 }
 
-function verifySignature(pk, msg, sig) {
+/** Verifies a tagged signature with a tagged public key under GovChain's rules. */
+export function verifySignature(pk, msg, sig) {
   if (pk.tag !== sig.tag) return false;
   return pk.tag === 0 ? verifyEd25519(pk.bytes, msg, sig.bytes) : verifySm2(pk.bytes, msg, sig.bytes);
 }

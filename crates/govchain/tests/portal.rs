@@ -168,6 +168,26 @@ async fn portal_in_headless_chromium() {
     let qr_link = scan_qr(&qr);
     assert!(qr_link.ends_with(&format!("/verify?cert={valid}")), "{qr_link}");
     let revoked = issue(&node, dir.path(), "revoked", None);
+    // Presentations as holders hand them over, with their proofs; the second one is made
+    // before its certificate is revoked, so its own proofs still say "active".
+    let path = |n: &str| dir.path().join(n).to_string_lossy().to_string();
+    ok(
+        &node,
+        &["cert", "present", &path("valid.json"), "--reveal", "degree", "--offline", "-o", &path("pres-valid.json")],
+    );
+    ok(
+        &node,
+        &[
+            "cert",
+            "present",
+            &path("revoked.json"),
+            "--reveal",
+            "degree",
+            "--offline",
+            "-o",
+            &path("pres-revoked.json"),
+        ],
+    );
     ok(&node, &["cert", "revoke", "--key", "education-admin", &revoked, "--reason", REVOKE_REASON]);
 
     wait_indexed(&node, &record_id).await;
@@ -182,6 +202,8 @@ async fn portal_in_headless_chromium() {
             ("CERT_QR_LINK", &qr_link),
             ("CERT_REVOKED", &revoked),
             ("REVOKE_REASON", REVOKE_REASON),
+            ("PRES_VALID", &path("pres-valid.json")),
+            ("PRES_REVOKED", &path("pres-revoked.json")),
         ],
     );
     let shots = workspace().join("target/portal-screenshots");

@@ -212,6 +212,49 @@ await step('a revoked certificate shows "revoked" with its reason', async () => 
   await shot(page, 'verify-certificate-revoked');
 });
 
+await step('a presentation file verifies in the browser; altered or revoked ones fail with the reason', async () => {
+  const page = await newPage({ locale: 'en-GB' });
+  const upload = async (name, doc) => {
+    await page.goto(`${BASE}/verify`);
+    await page.setInputFiles('#v-file', { name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
+    await verdict(page).waitFor();
+    return [await verdict(page).getAttribute('data-outcome'), await verdict(page).innerText()];
+  };
+  const valid = JSON.parse(readFileSync(env('PRES_VALID'), 'utf8'));
+  assert.ok(valid.proofs.length > 0, 'an offline presentation carries its proofs');
+  let [outcome, shown] = await upload('diploma.json', valid);
+  assert.equal(outcome, 'valid', shown);
+  assert.match(shown, /工学学士 Bachelor of Engineering/);
+  assert.match(shown, /1 more claims not disclosed/);
+  assert.ok(!shown.includes('张伟明'), 'the hidden name is not shown');
+  await shot(page, 'verify-presentation');
+  const altered = structuredClone(valid);
+  altered.disclosed[0].value = '工学博士 Doctor of Engineering';
+  [outcome, shown] = await upload('altered.json', altered);
+  assert.equal(outcome, 'tampered_claim', shown);
+  const extended = structuredClone(valid);
+  extended.core.valid_until_ms += 365 * 86_400_000; // a year more than the issuer signed
+  [outcome, shown] = await upload('extended.json', extended);
+  assert.equal(outcome, 'bad_issuer_signature', shown);
+  // Made before the revocation, its own proofs say "active"; the portal checks the current status.
+  const revoked = JSON.parse(readFileSync(env('PRES_REVOKED'), 'utf8'));
+  [outcome, shown] = await upload('revoked.json', revoked);
+  assert.equal(outcome, 'revoked', shown);
+  assert.ok(shown.includes(env('REVOKE_REASON')), shown);
+  // Without the node, the presentation's own (older) proofs are used, and the page says so.
+  await page.route('**/v1/certificates/*/proofs', (route) => route.abort('internetdisconnected'));
+  [outcome, shown] = await upload('revoked.json', revoked);
+  assert.equal(outcome, 'valid', shown);
+  assert.match(shown, /node cannot be reached[\s\S]*later revocation would not be seen/);
+  // … and proofs in the presentation that do not verify make the check fail.
+  const forged = structuredClone(revoked);
+  forged.proofs = forged.proofs.map((b) => Buffer.from(tamper(Buffer.from(b, 'base64'), 60, true)).toString('base64'));
+  [outcome, shown] = await upload('forged-proofs.json', forged);
+  assert.equal(outcome, 'failed', shown);
+  await page.unroute('**/v1/certificates/*/proofs');
+  assert.deepEqual(page.errors, []);
+});
+
 await step('the language switch changes every label and is remembered', async () => {
   const page = await newPage();
   await page.goto(`${BASE}/search`);
