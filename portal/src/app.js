@@ -7,6 +7,7 @@ import { t, lang, setLang } from './i18n.js';
 import * as explorer from './explorer.js';
 import * as records from './records.js';
 import { verifyPage } from './verify-page.js';
+import * as governance from './governance.js';
 import { ApiFailure, live, router } from './api.js';
 
 const routes = [
@@ -22,6 +23,8 @@ const routes = [
   [/^\/certificates\/([A-Za-z0-9_-]+)$/, records.certificate, 'certificate'],
   [/^\/search$/, records.search, 'nav_search'],
   [/^\/verify$/, verifyPage, 'nav_verify'],
+  [/^\/governance$/, governance.governance, 'nav_governance'],
+  [/^\/certificate-types$/, governance.certTypes, 'cert_types'],
 ];
 
 let renderSeq = 0;
@@ -94,6 +97,7 @@ function shell() {
     ['/records', 'nav_records'],
     ['/blocks', 'nav_blocks'],
     ['/orgs', 'nav_orgs'],
+    ['/governance', 'nav_governance'],
   ];
   const other = lang() === 'zh' ? 'en' : 'zh';
   document.body.replaceChildren(

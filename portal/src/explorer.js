@@ -182,6 +182,7 @@ export async function orgs() {
   const list = await api('/v1/organisations');
   return [
     h('h1', {}, t('nav_orgs')),
+    h('p', {}, link('/certificate-types', t('cert_types')), ' · ', link('/governance', t('nav_governance'))),
     table(
       t('nav_orgs'),
       [t('name'), t('org_id'), t('kind'), t('validators'), t('status')],

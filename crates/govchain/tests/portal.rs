@@ -190,6 +190,22 @@ async fn portal_in_headless_chromium() {
     );
     ok(&node, &["cert", "revoke", "--key", "education-admin", &revoked, "--reason", REVOKE_REASON]);
 
+    // An open governance proposal (one department's approval so far).
+    ok(
+        &node,
+        &[
+            "governance",
+            "set-param",
+            "--key",
+            "finance-admin",
+            "--name",
+            "max_block_txs",
+            "--value",
+            "8000",
+            "--reason",
+            "capacity review",
+        ],
+    );
     wait_indexed(&node, &record_id).await;
 
     run_browser_tests(

@@ -331,6 +331,22 @@ await step('an unknown address or record shows a not-found page, not a crash', a
   assert.deepEqual(page.errors, []);
 });
 
+await step('certificate types and governance are public', async () => {
+  const page = await newPage({ locale: 'en-GB' });
+  await page.goto(`${BASE}/orgs`);
+  await page.click('a[href="/certificate-types"]');
+  await page.locator('ul.cards h2').first().waitFor();
+  assert.match(await text(page, 'main'), /毕业证书 Diploma[\s\S]*holder_name · text · required/);
+  await page.click('nav a[href="/governance"]');
+  await page.waitForURL('**/governance');
+  await page.locator('main h1').waitFor();
+  assert.match(await text(page, 'main'), /more than two thirds of the government departments/);
+  const row = page.locator('tbody tr').filter({ hasText: 'capacity review' });
+  assert.match(await row.innerText(), /Set chain parameter[\s\S]*max_block_txs[\s\S]*1 \/ \d[\s\S]*finance[\s\S]*open/);
+  await shot(page, 'governance');
+  assert.deepEqual(page.errors, []);
+});
+
 await step('the portal uses only the public API that /openapi.json describes', async () => {
   const spec = await (await fetch(`${BASE}/openapi.json`)).json();
   const templates = Object.keys(spec.paths).map((p) => new RegExp(`^${p.replace(/\{[^}]+\}/g, '[^/]+')}$`));
