@@ -182,6 +182,14 @@ await step('a tampered proof fails clearly, whether served or uploaded', async (
   await page.setInputFiles('#v-file', { name: 'record.gcproof', mimeType: 'application/octet-stream', buffer: Buffer.from(tamper(original, original.length - 40, false)) });
   await page.locator('[data-testid=verdict][data-outcome=failed]').waitFor();
   assert.equal(await verdict(page).getAttribute('data-code'), 'bad_digest');
+  // A node that starts serving another genesis than the one this device pinned is refused.
+  await page.evaluate((c) => localStorage.setItem(`govchain.genesis.${c}`, JSON.stringify({ hash: '00'.repeat(32), since: 0 })), chain);
+  await page.goto(`${BASE}/verify?record=${RECORD_ID}`);
+  await page.locator('[data-testid=verdict][data-outcome=failed]').waitFor();
+  assert.equal(await verdict(page).getAttribute('data-code'), 'genesis_changed');
+  assert.match(await verdict(page).innerText(), /different genesis file/);
+  await page.evaluate((c) => localStorage.removeItem(`govchain.genesis.${c}`), chain);
+  await page.goto(`${BASE}/verify`);
   // The untouched file verifies.
   await page.setInputFiles('#v-file', { name: 'record.gcproof', mimeType: 'application/octet-stream', buffer: Buffer.from(original) });
   await page.locator('[data-testid=verdict][data-outcome=ok]').waitFor();
