@@ -14,13 +14,6 @@ const NAME: &str = "张伟明";
 const BIRTH: &str = "1990-03-07";
 const ADDRESS: &str = "北京市东城区景山前街4号";
 
-fn ok(node: &Node, args: &[&str]) -> String {
-    let o = node.cli(args);
-    let t = text(&o);
-    assert!(o.status.success(), "govchain {args:?}:\n{t}\n{}", node.logs());
-    t
-}
-
 fn fails(node: &Node, args: &[&str]) -> String {
     let o = node.cli(args);
     assert!(!o.status.success(), "govchain {args:?} should fail");
@@ -40,32 +33,29 @@ async fn certificates_end_to_end() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = |n: &str| dir.path().join(n).to_string_lossy().to_string();
 
-    ok(
-        &node,
-        &[
-            "cert",
-            "type",
-            "create",
-            "--key",
-            "education-admin",
-            "--id",
-            "diploma",
-            "--name",
-            "毕业证书 Diploma",
-            "--field",
-            "holder_name:text:required",
-            "--field",
-            "birth_date:date:required",
-            "--field",
-            "degree:text:required",
-            "--field",
-            "address:text",
-            "--issuer",
-            "education",
-            "--validity-days",
-            "36500",
-        ],
-    );
+    node.cli_ok(&[
+        "cert",
+        "type",
+        "create",
+        "--key",
+        "education-admin",
+        "--id",
+        "diploma",
+        "--name",
+        "毕业证书 Diploma",
+        "--field",
+        "holder_name:text:required",
+        "--field",
+        "birth_date:date:required",
+        "--field",
+        "degree:text:required",
+        "--field",
+        "address:text",
+        "--issuer",
+        "education",
+        "--validity-days",
+        "36500",
+    ]);
 
     // Privileges: refused at admission with a typed error; the state root does not move.
     let (h0, root0) = root(&node).await;
@@ -106,31 +96,28 @@ async fn certificates_end_to_end() {
 
     // Issue a diploma to a holder known only by a pseudonym.
     let cred = path("diploma.json");
-    ok(
-        &node,
-        &[
-            "cert",
-            "issue",
-            "--key",
-            "education-officer",
-            "--type",
-            "diploma",
-            "--holder-id",
-            ID_NUMBER,
-            "--claim",
-            &format!("holder_name={NAME}"),
-            "--claim",
-            &format!("birth_date={BIRTH}"),
-            "--claim",
-            "degree=工学学士 Bachelor of Engineering",
-            "--claim",
-            &format!("address={ADDRESS}"),
-            "-o",
-            &cred,
-            "--qr",
-            &path("diploma.png"),
-        ],
-    );
+    node.cli_ok(&[
+        "cert",
+        "issue",
+        "--key",
+        "education-officer",
+        "--type",
+        "diploma",
+        "--holder-id",
+        ID_NUMBER,
+        "--claim",
+        &format!("holder_name={NAME}"),
+        "--claim",
+        &format!("birth_date={BIRTH}"),
+        "--claim",
+        "degree=工学学士 Bachelor of Engineering",
+        "--claim",
+        &format!("address={ADDRESS}"),
+        "-o",
+        &cred,
+        "--qr",
+        &path("diploma.png"),
+    ]);
     let credential: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&cred).expect("read")).expect("json");
     let id = credential["core"]["certificate_id"].as_str().expect("id").to_string();
@@ -155,14 +142,14 @@ async fn certificates_end_to_end() {
 
     // Present only the degree; verify online and offline.
     let pres = path("pres.json");
-    ok(&node, &["cert", "present", &cred, "--reveal", "degree", "-o", &pres]);
-    let out = ok(&node, &["cert", "verify", &pres]);
+    node.cli_ok(&["cert", "present", &cred, "--reveal", "degree", "-o", &pres]);
+    let out = node.cli_ok(&["cert", "verify", &pres]);
     assert!(out.starts_with("VALID") && out.contains("工学学士") && out.contains("hidden       3 claim(s)"), "{out}");
     let p_text = std::fs::read_to_string(&pres).expect("read");
     assert!(!p_text.contains(NAME) && !p_text.contains(BIRTH), "hidden claims are not in the presentation");
     let offline = path("offline.json");
-    ok(&node, &["cert", "present", &cred, "--reveal", "degree,holder_name", "--offline", "-o", &offline]);
-    let out = ok(&node, &["cert", "verify", &offline, "--offline", "--genesis", &node.genesis().to_string_lossy()]);
+    node.cli_ok(&["cert", "present", &cred, "--reveal", "degree,holder_name", "--offline", "-o", &offline]);
+    let out = node.cli_ok(&["cert", "verify", &offline, "--offline", "--genesis", &node.genesis().to_string_lossy()]);
     assert!(out.starts_with("VALID"), "{out}");
     // A flipped byte in an embedded proof fails offline.
     let mut p: serde_json::Value =
@@ -181,25 +168,36 @@ async fn certificates_end_to_end() {
     assert!(fails(&node, &["cert", "verify", &path("tampered.json")]).contains("tampered_claim"));
 
     // The issuer rotates its key: the diploma stays valid; new issuance uses the new key.
-    ok(&node, &["keys", "new", "education-officer-2026", "--insecure-empty-passphrase"]);
-    ok(&node, &["identity", "rotate-key", "--key", "education-officer", "--new-key", "education-officer-2026"]);
-    assert!(ok(&node, &["cert", "verify", &pres]).starts_with("VALID"), "old certificates verify after a key rotation");
+    node.cli_ok(&["keys", "new", "education-officer-2026", "--insecure-empty-passphrase"]);
+    node.cli_ok(&["identity", "rotate-key", "--key", "education-officer", "--new-key", "education-officer-2026"]);
+    assert!(
+        node.cli_ok(&["cert", "verify", &pres]).starts_with("VALID"),
+        "old certificates verify after a key rotation"
+    );
     fails(&node, &["records", "publish", "--key", "education-officer", "--category", "notice", "--title", "old key"]);
 
     // Renewal links the certificates; revocation is visible at once, with reason and height.
     let renewed = path("renewed.json");
     let svg = path("renewed.svg");
-    ok(
-        &node,
-        &["cert", "renew", "--key", "education-officer-2026", "--credential", &cred, "-o", &renewed, "--qr", &svg],
-    );
+    node.cli_ok(&[
+        "cert",
+        "renew",
+        "--key",
+        "education-officer-2026",
+        "--credential",
+        &cred,
+        "-o",
+        &renewed,
+        "--qr",
+        &svg,
+    ]);
     assert!(std::fs::read_to_string(&svg).expect("qr").starts_with("<?xml"), "SVG unless the name ends in .png");
-    let show: serde_json::Value = serde_json::from_str(&ok(&node, &["cert", "show", &id])).expect("json");
+    let show: serde_json::Value = serde_json::from_str(&node.cli_ok(&["cert", "show", &id])).expect("json");
     let successor = show["record"]["successor"].as_str().expect("successor").to_string();
     let new: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&renewed).expect("read")).expect("json");
     assert_eq!(new["core"]["certificate_id"].as_str(), Some(successor.as_str()));
     assert_eq!(new["core"]["previous"].as_str(), Some(id.as_str()));
-    ok(&node, &["cert", "revoke", "--key", "education-admin", &id, "--reason", "学位撤销 degree withdrawn"]);
+    node.cli_ok(&["cert", "revoke", "--key", "education-admin", &id, "--reason", "学位撤销 degree withdrawn"]);
     let out = fails(&node, &["cert", "verify", &pres, "--json"]);
     let v: serde_json::Value =
         serde_json::from_str(&out[..out.rfind('}').map(|i| i + 1).unwrap_or(out.len())]).expect("json");

@@ -7,74 +7,61 @@ use std::time::Duration;
 
 use support::{Node, text};
 
-fn cli_ok(node: &Node, args: &[&str]) -> String {
-    let o = node.cli(args);
-    let t = text(&o);
-    assert!(o.status.success(), "govchain {args:?} failed:\n{t}\nnode logs:\n{}", node.logs());
-    t
-}
-
 async fn publish_prove_verify(suite: &str, ip: &str) {
     let mut node = Node::init(ip, suite);
     node.start();
     node.wait_height(1, Duration::from_secs(60)).await;
 
-    let out = cli_ok(
-        &node,
-        &[
-            "records",
-            "publish",
-            "--key",
-            "finance-officer",
-            "--category",
-            "budget",
-            "--title",
-            "2027年预算 Budget 2027",
-            "--body",
-            "教育支出 education",
-            "--tag",
-            "预算",
-        ],
-    );
+    let out = node.cli_ok(&[
+        "records",
+        "publish",
+        "--key",
+        "finance-officer",
+        "--category",
+        "budget",
+        "--title",
+        "2027年预算 Budget 2027",
+        "--body",
+        "教育支出 education",
+        "--tag",
+        "预算",
+    ]);
     assert!(out.contains("published finance-000001 version 1"), "{out}");
-    let out = cli_ok(
-        &node,
-        &[
-            "records",
-            "amend",
-            "finance-000001",
-            "--key",
-            "finance-officer",
-            "--reason",
-            "corrected figure",
-            "--category",
-            "budget",
-            "--title",
-            "2027年预算 Budget 2027 (rev.)",
-            "--body",
-            "教育支出 education 3.2",
-        ],
-    );
+    let out = node.cli_ok(&[
+        "records",
+        "amend",
+        "finance-000001",
+        "--key",
+        "finance-officer",
+        "--reason",
+        "corrected figure",
+        "--category",
+        "budget",
+        "--title",
+        "2027年预算 Budget 2027 (rev.)",
+        "--body",
+        "教育支出 education 3.2",
+    ]);
     assert!(out.contains("amended finance-000001 version 2"), "{out}");
 
     let shown: serde_json::Value =
-        serde_json::from_str(&cli_ok(&node, &["records", "show", "finance-000001"])).expect("json");
+        serde_json::from_str(&node.cli_ok(&["records", "show", "finance-000001"])).expect("json");
     assert_eq!(shown["latest"]["version"], 2);
     assert_eq!(shown["versions"].as_array().map(|v| v.len()), Some(2));
     assert_eq!(shown["versions"][0]["title"], "2027年预算 Budget 2027");
     let list: serde_json::Value =
-        serde_json::from_str(&cli_ok(&node, &["records", "list", "--org", "finance", "--category", "budget"]))
+        serde_json::from_str(&node.cli_ok(&["records", "list", "--org", "finance", "--category", "budget"]))
             .expect("json");
     assert_eq!(list["items"][0]["id"], "finance-000001");
     let none: serde_json::Value =
-        serde_json::from_str(&cli_ok(&node, &["records", "list", "--org", "market"])).expect("json");
+        serde_json::from_str(&node.cli_ok(&["records", "list", "--org", "market"])).expect("json");
     assert_eq!(none["items"].as_array().map(|v| v.len()), Some(0));
 
     let dir = tempfile::tempdir().expect("tempdir");
     let proof = dir.path().join("record-v1.proof");
     let proof_s = proof.to_string_lossy().to_string();
-    cli_ok(&node, &["records", "proof", "finance-000001", "--version", "1", "-o", &proof_s]);
-    let verified = cli_ok(&node, &["verify", &proof_s, "--genesis", &node.genesis().to_string_lossy()]);
+    node.cli_ok(&["records", "proof", "finance-000001", "--version", "1", "-o", &proof_s]);
+    let verified = node.cli_ok(&["verify", &proof_s, "--genesis", &node.genesis().to_string_lossy()]);
     assert!(verified.contains("VERIFIED") && verified.contains("records/v/finance-000001/1 is PRESENT"), "{verified}");
     assert!(verified.contains("2027年预算 Budget 2027"), "the proven content is shown: {verified}");
 
@@ -88,14 +75,14 @@ async fn publish_prove_verify(suite: &str, ip: &str) {
     assert!(text(&o).contains("NOT VERIFIED"));
 
     let absent = dir.path().join("absent.proof");
-    cli_ok(&node, &["state", "proof", "records/head/finance-999999", "-o", &absent.to_string_lossy()]);
-    let out = cli_ok(&node, &["verify", &absent.to_string_lossy()]);
+    node.cli_ok(&["state", "proof", "records/head/finance-999999", "-o", &absent.to_string_lossy()]);
+    let out = node.cli_ok(&["verify", &absent.to_string_lossy()]);
     assert!(out.contains("is ABSENT"), "{out}");
 
     let hash = shown["latest"]["tx_hash"].as_str().expect("tx hash").to_string();
     let txp = dir.path().join("tx.proof");
-    cli_ok(&node, &["tx", "proof", &hash, "-o", &txp.to_string_lossy()]);
-    let out = cli_ok(&node, &["verify", &txp.to_string_lossy()]);
+    node.cli_ok(&["tx", "proof", &hash, "-o", &txp.to_string_lossy()]);
+    let out = node.cli_ok(&["verify", &txp.to_string_lossy()]);
     assert!(out.contains(&format!("transaction {hash}")) && out.contains("records.amended"), "{out}");
 
     // Search finds the record's latest version by a Chinese and by an English word, and the index

@@ -15,13 +15,6 @@ const ZH_WORD: &str = "采购";
 const EN_WORD: &str = "procurement";
 const REVOKE_REASON: &str = "学位撤销 degree withdrawn";
 
-fn ok(node: &Node, args: &[&str]) -> String {
-    let o = node.cli(args);
-    let t = text(&o);
-    assert!(o.status.success(), "govchain {args:?}:\n{t}\n{}", node.logs());
-    t
-}
-
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
 }
@@ -47,16 +40,14 @@ fn issue(node: &Node, dir: &std::path::Path, name: &str, qr: Option<&str>) -> St
     if let Some(q) = qr {
         args.extend(["--qr", q]);
     }
-    ok(node, &args);
+    node.cli_ok(&args);
     let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&cred).expect("read")).expect("json");
     v["core"]["certificate_id"].as_str().expect("certificate id").to_string()
 }
 
 /// Publishes a procurement record and amends it once; returns its id.
 fn publish_and_amend(node: &Node) -> String {
-    let out = ok(
-        node,
-        &[
+    let out = node.cli_ok(&[
             "records",
             "publish",
             "--key",
@@ -73,9 +64,7 @@ fn publish_and_amend(node: &Node) -> String {
     );
     let record_id =
         out.split_whitespace().skip_while(|w| *w != "published").nth(1).expect("record id in the output").to_string();
-    ok(
-        node,
-        &[
+    node.cli_ok(&[
             "records",
             "amend",
             &record_id,
@@ -141,28 +130,25 @@ async fn portal_in_headless_chromium() {
     let dir = tempfile::tempdir().expect("tempdir");
     let record_id = publish_and_amend(&node);
 
-    ok(
-        &node,
-        &[
-            "cert",
-            "type",
-            "create",
-            "--key",
-            "education-admin",
-            "--id",
-            "diploma",
-            "--name",
-            "毕业证书 Diploma",
-            "--field",
-            "holder_name:text:required",
-            "--field",
-            "degree:text:required",
-            "--issuer",
-            "education",
-            "--validity-days",
-            "3650",
-        ],
-    );
+    node.cli_ok(&[
+        "cert",
+        "type",
+        "create",
+        "--key",
+        "education-admin",
+        "--id",
+        "diploma",
+        "--name",
+        "毕业证书 Diploma",
+        "--field",
+        "holder_name:text:required",
+        "--field",
+        "degree:text:required",
+        "--issuer",
+        "education",
+        "--validity-days",
+        "3650",
+    ]);
     let qr = dir.path().join("valid.png").to_string_lossy().to_string();
     let valid = issue(&node, dir.path(), "valid", Some(&qr));
     let qr_link = scan_qr(&qr);
@@ -171,41 +157,41 @@ async fn portal_in_headless_chromium() {
     // Presentations as holders hand them over, with their proofs; the second one is made
     // before its certificate is revoked, so its own proofs still say "active".
     let path = |n: &str| dir.path().join(n).to_string_lossy().to_string();
-    ok(
-        &node,
-        &["cert", "present", &path("valid.json"), "--reveal", "degree", "--offline", "-o", &path("pres-valid.json")],
-    );
-    ok(
-        &node,
-        &[
-            "cert",
-            "present",
-            &path("revoked.json"),
-            "--reveal",
-            "degree",
-            "--offline",
-            "-o",
-            &path("pres-revoked.json"),
-        ],
-    );
-    ok(&node, &["cert", "revoke", "--key", "education-admin", &revoked, "--reason", REVOKE_REASON]);
+    node.cli_ok(&[
+        "cert",
+        "present",
+        &path("valid.json"),
+        "--reveal",
+        "degree",
+        "--offline",
+        "-o",
+        &path("pres-valid.json"),
+    ]);
+    node.cli_ok(&[
+        "cert",
+        "present",
+        &path("revoked.json"),
+        "--reveal",
+        "degree",
+        "--offline",
+        "-o",
+        &path("pres-revoked.json"),
+    ]);
+    node.cli_ok(&["cert", "revoke", "--key", "education-admin", &revoked, "--reason", REVOKE_REASON]);
 
     // An open governance proposal (one department's approval so far).
-    ok(
-        &node,
-        &[
-            "governance",
-            "set-param",
-            "--key",
-            "finance-admin",
-            "--name",
-            "max_block_txs",
-            "--value",
-            "8000",
-            "--reason",
-            "capacity review",
-        ],
-    );
+    node.cli_ok(&[
+        "governance",
+        "set-param",
+        "--key",
+        "finance-admin",
+        "--name",
+        "max_block_txs",
+        "--value",
+        "8000",
+        "--reason",
+        "capacity review",
+    ]);
     wait_indexed(&node, &record_id).await;
 
     run_browser_tests(

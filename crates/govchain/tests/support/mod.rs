@@ -130,6 +130,14 @@ impl Node {
             .expect("run govchain")
     }
 
+    /// Runs a CLI command that must succeed; returns its output (panics with the node's logs).
+    pub fn cli_ok(&self, args: &[&str]) -> String {
+        let o = self.cli(args);
+        let t = text(&o);
+        assert!(o.status.success(), "govchain {args:?} failed:\n{t}\nnode logs:\n{}", self.logs());
+        t
+    }
+
     /// A dev key from the home.
     pub fn key(&self, name: &str) -> SecretKey {
         load_key(&self.home, name)
