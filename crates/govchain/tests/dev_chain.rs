@@ -163,9 +163,16 @@ async fn api_serves_health_openapi_metrics_and_events() {
         "/v1/proofs/state",
         "/status",
         "/v1/events",
+        "/v1/genesis",
     ] {
         assert!(doc["paths"][path].is_object(), "OpenAPI documents {path}");
     }
+    // The genesis is served byte for byte, and its hash is the one /status reports.
+    let served =
+        http.get(format!("{}/v1/genesis", node.api)).send().await.expect("genesis").bytes().await.expect("bytes");
+    assert_eq!(&served[..], &std::fs::read(node.genesis()).expect("genesis file")[..]);
+    let status = node.client().status().await.expect("status");
+    assert_eq!(govchain_types::Suite::Ed25519Sha256.hash(&served).to_hex(), status.genesis_hash);
     let missing = http.get(format!("{}/v1/nothing", node.api)).send().await.expect("404");
     assert_eq!(missing.status(), 404);
     let body: serde_json::Value = missing.json().await.expect("json error");
