@@ -63,7 +63,9 @@ export async function record([id]) {
       [...r.versions].reverse().map((v) =>
         h(
           'li',
-          {},
+          // The item number is the version (an explicit value: <summary> elements would
+          // otherwise count as list items in a reversed list).
+          { value: String(v.version) },
           h('h3', {}, `${t('version')} ${v.version}`, v.status === 'withdrawn' ? h('span', { class: 'badge bad' }, t('withdrawn')) : null),
           fields([
             [t('time'), fmtTime(v.time_ms)],

@@ -130,6 +130,7 @@ await step('the same record is found by an English keyword and its versions are 
   await page.waitForURL(`**/records/${RECORD_ID}`);
   await page.locator('ol.versions > li').nth(1).waitFor();
   assert.equal(await page.locator('ol.versions > li').count(), 2, 'both versions listed');
+  assert.deepEqual(await page.$$eval('ol.versions > li', (items) => items.map((li) => li.value)), [2, 1], 'numbered by version, newest first');
   assert.match(await text(page, 'main'), /corrected amount/);
   await shot(page, 'record-versions');
   // The amendment's transaction, then its inclusion proof checked in the browser.
