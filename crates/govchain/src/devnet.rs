@@ -155,7 +155,7 @@ fn write_key(dir: &Path, name: &str, key: &SecretKey, passphrase: &str) -> Resul
 fn config_toml(n: &NodeSpec, peers: &[String], forward_to: &[String]) -> String {
     let quote = |v: &[String]| v.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", ");
     format!(
-        "# GovChain node configuration.\nmoniker = \"{}\"\ngenesis = \"genesis.json\"\n\n[api]\nlisten = \"{}\"\n\n[p2p]\nlisten = \"{}\"\npersistent_peers = [{}]\n\n[keys]\nvalidator = \"{}\"\np2p = \"keys/p2p.key\"\n\n[block]\nmin_interval_ms = 50\nempty_interval_ms = 1000\n\n[mempool]\nforward_to = [{}]\n",
+        "# GovChain node configuration.\nmoniker = \"{}\"\ngenesis = \"genesis.json\"\n\n[api]\nlisten = \"{}\"\nportal = true\n\n[p2p]\nlisten = \"{}\"\npersistent_peers = [{}]\n\n[keys]\nvalidator = \"{}\"\np2p = \"keys/p2p.key\"\n\n[block]\nmin_interval_ms = 50\nempty_interval_ms = 1000\n\n[mempool]\nforward_to = [{}]\n",
         n.name,
         n.api,
         n.p2p,

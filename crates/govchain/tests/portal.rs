@@ -225,3 +225,21 @@ async fn portal_verifies_an_sm2_sm3_chain_in_the_browser() {
     run_browser_tests(&node, &[("RECORD_ID", &record_id), ("ONLY", "a record verifies"), ("SHOT_PREFIX", "sm2-")]);
     assert!(workspace().join("target/portal-screenshots/sm2-verify-record.png").is_file());
 }
+
+/// `[api] portal = false` gives an API-only node: pages answer the API's JSON 404.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_api_only_node_serves_no_portal() {
+    let mut node = Node::init("127.0.0.52", "ed25519");
+    node.edit_config("portal = true", "portal = false");
+    node.start();
+    node.wait_height(1, Duration::from_secs(60)).await;
+    let http = reqwest::Client::new();
+    for path in ["/", "/search", "/assets/app.js"] {
+        let r = http.get(format!("{}{path}", node.api)).header("accept", "text/html").send().await.expect("get");
+        assert_eq!(r.status(), 404, "{path}");
+        let body: serde_json::Value = r.json().await.expect("JSON error");
+        assert_eq!(body["error"]["code"], "route_not_found");
+    }
+    let status = http.get(format!("{}/status", node.api)).send().await.expect("status");
+    assert!(status.status().is_success(), "the API still answers");
+}

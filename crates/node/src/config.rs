@@ -14,11 +14,13 @@ use serde::{Deserialize, Serialize};
 pub struct ApiSection {
     /// Listen address, e.g. `127.0.0.1:8080`.
     pub listen: String,
+    /// Serve the public web portal next to the API (`/`, `/search`, `/verify`, …).
+    pub portal: bool,
 }
 
 impl Default for ApiSection {
     fn default() -> Self {
-        ApiSection { listen: "127.0.0.1:8080".into() }
+        ApiSection { listen: "127.0.0.1:8080".into(), portal: true }
     }
 }
 
@@ -164,6 +166,8 @@ pub struct NodeConfig {
     pub genesis: PathBuf,
     /// API listen address.
     pub api_listen: SocketAddr,
+    /// Serve the web portal on the API address.
+    pub portal: bool,
     /// P2P listen multiaddr.
     pub p2p_listen: String,
     /// Persistent peers.
@@ -224,6 +228,7 @@ impl RawConfig {
             moniker: if self.moniker.is_empty() { "node".into() } else { self.moniker },
             genesis: home.join(genesis),
             api_listen,
+            portal: self.api.portal,
             p2p_listen: self.p2p.listen,
             persistent_peers: self.p2p.persistent_peers,
             validator_key: (!self.keys.validator.is_empty()).then(|| home.join(&self.keys.validator)),
@@ -270,5 +275,13 @@ mod tests {
         assert!(err.contains("listen"), "{err}");
         let err = toml::from_str::<RawConfig>("[api]\nlistne = \"x\"\n").expect_err("unknown").to_string();
         assert!(err.contains("listne"), "{err}");
+    }
+
+    #[test]
+    fn the_portal_is_on_unless_turned_off() {
+        let on = toml::from_str::<RawConfig>("[api]\nlisten = \"127.0.0.1:1\"\n").expect("parse");
+        assert!(on.check(Path::new("/tmp")).expect("check").portal);
+        let off = toml::from_str::<RawConfig>("[api]\nportal = false\n").expect("parse");
+        assert!(!off.check(Path::new("/tmp")).expect("check").portal);
     }
 }

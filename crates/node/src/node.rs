@@ -166,8 +166,10 @@ pub async fn start(cfg: NodeConfig) -> Result<RunningNode> {
         search: Some(search),
     });
     let api_cfg = ApiConfig { listen: api_addr, ..Default::default() };
-    let app =
-        govchain_api::router(service, api_cfg).merge(govchain_portal::router()).fallback(govchain_portal::fallback);
+    let mut app = govchain_api::router(service, api_cfg);
+    if cfg.portal {
+        app = app.merge(govchain_portal::router()).fallback(govchain_portal::fallback);
+    }
     let api = tokio::spawn(async move { axum::serve(listener, app).await });
 
     let validator_key = match &cfg.validator_key {
