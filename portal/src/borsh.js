@@ -146,3 +146,6 @@ export function compareBytes(a, b) {
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
   return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
+
+/** Bytes of a base64 string. */
+export const base64Bytes = (s) => Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));

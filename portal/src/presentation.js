@@ -4,8 +4,8 @@
 // (govchain-credential/1) is checked as a presentation that discloses every claim.
 
 import { hexToBytes, bytesToHex } from '@noble/hashes/utils';
-import { Writer, concat, utf8Bytes, equalBytes, compareBytes } from './borsh.js';
-import { verifyBundle, hashFor, verifySignature, SUITES, VerifyError } from './verify.js';
+import { Writer, concat, utf8Bytes, equalBytes, compareBytes, base64Bytes } from './borsh.js';
+import { verifyBundle, hashFor, verifySignature, parseTagged, SUITES, VerifyError } from './verify.js';
 import { certificateKey, typeVersionKey, accountKey, decodeCertificate, decodeCertType, decodeAccount } from './model.js';
 
 const CLAIM_DOMAIN = utf8Bytes('GOVCHAIN/CLAIM/v1\0');
@@ -29,10 +29,9 @@ function hexN(s, n, what) {
 }
 
 function tagged(text, lengths, what) {
-  const [alg, hex] = String(text || '').split(':');
-  const tag = { ed25519: 0, sm2: 1 }[alg];
-  if (tag === undefined || !hex) throw new Refusal('malformed', `${what} must be alg:hex`);
-  return { tag, bytes: hexN(hex, lengths[tag], what) };
+  const v = parseTagged(text, lengths);
+  if (!v) throw new Refusal('malformed', `${what} must be alg:hex of the right length`);
+  return v;
 }
 
 function isDate(v) {
@@ -134,8 +133,7 @@ export async function verifyPresentation(doc, trust, fetchProofs, nowMs) {
     const bundles = current ?? p.proofs;
     const facts = [];
     for (const b64 of bundles) {
-      const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
-      const v = verifyBundle(bytes, trust);
+      const v = verifyBundle(base64Bytes(b64), trust);
       out.proven = out.proven && out.proven.height >= v.height ? out.proven : v;
       for (const e of v.claims) facts.push({ height: v.height, key: e.key, value: e.value });
     }

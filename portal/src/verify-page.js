@@ -7,7 +7,7 @@ import { t, fmtTime } from './i18n.js';
 import { apiBytes, api, router, ApiFailure } from './api.js';
 import { verifyBundle, trustFromGenesis, VerifyError } from './verify.js';
 import { decodeRecord, decodeCertificate, recordKey, recordKeyVersion, certificateKey } from './model.js';
-import { equalBytes } from './borsh.js';
+import { equalBytes, base64Bytes } from './borsh.js';
 import { verifyPresentation } from './presentation.js';
 
 const MAX_FILE = 16 << 20;
@@ -33,13 +33,6 @@ async function trustRoot() {
   if (pinned.hash !== trust.genesis_hash) throw new VerifyError('genesis_changed', t('genesis_changed'));
   trust.pinned_since = pinned.since;
   return trust;
-}
-
-function b64(s) {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }
 
 /** Verifies and returns [trust, proven]; the caller checks that the claim is the one asked for. */
@@ -68,7 +61,7 @@ async function verifyRecord(id, version) {
 async function verifyCertificate(id) {
   const status = await api(`/v1/certificates/${encodeURIComponent(id)}/status?proof=true`);
   if (!status.proof) throw new VerifyError('no_proof', 'the node sent no proof');
-  const [trust, proven] = await check(b64(status.proof));
+  const [trust, proven] = await check(base64Bytes(status.proof));
   const c = claimFor(proven, certificateKey(id));
   if (c.value === null) return { trust, proven, verdict: ['bad', t('cert_unknown')], facts: [], outcome: 'unknown' };
   const cert = decodeCertificate(c.value);

@@ -150,6 +150,18 @@ function decodeSmtProof(bytes) {
 
 // ---- trust root ----
 
+/**
+ * Parses the text form `alg:hex` of a key (`lengths` = [32, 33]) or a signature ([64, 64]);
+ * null when the algorithm, the hex or the length is wrong.
+ */
+export function parseTagged(text, lengths) {
+  const [alg, hex] = String(text ?? '').split(':');
+  const tag = ALGORITHMS[alg];
+  if (tag === undefined || !/^(?:[0-9a-fA-F]{2})+$/.test(hex || '')) return null;
+  const bytes = hexToBytes(hex);
+  return bytes.length === lengths[tag] ? { tag, bytes } : null;
+}
+
 /** The trust root from the genesis file's exact bytes: chain id, suite, validator set, hash. */
 export function trustFromGenesis(bytes) {
   let g;
@@ -164,12 +176,8 @@ export function trustFromGenesis(bytes) {
   }
   const H = hashFor(suite);
   const validators = g.validators.map((v) => {
-    const [alg, hex] = String(v.public_key).split(':');
-    const tag = ALGORITHMS[alg];
-    if (tag === undefined) throw new VerifyError('bad_genesis', `unknown key algorithm ${alg}`);
-    const key = hexToBytes(hex);
-    if (key.length !== KEY_LEN[tag]) throw new VerifyError('bad_genesis', 'validator key has the wrong length');
-    const public_key = { tag, bytes: key };
+    const public_key = parseTagged(v.public_key, KEY_LEN);
+    if (!public_key) throw new VerifyError('bad_genesis', `validator key ${v.public_key} is not alg:hex of the right length`);
     return { address: addressOf(H, public_key), public_key, voting_power: BigInt(v.voting_power), org: String(v.org) };
   });
   validators.sort((a, b) => compareBytes(a.address, b.address));
