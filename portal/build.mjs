@@ -19,7 +19,7 @@ await build({
   outfile: join(out, 'app.js'),
   logLevel: 'warning',
 });
-for (const f of ['index.html', 'app.css', 'favicon.svg']) copyFileSync(join(here, 'src', f), join(out, f));
+for (const f of ['index.html', 'app.css', 'favicon.svg', 'pages.json']) copyFileSync(join(here, 'src', f), join(out, f));
 
 // The digest of the sources this bundle was built from; a test of the portal crate recomputes it
 // and fails if portal/src changed without a rebuild (the built assets are committed).

@@ -9,23 +9,34 @@ import * as records from './records.js';
 import { verifyPage } from './verify-page.js';
 import * as governance from './governance.js';
 import { ApiFailure, live, router } from './api.js';
+import pages from './pages.json';
 
-const routes = [
-  [/^\/$/, explorer.home, 'nav_home'],
-  [/^\/blocks$/, explorer.blocks, 'nav_blocks'],
-  [/^\/blocks\/(\d+)$/, explorer.block, 'block'],
-  [/^\/txs\/([0-9a-fA-Fx]{64,66})$/, explorer.tx, 'tx'],
-  [/^\/orgs$/, explorer.orgs, 'nav_orgs'],
-  [/^\/orgs\/([A-Za-z0-9_.-]+)$/, explorer.org, 'org'],
-  [/^\/accounts\/([0-9a-fA-Fx]+)$/, explorer.account, 'account'],
-  [/^\/records$/, records.list, 'nav_records'],
-  [/^\/records\/([A-Za-z0-9_.-]+)$/, records.record, 'record'],
-  [/^\/certificates\/([A-Za-z0-9_-]+)$/, records.certificate, 'certificate'],
-  [/^\/search$/, records.search, 'nav_search'],
-  [/^\/verify$/, verifyPage, 'nav_verify'],
-  [/^\/governance$/, governance.governance, 'nav_governance'],
-  [/^\/certificate-types$/, governance.certTypes, 'cert_types'],
-];
+// The page list is shared with the node (crates/portal serves index.html at exactly these
+// paths): one source, `pages.json`. Each entry names its handler here.
+const handlers = {
+  home: explorer.home,
+  blocks: explorer.blocks,
+  block: explorer.block,
+  tx: explorer.tx,
+  orgs: explorer.orgs,
+  org: explorer.org,
+  account: explorer.account,
+  records: records.list,
+  record: records.record,
+  certificate: records.certificate,
+  search: records.search,
+  verify: verifyPage,
+  governance: governance.governance,
+  'certificate-types': governance.certTypes,
+};
+
+/** `[regex, handler, title key]` for each page of `pages.json`. */
+const routes = pages.map((p) => {
+  const handler = handlers[p.page];
+  if (!handler) throw new Error(`pages.json names page ${p.page}, which the application does not have`);
+  const source = p.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, n) => `(${p.params[n]})`);
+  return [new RegExp(`^${source}$`), handler, p.title];
+});
 
 let renderSeq = 0;
 let firstRender = true;

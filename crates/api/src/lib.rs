@@ -1,20 +1,20 @@
-//! The node's HTTP interface: REST endpoints under `/v1`, `/health`, `/status`, a
-//! server-sent-events stream at `/v1/events`, Prometheus metrics at `/metrics`, and the OpenAPI
-//! document at `/openapi.json`.
+//! The node's HTTP interface: the core REST endpoints (`/health`, `/status`, `/metrics`,
+//! `/v1/genesis`, `/v1/txs…`, `/v1/blocks…`, `/v1/proofs/txs…`, `/v1/proofs/state`,
+//! `/v1/search/records`), the server-sent-events stream at `/v1/events`, every component's own
+//! routes, and the OpenAPI document at `/openapi.json` built from the very routes served.
 //!
-//! The HTTP layer knows nothing of storage or consensus: it calls a [`NodeApi`] implemented by
-//! the node. Every error is JSON `{"error": {"code", "message"}}` with a stable `code`
-//! (see [`ApiError`]); request bodies are capped before they are read.
+//! The HTTP layer knows nothing of storage or consensus: core routes call a [`NodeApi`],
+//! component routes a `ChainQuery`, both implemented by the node. Every route is registered
+//! with `utoipa_axum::routes!`, so a route cannot exist without its OpenAPI entry. Every error
+//! is JSON `{"error": {"code", "message"}}` with a stable `code` ([`ApiError`]); request bodies
+//! are capped before they are read.
 
 #![deny(clippy::unwrap_used)]
 
-pub mod dto;
-mod error;
+mod events;
 mod handlers;
-mod openapi;
 mod server;
 
-pub use error::ApiError;
+pub use govchain_api_types::{ApiError, ErrorBody, ErrorDetail, dto};
 pub use handlers::FORWARDED_HEADER;
-pub use openapi::ApiDoc;
-pub use server::{ApiConfig, NodeApi, router, serve};
+pub use server::{ApiConfig, NodeApi, router};

@@ -47,8 +47,19 @@ pub enum ProposalCheck {
     Invalid(String),
 }
 
+/// A failure of the application, as the adapter sees it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AppError {
+    /// The bytes offered are not a block (the sender's fault).
+    #[error("not a block: {0}")]
+    Malformed(String),
+    /// This node failed (storage, a task that died): not the sender's fault.
+    #[error("{0}")]
+    Fault(String),
+}
+
 /// Result of committing a decided block.
-pub type CommitOutcome = Result<(), String>;
+pub type CommitOutcome = Result<(), AppError>;
 
 /// What the consensus adapter needs from the node. Everything that affects votes
 /// (`check_block`, `validator_set`) must be deterministic.
@@ -60,8 +71,12 @@ pub trait Application: Send + Sync + 'static {
     fn validator_set(&self, height: u64) -> Option<ValidatorSet>;
     /// Builds a block for `height` as `proposer`, finishing before `deadline`. Returns the block
     /// hash and encoding. The application keeps the execution result for `commit`.
-    async fn build_block(&self, height: u64, proposer: Address, deadline: Instant)
-    -> Result<(Hash32, Vec<u8>), String>;
+    async fn build_block(
+        &self,
+        height: u64,
+        proposer: Address,
+        deadline: Instant,
+    ) -> Result<(Hash32, Vec<u8>), AppError>;
     /// Decodes and validates a block proposed by `proposer` for `height` (executing it and keeping
     /// the result). `Err` means the bytes are not a block (the sender's fault). `from_sync` blocks
     /// come with a commit certificate, so wall-clock checks are skipped.
@@ -71,7 +86,7 @@ pub trait Application: Send + Sync + 'static {
         bytes: &[u8],
         proposer: Address,
         from_sync: bool,
-    ) -> Result<(Hash32, ProposalCheck), String>;
+    ) -> Result<(Hash32, ProposalCheck), AppError>;
     /// Commits the decided block: block, certificate and state in one atomic write.
     async fn commit(&self, certificate: CommitCertificate) -> CommitOutcome;
     /// Stored block encoding and certificate at `height`.
@@ -81,7 +96,7 @@ pub trait Application: Send + Sync + 'static {
     /// Persists a proposal seen or built but not yet decided (crash recovery).
     fn save_undecided(&self, height: u64, round: u32, hash: Hash32, record: Vec<u8>);
     /// Loads persisted proposals for `height` and `round`.
-    fn load_undecided(&self, height: u64, round: u32) -> Vec<(Hash32, Vec<u8>)>;
+    fn load_undecided(&self, height: u64, round: u32) -> Result<Vec<(Hash32, Vec<u8>)>, AppError>;
     /// Block encoding of a proposal the application knows (built, received or synced).
     fn proposal_bytes(&self, hash: &Hash32) -> Option<Vec<u8>>;
 }
@@ -200,11 +215,11 @@ impl<A: Application> Adapter<A> {
     }
 
     fn stored(&self, height: u64, round: u32) -> Vec<(Hash32, Undecided)> {
-        self.app
-            .load_undecided(height, round)
-            .into_iter()
-            .filter_map(|(h, b)| borsh::from_slice::<Undecided>(&b).ok().map(|u| (h, u)))
-            .collect()
+        let stored = self.app.load_undecided(height, round).unwrap_or_else(|e| {
+            error!(height, round, error = %e, "cannot read the proposals persisted for this round");
+            Vec::new()
+        });
+        stored.into_iter().filter_map(|(h, b)| borsh::from_slice::<Undecided>(&b).ok().map(|u| (h, u))).collect()
     }
 
     async fn publish(&self, channels: &Channels<GovContext>, msgs: Vec<StreamMessage<ProposalPart>>) {
@@ -381,8 +396,12 @@ impl<A: Application> Adapter<A> {
                         value: BlockId(hash),
                         validity: Validity::from_bool(verdict == ProposalCheck::Valid),
                     }),
-                    Err(e) => {
+                    Err(e @ AppError::Malformed(_)) => {
                         warn!(height = height.0, error = %e, "undecodable synced block");
+                        SyncedValueOutcome::PeerFault
+                    }
+                    Err(e) => {
+                        error!(height = height.0, error = %e, "cannot check a synced block");
                         SyncedValueOutcome::PeerFault
                     }
                 };

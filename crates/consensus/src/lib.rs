@@ -14,7 +14,7 @@ mod engine;
 mod signing;
 mod streaming;
 
-pub use app::{Application, CommitOutcome, ProposalCheck};
+pub use app::{AppError, Application, CommitOutcome, ProposalCheck};
 pub use codec::GovCodec;
 pub use context::{BlockId, GovContext, Height, ValAddress, proposer_index};
 pub use engine::{EngineConfig, EngineHandle, engine_metrics, peer_id, start};

@@ -1,17 +1,16 @@
 use std::collections::BTreeMap;
 
 use borsh::{BorshDeserialize, BorshSerialize};
-use govchain_storage::IndexOp;
-use govchain_types::{Address, Event, Hash32, PublicKey};
+use govchain_types::{Address, Event, Hash32, IndexOp, PublicKey};
 
-use crate::TxError;
+use crate::error::{StateError, TxError, TxErrorKind};
 use crate::executor::BlockEnv;
 use crate::limits::{MAX_READS_PER_TX, MAX_WRITE_BYTES_PER_TX, MAX_WRITES_PER_TX};
 
 /// Read access to the state a block executes on.
 pub trait StateRead {
     /// Value of `key`, None when absent.
-    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, String>;
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError>;
 }
 
 pub(crate) type Writes = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
@@ -79,7 +78,7 @@ impl<'a> TxContext<'a> {
     pub fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, TxError> {
         self.reads += 1;
         if self.reads > MAX_READS_PER_TX {
-            return Err(TxError::new("tx_too_expensive", "too many state reads"));
+            return Err(TxError::new(TxErrorKind::TooExpensive, "too many state reads"));
         }
         if let Some(v) = self.writes.get(key) {
             return Ok(v.clone());
@@ -87,7 +86,7 @@ impl<'a> TxContext<'a> {
         if let Some(v) = self.block_writes.get(key) {
             return Ok(v.clone());
         }
-        self.base.get(key).map_err(TxError::storage)
+        Ok(self.base.get(key)?)
     }
 
     /// Reads and decodes a borsh value.
@@ -121,7 +120,7 @@ impl<'a> TxContext<'a> {
 
     fn check_write_limits(&self) -> Result<(), TxError> {
         if self.writes.len() > MAX_WRITES_PER_TX || self.write_bytes > MAX_WRITE_BYTES_PER_TX {
-            return Err(TxError::new("tx_too_expensive", "too many or too large state writes"));
+            return Err(TxError::new(TxErrorKind::TooExpensive, "too many or too large state writes"));
         }
         Ok(())
     }
@@ -129,7 +128,7 @@ impl<'a> TxContext<'a> {
     /// Emits an event into the receipt.
     pub fn emit(&mut self, event: Event) -> Result<(), TxError> {
         if self.events.len() >= govchain_types::limits::MAX_EVENTS {
-            return Err(TxError::new("tx_too_expensive", "too many events"));
+            return Err(TxError::new(TxErrorKind::TooExpensive, "too many events"));
         }
         self.events.push(event);
         Ok(())

@@ -1,12 +1,11 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use govchain_storage::IndexOp;
 use govchain_types::bounded::{BoundedString, BoundedVec};
-use govchain_types::{Hash32, Outcome, Receipt, SignedTransaction, Suite};
+use govchain_types::{Hash32, IndexOp, Outcome, Receipt, SignedTransaction, Suite};
 
 use crate::context::{StateRead, TxContext, Writes};
-use crate::{BlockError, TxError, keys};
+use crate::{BlockError, TxError, TxErrorKind, keys};
 
 /// The environment of the block being executed. Time comes from the block header, never from a
 /// clock.
@@ -97,7 +96,7 @@ pub struct Executor {
 fn read_nonce(writes: &Writes, base: &dyn StateRead, key: &[u8]) -> Result<u64, TxError> {
     let bytes = match writes.get(key) {
         Some(v) => v.clone(),
-        None => base.get(key).map_err(TxError::storage)?,
+        None => base.get(key)?,
     };
     match bytes {
         Some(b) => borsh::from_slice(&b).map_err(|e| TxError::storage(format!("corrupt nonce: {e}"))),
@@ -140,11 +139,11 @@ impl Executor {
     ) -> Result<govchain_types::Address, TxError> {
         let tx = &stx.tx;
         if tx.chain_id.as_str() != env.chain_id {
-            return Err(TxError::new("wrong_chain_id", format!("transaction is for chain {}", tx.chain_id)));
+            return Err(TxError::new(TxErrorKind::WrongChainId, format!("transaction is for chain {}", tx.chain_id)));
         }
         if env.height > tx.expires_at_height {
             return Err(TxError::new(
-                "expired",
+                TxErrorKind::Expired,
                 format!("transaction expired at height {}; chain is at {}", tx.expires_at_height, env.height),
             ));
         }
@@ -168,7 +167,7 @@ impl Executor {
         let module = self
             .modules
             .get(call.module.as_str())
-            .ok_or_else(|| TxError::new("unknown_method", format!("no module named {}", call.module)))?;
+            .ok_or_else(|| TxError::new(TxErrorKind::UnknownMethod, format!("no module named {}", call.module)))?;
         let mut ctx = TxContext::new(env, base, &empty, signer, &stx.tx.signer, tx_hash);
         module.call(&mut ctx, &call.method, &call.args, Phase::Check)
     }
@@ -181,7 +180,7 @@ impl Executor {
         writes: &mut Writes,
         out: &mut BlockOutput,
     ) -> Result<(), BlockError> {
-        let Some(bytes) = base.get(keys::VALIDATORS_PENDING).map_err(BlockError::Storage)? else {
+        let Some(bytes) = base.get(keys::VALIDATORS_PENDING).map_err(|e| BlockError::Storage(e.0))? else {
             return Ok(());
         };
         let pending: crate::PendingValidators =
@@ -219,7 +218,7 @@ impl Executor {
                 let expected = read_nonce(&writes, base, &keys::nonce(&signer))?;
                 if stx.tx.nonce != expected {
                     return Err(TxError::new(
-                        "bad_nonce",
+                        TxErrorKind::BadNonce,
                         format!("nonce {} but the account's next nonce is {expected}", stx.tx.nonce),
                     ));
                 }
@@ -227,7 +226,7 @@ impl Executor {
             });
             let (signer, nonce) = match validity {
                 Ok(n) => n,
-                Err(e) if e.code == "storage_error" => return Err(BlockError::Storage(e.message)),
+                Err(e) if e.is_storage() => return Err(BlockError::Storage(e.message)),
                 Err(e) => match mode {
                     Mode::Build => {
                         out.rejected.push((i, e));
@@ -244,7 +243,7 @@ impl Executor {
                 let mut ctx = TxContext::new(env, base, &writes, signer, &stx.tx.signer, tx_hash);
                 let r = match self.modules.get(call.module.as_str()) {
                     Some(m) => m.call(&mut ctx, &call.method, &call.args, Phase::Execute),
-                    None => Err(TxError::new("unknown_method", format!("no module named {}", call.module))),
+                    None => Err(TxError::new(TxErrorKind::UnknownMethod, format!("no module named {}", call.module))),
                 };
                 r.map(|()| ctx.finish())
             };
@@ -258,10 +257,10 @@ impl Executor {
                         events: BoundedVec::new(events).map_err(|e| BlockError::Storage(e.to_string()))?,
                     }
                 }
-                Err(e) if e.code == "storage_error" => return Err(BlockError::Storage(e.message)),
+                Err(e) if e.is_storage() => return Err(BlockError::Storage(e.message)),
                 Err(e) => Receipt {
                     tx_hash,
-                    outcome: Outcome::Failed { code: short(&e.code), message: short(&e.message) },
+                    outcome: Outcome::Failed { code: short(e.code()), message: short(&e.message) },
                     events: BoundedVec::default(),
                 },
             };

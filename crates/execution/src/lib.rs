@@ -20,6 +20,6 @@ pub mod limits;
 pub mod system;
 
 pub use context::{StateRead, TxContext};
-pub use error::{BlockError, TxError};
+pub use error::{BlockError, StateError, TxError, TxErrorKind};
 pub use executor::{BlockEnv, BlockOutput, Executor, Mode, Module, Phase, SignerGate, decode_args};
 pub use system::{ChainParams, PendingValidators};

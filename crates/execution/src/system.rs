@@ -3,6 +3,7 @@
 
 use borsh::{BorshDeserialize, BorshSerialize};
 use govchain_types::ValidatorSet;
+use govchain_types::validate::Invalid;
 use serde::{Deserialize, Serialize};
 
 /// Chain parameters, stored at `sys/params`; changed only by governance.
@@ -24,16 +25,17 @@ impl Default for ChainParams {
 
 impl ChainParams {
     /// Checks the values against the encoding's hard caps.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         use govchain_types::limits::{MAX_BLOCK_BYTES, MAX_BLOCK_TXS, MAX_TX_BYTES};
+        let bad = |what: &str, lo: usize, hi: usize| Invalid { what: what.into(), rule: format!("{lo}-{hi}") };
         if self.max_block_txs == 0 || self.max_block_txs as usize > MAX_BLOCK_TXS {
-            return Err(format!("max_block_txs must be 1-{MAX_BLOCK_TXS}"));
+            return Err(bad("max_block_txs", 1, MAX_BLOCK_TXS));
         }
         if (self.max_block_bytes as usize) < 1024 || self.max_block_bytes as usize > MAX_BLOCK_BYTES {
-            return Err(format!("max_block_bytes must be 1024-{MAX_BLOCK_BYTES}"));
+            return Err(bad("max_block_bytes", 1024, MAX_BLOCK_BYTES));
         }
         if (self.max_tx_bytes as usize) < 512 || self.max_tx_bytes as usize > MAX_TX_BYTES {
-            return Err(format!("max_tx_bytes must be 512-{MAX_TX_BYTES}"));
+            return Err(bad("max_tx_bytes", 512, MAX_TX_BYTES));
         }
         Ok(())
     }

@@ -222,16 +222,17 @@ pub fn write_network(spec: &NetworkSpec) -> Result<Genesis> {
         })
         .collect();
     let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis() as u64;
-    let genesis = Genesis {
+    let mut genesis = Genesis {
         chain_id: spec.chain_id.clone(),
         suite: spec.suite,
         genesis_time_ms: now,
         params: ChainParams::default(),
         validators,
-        identity: IdentityGenesis { organisations, accounts },
-        governance: Default::default(),
+        sections: Default::default(),
     };
-    genesis.validate()?;
+    genesis.set_section(govchain_identity::MODULE, &IdentityGenesis { organisations, accounts })?;
+    genesis.set_section(govchain_governance::MODULE, &govchain_governance::GovConfig::default())?;
+    govchain_node::genesis::state(&genesis, &govchain_node::components())?;
     let json = serde_json::to_string_pretty(&genesis)?;
     for (i, n) in spec.nodes.iter().enumerate() {
         std::fs::write(n.home.join("genesis.json"), &json)?;

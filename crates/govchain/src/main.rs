@@ -1,15 +1,14 @@
 //! `govchain`: the node and the command-line interface in one binary.
 
 mod cmd;
-mod common;
 mod devnet;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use govchain_sdk::cli::{Ctx, ModuleCli};
 
-/// GovChain: a permissioned blockchain for government services.
-#[derive(Parser)]
-#[command(name = "govchain", version, about)]
-struct Cli {
+/// Options of every command.
+#[derive(Args)]
+struct Globals {
     /// Node home directory (keys, genesis, data).
     #[arg(long, global = true, env = "GOVCHAIN_HOME", default_value = ".govchain/dev")]
     home: std::path::PathBuf,
@@ -19,6 +18,15 @@ struct Cli {
     /// Log filter (e.g. `info`, `govchain=debug`).
     #[arg(long, global = true, env = "GOVCHAIN_LOG", default_value = "info")]
     log: String,
+}
+
+/// GovChain: a permissioned blockchain for government services. Besides the commands below,
+/// every component of the chain adds its own (`records`, `identity`, `cert`, `governance`, …).
+#[derive(Parser)]
+#[command(name = "govchain", version, about)]
+struct Cli {
+    #[command(flatten)]
+    globals: Globals,
     #[command(subcommand)]
     command: Command,
 }
@@ -36,18 +44,6 @@ enum Command {
     /// Manage encrypted keys.
     #[command(subcommand)]
     Keys(cmd::keys::KeysCmd),
-    /// Publish, amend, withdraw and read public records.
-    #[command(subcommand)]
-    Records(cmd::records::RecordsCmd),
-    /// Manage organisations' members and roles.
-    #[command(subcommand)]
-    Identity(cmd::identity::IdentityCmd),
-    /// Electronic certificates: types, issuance, presentations, verification, revocation.
-    #[command(subcommand)]
-    Cert(cmd::cert::CertCmd),
-    /// Propose and approve membership, validator and parameter changes.
-    #[command(subcommand)]
-    Governance(cmd::governance::GovernanceCmd),
     /// Chain status.
     Status,
     /// Show a block (latest by default).
@@ -103,34 +99,43 @@ fn init_logging(filter: &str) {
         .init();
 }
 
+/// The core commands and every component's commands, in one command line.
+fn command(modules: &[Box<dyn ModuleCli>]) -> clap::Command {
+    modules.iter().fold(Cli::command(), |c, m| c.subcommand(m.command()))
+}
+
 fn main() {
-    let cli = Cli::parse();
-    if let Err(e) = run(cli) {
+    let modules: Vec<Box<dyn ModuleCli>> = govchain_node::components().iter().filter_map(|c| c.cli()).collect();
+    let matches = command(&modules).get_matches();
+    if let Err(e) = run(&modules, &matches) {
         eprintln!("error: {e:#}");
         std::process::exit(1);
     }
 }
 
-fn run(cli: Cli) -> eyre::Result<()> {
+fn run(modules: &[Box<dyn ModuleCli>], matches: &clap::ArgMatches) -> eyre::Result<()> {
+    let globals = Globals::from_arg_matches(matches)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    let ctx = common::Ctx { home: cli.home, api: cli.api };
+    let ctx = Ctx { home: globals.home, api: globals.api };
+    if let Some((name, sub)) = matches.subcommand()
+        && let Some(m) = modules.iter().find(|m| m.command().get_name() == name)
+    {
+        return runtime.block_on(m.run(&ctx, sub));
+    }
+    let cli = Cli::from_arg_matches(matches)?;
     runtime.block_on(async move {
         match cli.command {
             Command::Dev(a) => {
-                init_logging(&cli.log);
+                init_logging(&cli.globals.log);
                 cmd::node::dev(&ctx, a).await
             }
             Command::Node(a) => {
-                init_logging(&cli.log);
+                init_logging(&cli.globals.log);
                 cmd::node::node(&ctx, a).await
             }
             Command::Init(a) => cmd::network::init(&ctx, a),
             Command::Testnet(a) => cmd::network::testnet(a).await,
             Command::Keys(c) => cmd::keys::run(&ctx, c),
-            Command::Records(c) => cmd::records::run(&ctx, c).await,
-            Command::Identity(c) => cmd::identity::run(&ctx, c).await,
-            Command::Governance(c) => cmd::governance::run(&ctx, c).await,
-            Command::Cert(c) => cmd::cert::run(&ctx, c).await,
             Command::Status => cmd::query::status(&ctx).await,
             Command::Block { height } => cmd::query::block(&ctx, height).await,
             Command::Tx(c) => cmd::query::tx(&ctx, c).await,

@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use govchain_sdk::calls;
+use govchain_records::Publish;
 use govchain_types::SignedTransaction;
 use govchain_types::bounded::BoundedString;
 use support::Node;
@@ -24,8 +24,7 @@ async fn setup(ip: &str) -> Setup {
     node.wait_height(1, Duration::from_secs(60)).await;
     let (b, _, h) = node.builder().await;
     let key = node.key("finance-officer");
-    let tx =
-        b.call(&key, 0, h + 100, "records", "publish", &calls::publish("notice", "setup", "", vec![])).expect("sign");
+    let tx = b.call(&key, 0, h + 100, &Publish::text("notice", "setup", "", vec![])).expect("sign");
     let hash = node.client().submit(&tx).await.expect("submit");
     let v = node.client().wait_tx(&hash, Duration::from_secs(30)).await.expect("committed");
     assert_eq!(v.status, "committed");
@@ -186,16 +185,8 @@ async fn expired_transaction() {
 async fn citizen_publishing_a_record_is_unauthorised() {
     let s = setup("127.0.0.21").await;
     let (b, _, h) = s.node.builder().await;
-    let t = b
-        .call(
-            &s.node.key("citizen-demo"),
-            0,
-            h + 100,
-            "records",
-            "publish",
-            &calls::publish("notice", "fake", "", vec![]),
-        )
-        .expect("sign");
+    let t =
+        b.call(&s.node.key("citizen-demo"), 0, h + 100, &Publish::text("notice", "fake", "", vec![])).expect("sign");
     s.expect(s.submit_json(&t).await, 403, "unauthorized").await;
     let st = s.node.client().tx(&t.hash(govchain_types::Suite::Ed25519Sha256)).await;
     assert!(st.is_err(), "the refused transaction is unknown to the node");
@@ -206,7 +197,6 @@ async fn unregistered_signer() {
     let s = setup("127.0.0.22").await;
     let (b, _, h) = s.node.builder().await;
     let stranger = govchain_crypto::SecretKey::from_seed(govchain_crypto::Algorithm::Ed25519, [42; 32]);
-    let t =
-        b.call(&stranger, 0, h + 100, "records", "publish", &calls::publish("notice", "x", "", vec![])).expect("sign");
+    let t = b.call(&stranger, 0, h + 100, &Publish::text("notice", "x", "", vec![])).expect("sign");
     s.expect(s.submit_json(&t).await, 403, "unknown_signer").await;
 }

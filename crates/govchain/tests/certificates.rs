@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use govchain_certificates::{DefineType, Field, FieldKind, Issue, StatusChange};
+use govchain_certificates::{DefineType, Field, FieldKind, Issue, Revoke};
 use govchain_types::Hash32;
 use support::{Node, scan_qr, text};
 
@@ -85,8 +85,8 @@ async fn certificates_end_to_end() {
     ] {
         let key = node.key(who);
         let t = match method {
-            "issue" => b.call(&key, 0, h + 100, "certificates", "issue", &issue_args),
-            _ => b.call(&key, 0, h + 100, "certificates", "define_type", &define_args),
+            "issue" => b.call(&key, 0, h + 100, &issue_args),
+            _ => b.call(&key, 0, h + 100, &define_args),
         }
         .expect("sign");
         let err = node.client().submit(&t).await.expect_err("refused");
@@ -131,9 +131,7 @@ async fn certificates_end_to_end() {
     let (_, root1) = root(&node).await;
     let (b, _, h) = node.builder().await;
     let police = node.key("police-officer");
-    let t = b
-        .call(&police, 0, h + 100, "certificates", "revoke", &StatusChange { id: id.clone(), reason: "x".into() })
-        .expect("sign");
+    let t = b.call(&police, 0, h + 100, &Revoke { id: id.clone(), reason: "x".into() }).expect("sign");
     assert_eq!(node.client().submit(&t).await.expect_err("refused").code(), Some("unauthorized"));
     let before = node.client().status().await.expect("status").height;
     node.wait_height(before + 2, Duration::from_secs(30)).await;

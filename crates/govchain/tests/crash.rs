@@ -69,16 +69,9 @@ async fn kill_9_under_load_loses_no_committed_transaction() {
     node.wait_height(height + 3, Duration::from_secs(60)).await;
     let (b, _, h) = node.builder().await;
     let key = node.key("market-officer");
-    let nonce = client.account(&key.public_key().address(suite)).await.expect("account").pending_nonce;
+    let nonce = client.nonces(&key.public_key().address(suite)).await.expect("account").pending_nonce;
     let t = b
-        .call(
-            &key,
-            nonce,
-            h + 100,
-            "records",
-            "publish",
-            &govchain_sdk::calls::publish("notice", "after the crash", "", vec![]),
-        )
+        .call(&key, nonce, h + 100, &govchain_records::Publish::text("notice", "after the crash", "", vec![]))
         .expect("sign");
     let hash = client.submit(&t).await.expect("submit after restart");
     assert_eq!(client.wait_tx(&hash, Duration::from_secs(30)).await.expect("wait").status, "committed");

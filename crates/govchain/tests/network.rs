@@ -158,14 +158,7 @@ async fn an_observer_syncs_from_genesis_and_serves_the_same_proofs() {
     let b = TxBuilder::new(&status.chain_id, suite);
     let key = load_key(&net.dir, "finance-officer");
     let t = b
-        .call(
-            &key,
-            0,
-            status.height + 100,
-            "records",
-            "publish",
-            &govchain_sdk::calls::publish("notice", "观察 observed", "", vec![]),
-        )
+        .call(&key, 0, status.height + 100, &govchain_records::Publish::text("notice", "观察 observed", "", vec![]))
         .expect("sign");
     let hash = net.client(0).submit(&t).await.expect("submit");
     net.client(0).wait_tx(&hash, Duration::from_secs(30)).await.expect("committed");

@@ -1,26 +1,13 @@
+use govchain_types::ErrorClass;
 use serde::Serialize;
 
-/// How an admission error maps onto HTTP.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum ErrorClass {
-    /// Malformed or invalid transaction (400).
-    BadRequest,
-    /// Signer may not do this (403).
-    Forbidden,
-    /// Conflicts with a pending or committed transaction (409).
-    Conflict,
-    /// The pool is full; retry later (503).
-    Overloaded,
-    /// Internal failure (500).
-    Internal,
-}
-
-/// Why a transaction was not admitted. `code` is stable and documented in `docs/api.md`.
+/// Why a transaction was not admitted. `code` is stable and documented in `docs/api.md`;
+/// `class` says how the API reports it.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize)]
 #[error("{code}: {message}")]
 pub struct AdmitError {
     /// Stable code.
-    pub code: String,
+    pub code: &'static str,
     /// Explanation.
     pub message: String,
     /// HTTP class.
@@ -29,22 +16,17 @@ pub struct AdmitError {
 
 impl AdmitError {
     /// Builds an error.
-    pub fn new(class: ErrorClass, code: &str, message: impl Into<String>) -> AdmitError {
-        AdmitError { code: code.into(), message: message.into(), class }
+    pub fn new(class: ErrorClass, code: &'static str, message: impl Into<String>) -> AdmitError {
+        AdmitError { code, message: message.into(), class }
     }
 
-    /// 400.
-    pub fn bad(code: &str, message: impl Into<String>) -> AdmitError {
+    /// A malformed or invalid transaction (400).
+    pub fn bad(code: &'static str, message: impl Into<String>) -> AdmitError {
         AdmitError::new(ErrorClass::BadRequest, code, message)
     }
 
-    /// Classifies a stateful-check error code from the executor.
-    pub fn from_check(code: &str, message: String) -> AdmitError {
-        let class = match code {
-            "unauthorized" | "unknown_signer" | "account_suspended" => ErrorClass::Forbidden,
-            "storage_error" => ErrorClass::Internal,
-            _ => ErrorClass::BadRequest,
-        };
-        AdmitError::new(class, code, message)
+    /// A fault of this node (500 `storage_error`).
+    pub fn storage(message: impl Into<String>) -> AdmitError {
+        AdmitError::new(ErrorClass::Internal, "storage_error", message)
     }
 }

@@ -16,5 +16,6 @@
 mod error;
 mod pool;
 
-pub use error::{AdmitError, ErrorClass};
+pub use error::AdmitError;
+pub use govchain_types::ErrorClass;
 pub use pool::{Ledger, Mempool, MempoolConfig, PoolStats, TxStatus};

@@ -7,7 +7,8 @@ use parking_lot::Mutex;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::{AdmitError, ErrorClass};
+use crate::AdmitError;
+use govchain_types::ErrorClass;
 
 /// Pool limits.
 #[derive(Clone, Debug)]
@@ -44,12 +45,11 @@ pub trait Ledger: Send + Sync {
     /// Height the next block will have.
     fn next_height(&self) -> u64;
     /// The account's next nonce in committed state.
-    fn account_nonce(&self, addr: &Address) -> Result<u64, String>;
+    fn account_nonce(&self, addr: &Address) -> Result<u64, AdmitError>;
     /// Whether a transaction id is committed.
     fn is_committed(&self, hash: &Hash32) -> bool;
-    /// Stateful admission check (registered signer, authorisation) of transaction `hash`:
-    /// `Err((code, message))`.
-    fn check(&self, tx: &SignedTransaction, hash: Hash32) -> Result<(), (String, String)>;
+    /// Stateful admission check (registered signer, authorisation) of transaction `hash`.
+    fn check(&self, tx: &SignedTransaction, hash: Hash32) -> Result<(), AdmitError>;
 }
 
 /// What the pool knows about a transaction.
@@ -213,8 +213,8 @@ impl Mempool {
             .zip(sig_results.into_par_iter())
             .map(|((_, c), sig)| {
                 sig.map_err(crypto_error)?;
-                ledger.check(&c.tx, c.hash).map_err(|(code, msg)| AdmitError::from_check(&code, msg))?;
-                ledger.account_nonce(&c.sender).map_err(|e| AdmitError::new(ErrorClass::Internal, "storage_error", e))
+                ledger.check(&c.tx, c.hash)?;
+                ledger.account_nonce(&c.sender)
             })
             .collect();
 
@@ -327,14 +327,15 @@ impl Mempool {
     }
 
     /// Selects transactions (with their ids) for a block in arrival order, keeping each sender's
-    /// nonces consecutive from its committed nonce (`nonce_of`). Nothing is removed:
-    /// transactions leave the pool when committed or dropped.
+    /// nonces consecutive from its committed nonce (`nonce_of`; its failure — a storage fault —
+    /// is returned, never taken as nonce 0). Nothing is removed: transactions leave the pool when
+    /// committed or dropped.
     pub fn reap(
         &self,
         max_txs: usize,
         max_bytes: usize,
-        nonce_of: &dyn Fn(&Address) -> u64,
-    ) -> Vec<(Hash32, Arc<SignedTransaction>)> {
+        nonce_of: &dyn Fn(&Address) -> Result<u64, AdmitError>,
+    ) -> Result<Vec<(Hash32, Arc<SignedTransaction>)>, AdmitError> {
         let g = self.inner.lock();
         let mut expected: HashMap<Address, u64> = HashMap::new();
         let mut taken: HashSet<u64> = HashSet::new();
@@ -349,12 +350,15 @@ impl Mempool {
                 let Some(e) = g.by_hash.get(hash) else {
                     continue;
                 };
-                let next = expected.entry(e.sender).or_insert_with(|| nonce_of(&e.sender));
+                let next = match expected.entry(e.sender) {
+                    std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(v) => v.insert(nonce_of(&e.sender)?),
+                };
                 if e.nonce != *next {
                     continue;
                 }
                 if out.len() >= max_txs || bytes + e.size > max_bytes {
-                    return out;
+                    return Ok(out);
                 }
                 *next += 1;
                 bytes += e.size;
@@ -366,7 +370,7 @@ impl Mempool {
                 break;
             }
         }
-        out
+        Ok(out)
     }
 
     /// Drops a pending transaction with a reason (e.g. it became invalid while building a block).
@@ -381,8 +385,14 @@ impl Mempool {
     /// Updates the pool after block `height` was committed with transactions `(id, sender)`:
     /// removes them, drops pending transactions whose nonce a committed transaction used (also
     /// ones that reached the block through another node), and drops transactions that expire
-    /// before the next height.
-    pub fn on_commit(&self, height: u64, committed: &[(Hash32, Address)], nonce_of: &dyn Fn(&Address) -> u64) {
+    /// before the next height. A failure of `nonce_of` (a storage fault) is returned after the
+    /// committed transactions were removed; nothing is dropped on a guessed nonce.
+    pub fn on_commit(
+        &self,
+        height: u64,
+        committed: &[(Hash32, Address)],
+        nonce_of: &dyn Fn(&Address) -> Result<u64, AdmitError>,
+    ) -> Result<(), AdmitError> {
         let mut g = self.inner.lock();
         let mut senders = BTreeSet::new();
         for (h, sender) in committed {
@@ -390,7 +400,7 @@ impl Mempool {
             senders.insert(*sender);
         }
         for s in senders {
-            let next = nonce_of(&s);
+            let next = nonce_of(&s)?;
             let stale: Vec<Hash32> = g.by_sender.range((s, 0)..(s, next)).map(|(_, h)| *h).collect();
             for h in stale {
                 g.remove(&h);
@@ -415,5 +425,6 @@ impl Mempool {
                 g.record_drop(h, st, self.config.status_capacity);
             }
         }
+        Ok(())
     }
 }

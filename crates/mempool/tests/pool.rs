@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use govchain_crypto::{Algorithm, SecretKey};
-use govchain_mempool::{Ledger, Mempool, MempoolConfig, TxStatus};
+use govchain_mempool::{AdmitError, ErrorClass, Ledger, Mempool, MempoolConfig, TxStatus};
 use govchain_types::bounded::BoundedString;
 use govchain_types::{Address, Call, Hash32, Payload, SignedTransaction, Suite, Transaction};
 
@@ -19,15 +19,15 @@ impl Ledger for FakeLedger {
     fn next_height(&self) -> u64 {
         self.height + 1
     }
-    fn account_nonce(&self, addr: &Address) -> Result<u64, String> {
+    fn account_nonce(&self, addr: &Address) -> Result<u64, AdmitError> {
         Ok(*self.nonces.get(addr).unwrap_or(&0))
     }
     fn is_committed(&self, _: &Hash32) -> bool {
         false
     }
-    fn check(&self, tx: &SignedTransaction, _: Hash32) -> Result<(), (String, String)> {
+    fn check(&self, tx: &SignedTransaction, _: Hash32) -> Result<(), AdmitError> {
         if tx.call().method.as_str() == "forbidden" {
-            return Err(("unauthorized".into(), "no".into()));
+            return Err(AdmitError::new(ErrorClass::Forbidden, "unauthorized", "no"));
         }
         Ok(())
     }
@@ -50,8 +50,8 @@ fn pool(max_txs: usize) -> Mempool {
     Mempool::new(MempoolConfig { max_txs, nonce_window: 8, max_ttl: 100, ..Default::default() }, "pool-chain", SUITE)
 }
 
-fn codes(r: &[Result<Hash32, govchain_mempool::AdmitError>]) -> Vec<String> {
-    r.iter().map(|x| x.as_ref().err().map(|e| e.code.clone()).unwrap_or_else(|| "ok".into())).collect()
+fn codes(r: &[Result<Hash32, AdmitError>]) -> Vec<String> {
+    r.iter().map(|x| x.as_ref().err().map(|e| e.code.to_string()).unwrap_or_else(|| "ok".into())).collect()
 }
 
 #[test]
@@ -105,12 +105,12 @@ fn full_pool_pushes_back_and_nothing_accepted_vanishes() {
     let results = p.admit(batch, &ledger);
     let accepted: Vec<Hash32> = results.iter().filter_map(|r| r.as_ref().ok().copied()).collect();
     assert_eq!(accepted.len(), 10);
-    assert!(results.iter().skip(10).all(|r| r.as_ref().err().map(|e| e.code.as_str()) == Some("mempool_full")));
+    assert!(results.iter().skip(10).all(|r| r.as_ref().err().map(|e| e.code) == Some("mempool_full")));
     // A block commits four of them; the rest expire.
-    let reaped = p.reap(4, usize::MAX, &|_| 0);
+    let reaped = p.reap(4, usize::MAX, &|_| Ok(0)).expect("reap");
     let committed: Vec<Hash32> = reaped.iter().map(|(h, _)| *h).collect();
     let with_senders: Vec<(Hash32, Address)> = reaped.iter().map(|(h, t)| (*h, t.tx.signer.address(SUITE))).collect();
-    p.on_commit(3, &with_senders, &|a| u64::from(with_senders.iter().any(|(_, s)| s == a)));
+    p.on_commit(3, &with_senders, &|a| Ok(u64::from(with_senders.iter().any(|(_, s)| s == a)))).expect("commit");
     for h in &accepted {
         match p.status(h) {
             None => assert!(committed.contains(h), "accepted {h} vanished"),
@@ -132,8 +132,12 @@ fn reaping_keeps_each_senders_nonces_consecutive() {
         vec![tx(&a, 2, 50, "x"), tx(&b, 0, 50, "x"), tx(&a, 0, 50, "x"), tx(&a, 1, 50, "x"), tx(&b, 2, 50, "x")],
         &ledger,
     );
-    let got: Vec<(Address, u64)> =
-        p.reap(10, usize::MAX, &|_| 0).iter().map(|(_, t)| (t.tx.signer.address(SUITE), t.tx.nonce)).collect();
+    let got: Vec<(Address, u64)> = p
+        .reap(10, usize::MAX, &|_| Ok(0))
+        .expect("reap")
+        .iter()
+        .map(|(_, t)| (t.tx.signer.address(SUITE), t.tx.nonce))
+        .collect();
     let (aa, bb) = (a.public_key().address(SUITE), b.public_key().address(SUITE));
     assert_eq!(got, vec![(bb, 0), (aa, 0), (aa, 1), (aa, 2)], "b2 waits for b1");
     assert_eq!(p.pending_next_nonce(&aa, 0), 3);
@@ -149,6 +153,6 @@ fn a_committed_nonce_supersedes_pending_duplicates() {
     let h1 = *r[1].as_ref().expect("ok");
     // Another node's block carried a different transaction with nonces 0 and 1.
     let other = tx(&a, 0, 50, "y").0;
-    p.on_commit(2, &[(other.hash(SUITE), a.public_key().address(SUITE))], &|_| 2);
+    p.on_commit(2, &[(other.hash(SUITE), a.public_key().address(SUITE))], &|_| Ok(2)).expect("commit");
     assert!(matches!(p.status(&h1), Some(TxStatus::Dropped { code, .. }) if code == "nonce_superseded"));
 }

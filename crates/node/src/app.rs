@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use async_trait::async_trait;
-use govchain_consensus::{Application, CommitOutcome, ProposalCheck};
+use govchain_consensus::{AppError, Application, CommitOutcome, ProposalCheck};
 use govchain_types::{Address, CommitCertificate, Hash32, ValidatorSet};
 
 use crate::chain::Chain;
@@ -27,8 +27,8 @@ impl Application for ChainApp {
         height: u64,
         proposer: Address,
         deadline: Instant,
-    ) -> Result<(Hash32, Vec<u8>), String> {
-        self.0.build(height, proposer, deadline).await.map_err(|e| e.to_string())
+    ) -> Result<(Hash32, Vec<u8>), AppError> {
+        self.0.build(height, proposer, deadline).await.map_err(|e| AppError::Fault(format!("{e:#}")))
     }
 
     async fn check_block(
@@ -37,7 +37,7 @@ impl Application for ChainApp {
         bytes: &[u8],
         proposer: Address,
         from_sync: bool,
-    ) -> Result<(Hash32, ProposalCheck), String> {
+    ) -> Result<(Hash32, ProposalCheck), AppError> {
         let (hash, verdict) = self.0.check(height, bytes.to_vec(), proposer, from_sync).await?;
         Ok((
             hash,
@@ -49,7 +49,7 @@ impl Application for ChainApp {
     }
 
     async fn commit(&self, certificate: CommitCertificate) -> CommitOutcome {
-        self.0.commit(certificate).await.map_err(|e| e.to_string())
+        self.0.commit(certificate).await.map_err(|e| AppError::Fault(format!("{e:#}")))
     }
 
     fn decided(&self, height: u64) -> Option<(Vec<u8>, CommitCertificate)> {
@@ -64,8 +64,8 @@ impl Application for ChainApp {
         self.0.save_undecided(height, round, hash, record)
     }
 
-    fn load_undecided(&self, height: u64, round: u32) -> Vec<(Hash32, Vec<u8>)> {
-        self.0.load_undecided(height, round)
+    fn load_undecided(&self, height: u64, round: u32) -> Result<Vec<(Hash32, Vec<u8>)>, AppError> {
+        self.0.load_undecided(height, round).map_err(|e| AppError::Fault(format!("{e:#}")))
     }
 
     fn proposal_bytes(&self, hash: &Hash32) -> Option<Vec<u8>> {

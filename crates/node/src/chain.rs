@@ -5,16 +5,17 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use eyre::{Result, eyre};
-use govchain_api::dto::{BlockEvent, CommittedBlock, ModuleEvent};
+use govchain_consensus::AppError;
 use govchain_crypto::{VerifyItem, verify_batch};
-use govchain_execution::{BlockEnv, BlockOutput, Executor, Mode, StateRead, keys};
-use govchain_mempool::Mempool;
+use govchain_execution::{BlockEnv, BlockOutput, Executor, Mode, StateError, StateRead, keys};
+use govchain_mempool::{AdmitError, Mempool};
 use govchain_proofs::merkle;
 use govchain_state::{Snapshot, StateDb};
 use govchain_storage::{BlockCommit, StateWrites, Storage};
 use govchain_types::bounded::{BoundedString, BoundedVec};
 use govchain_types::{
-    Address, Block, CommitCertificate, Hash32, Header, Receipt, SignedTransaction, Suite, ValidatorSet, codec,
+    Address, Block, CommitCertificate, CommittedBlock, Hash32, Header, Receipt, SignedTransaction, Suite, ValidatorSet,
+    codec,
 };
 use parking_lot::{Mutex, RwLock};
 use tokio::sync::{Notify, broadcast};
@@ -75,8 +76,15 @@ pub struct VersionView<'a> {
 }
 
 impl StateRead for VersionView<'_> {
-    fn get(&self, key: &[u8]) -> std::result::Result<Option<Vec<u8>>, String> {
-        self.snap.get(key, self.version).map_err(|e| e.to_string())
+    fn get(&self, key: &[u8]) -> std::result::Result<Option<Vec<u8>>, StateError> {
+        self.snap.get(key, self.version).map_err(|e| StateError(e.to_string()))
+    }
+}
+
+impl VersionView<'_> {
+    /// The next nonce of the account a key acts for; a storage fault is an error, never 0.
+    fn nonce_of(&self, executor: &Executor, key_address: &Address) -> std::result::Result<u64, AdmitError> {
+        executor.nonce_of_key(self, key_address).map_err(|e| AdmitError::storage(e.message))
     }
 }
 
@@ -200,9 +208,9 @@ impl Chain {
         }
         let snap = self.state.snapshot()?;
         let view = VersionView { snap: &snap, version: tip.height };
-        let nonce_of = |a: &Address| self.executor.nonce_of_key(&view, a).unwrap_or(0);
+        let nonce_of = |a: &Address| view.nonce_of(&self.executor, a);
         let candidates =
-            self.mempool.reap(tip.params.max_block_txs as usize, tip.params.max_block_bytes as usize / 2, &nonce_of);
+            self.mempool.reap(tip.params.max_block_txs as usize, tip.params.max_block_bytes as usize / 2, &nonce_of)?;
         let time_ms = now_ms().max(tip.time_ms + 1);
         let env = self.env(height, time_ms);
         let hashes: Vec<Hash32> = candidates.iter().map(|(h, _)| *h).collect();
@@ -211,7 +219,7 @@ impl Chain {
         let output = self.executor.execute_block(&env, &view, &txs, &hashes, Mode::Build)?;
         self.metrics.stage("execute", exec_started.elapsed());
         for (i, e) in &output.rejected {
-            self.mempool.drop_tx(&hashes[*i], &e.code, &e.message, tip.height);
+            self.mempool.drop_tx(&hashes[*i], e.code(), &e.message, tip.height);
         }
         let tx_hashes: Vec<Hash32> = output.included.iter().map(|i| hashes[*i]).collect();
         let mut slots: Vec<Option<SignedTransaction>> = txs.into_iter().map(Some).collect();
@@ -248,11 +256,11 @@ impl Chain {
         bytes: Vec<u8>,
         proposer: Address,
         from_sync: bool,
-    ) -> Result<(Hash32, std::result::Result<(), String>), String> {
+    ) -> std::result::Result<(Hash32, std::result::Result<(), String>), AppError> {
         let this = self.clone();
         tokio::task::spawn_blocking(move || this.check_blocking(height, &bytes, proposer, from_sync))
             .await
-            .map_err(|e| e.to_string())?
+            .map_err(|e| AppError::Fault(e.to_string()))?
     }
 
     fn check_blocking(
@@ -261,8 +269,8 @@ impl Chain {
         bytes: &[u8],
         proposer: Address,
         from_sync: bool,
-    ) -> Result<(Hash32, std::result::Result<(), String>), String> {
-        let block = Block::decode(bytes).map_err(|e| format!("not a block: {e}"))?;
+    ) -> std::result::Result<(Hash32, std::result::Result<(), String>), AppError> {
+        let block = Block::decode(bytes).map_err(|e| AppError::Malformed(e.to_string()))?;
         let hash = block.hash(self.suite);
         if self.proposals.lock().contains_key(&hash) {
             return Ok((hash, Ok(())));
@@ -433,7 +441,7 @@ impl Chain {
         let view = VersionView { snap: &snap, version: height };
         let committed: Vec<(Hash32, Address)> =
             ex.tx_hashes.iter().zip(ex.block.txs.iter()).map(|(h, t)| (*h, t.tx.signer.address(self.suite))).collect();
-        self.mempool.on_commit(height, &committed, &|a| self.executor.nonce_of_key(&view, a).unwrap_or(0));
+        self.mempool.on_commit(height, &committed, &|a| view.nonce_of(&self.executor, a))?;
         self.metrics.committed(height, ex.tx_hashes.len(), header.time_ms, started.elapsed(), self.mempool.stats());
         self.metrics.decided_in_round(cert.round);
         self.publish(ex);
@@ -445,28 +453,13 @@ impl Chain {
 
     fn publish(&self, ex: &Executed) {
         let h = &ex.block.header;
-        let events = ex
-            .output
-            .receipts
-            .iter()
-            .flat_map(|r| {
-                r.events.iter().map(move |e| ModuleEvent {
-                    height: h.height,
-                    tx_hash: r.tx_hash.to_hex(),
-                    module: e.module.to_string(),
-                    kind: e.kind.to_string(),
-                    attributes: e.attributes.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-                })
-            })
-            .collect();
-        let block = BlockEvent {
-            height: h.height,
-            hash: h.hash(self.suite).to_hex(),
-            time_ms: h.time_ms,
-            tx_count: ex.tx_hashes.len(),
-            tx_hashes: Some(ex.tx_hashes.iter().map(|h| h.to_hex()).collect()),
+        let block = CommittedBlock {
+            header: h.clone(),
+            hash: h.hash(self.suite),
+            tx_hashes: ex.tx_hashes.clone(),
+            receipts: ex.output.receipts.clone(),
         };
-        let _ = self.events.send(Arc::new(CommittedBlock { block, events }));
+        let _ = self.events.send(Arc::new(block));
     }
 
     /// Stored block bytes and certificate.
@@ -495,13 +488,13 @@ impl Chain {
         }
     }
 
-    /// Loads persisted proposal records.
-    pub fn load_undecided(&self, height: u64, round: u32) -> Vec<(Hash32, Vec<u8>)> {
-        self.storage
-            .undecided(height, Some(round))
-            .unwrap_or_default()
+    /// Loads persisted proposal records (a storage fault is an error, not "none").
+    pub fn load_undecided(&self, height: u64, round: u32) -> Result<Vec<(Hash32, Vec<u8>)>> {
+        Ok(self
+            .storage
+            .undecided(height, Some(round))?
             .into_iter()
             .filter_map(|(_, h, v)| borsh::from_slice::<(Vec<u8>, Vec<u8>)>(&v).ok().map(|(rec, _)| (Hash32(h), rec)))
-            .collect()
+            .collect())
     }
 }

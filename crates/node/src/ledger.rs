@@ -1,6 +1,6 @@
 //! What the mempool sees of the committed chain.
 
-use govchain_mempool::Ledger;
+use govchain_mempool::{AdmitError, Ledger};
 use govchain_state::Snapshot;
 use govchain_types::{Address, Hash32, SignedTransaction};
 
@@ -19,18 +19,18 @@ impl Ledger for LedgerView<'_> {
         self.version + 1
     }
 
-    fn account_nonce(&self, addr: &Address) -> Result<u64, String> {
+    fn account_nonce(&self, addr: &Address) -> Result<u64, AdmitError> {
         let view = VersionView { snap: &self.snap, version: self.version };
-        self.chain.executor.nonce_of_key(&view, addr).map_err(|e| e.message)
+        self.chain.executor.nonce_of_key(&view, addr).map_err(|e| AdmitError::storage(e.message))
     }
 
     fn is_committed(&self, hash: &Hash32) -> bool {
         self.chain.storage.tx_location(&hash.0).ok().flatten().is_some()
     }
 
-    fn check(&self, tx: &SignedTransaction, hash: Hash32) -> Result<(), (String, String)> {
+    fn check(&self, tx: &SignedTransaction, hash: Hash32) -> Result<(), AdmitError> {
         let view = VersionView { snap: &self.snap, version: self.version };
         let env = self.chain.env(self.version + 1, self.time_ms);
-        self.chain.executor.check_tx(&env, &view, tx, hash).map_err(|e| (e.code, e.message))
+        self.chain.executor.check_tx(&env, &view, tx, hash).map_err(|e| AdmitError::new(e.class(), e.code(), e.message))
     }
 }

@@ -14,21 +14,22 @@
 #![deny(clippy::unwrap_used)]
 
 mod app;
-mod certs;
 mod chain;
+mod components;
 pub mod config;
 mod forward;
 pub mod genesis;
 mod ledger;
 mod metrics;
 mod node;
+mod query;
 pub mod search;
 pub mod service;
-mod views;
 
 pub use chain::{Chain, Pacing, Tip};
+pub use components::components;
 pub use config::{NodeConfig, RawConfig};
 pub use genesis::{ChainParams, Genesis, GenesisValidator};
 pub use govchain_consensus::peer_id;
 pub use metrics::Metrics;
-pub use node::{RunningNode, load_key, open, start};
+pub use node::{RunningNode, api_router, load_key, open, open_with, start, start_with};

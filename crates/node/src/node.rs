@@ -4,14 +4,12 @@ use std::sync::Arc;
 
 use eyre::{Result, WrapErr, bail, eyre};
 use govchain_api::ApiConfig;
+use govchain_component::Component;
 use govchain_consensus::{EngineConfig, EngineHandle};
 use govchain_crypto::SecretKey;
 use govchain_crypto::keystore::Keystore;
-use govchain_execution::{ChainParams, Executor, keys};
-use govchain_governance::GovernanceModule;
-use govchain_identity::{IdentityGate, IdentityModule};
+use govchain_execution::{ChainParams, keys};
 use govchain_mempool::{Mempool, MempoolConfig};
-use govchain_records::RecordsModule;
 use govchain_state::StateDb;
 use govchain_storage::Storage;
 use govchain_types::{Hash32, Header, ValidatorSet, codec};
@@ -66,26 +64,39 @@ fn read_seed(path: &Path) -> Result<[u8; 32]> {
     bytes.try_into().map_err(|_| eyre!("p2p key must be 32 bytes"))
 }
 
-/// Opens a node's chain (storage, state, executor, mempool) without consensus or API: for tools
-/// that drive blocks themselves, such as `govchain bench-certs`.
+/// Opens a node's chain (storage, state, executor, mempool) with the standard components,
+/// without consensus or API: for tools that drive blocks themselves, such as
+/// `govchain bench-certs`.
 pub fn open(cfg: &NodeConfig) -> Result<(Arc<Chain>, Genesis)> {
-    let (genesis, hash, file) = Genesis::load_file(&cfg.genesis)?;
-    let chain = open_chain(cfg, &genesis, hash, file)?;
+    open_with(cfg, &crate::components())
+}
+
+/// [`open`] with an explicit list of components.
+pub fn open_with(cfg: &NodeConfig, components: &[Arc<dyn Component>]) -> Result<(Arc<Chain>, Genesis)> {
+    let (genesis, hash, file) = crate::genesis::load(&cfg.genesis, components)?;
+    let chain = open_chain(cfg, &genesis, hash, file, components)?;
     Ok((chain, genesis))
 }
 
-fn open_chain(cfg: &NodeConfig, genesis: &Genesis, genesis_hash: Hash32, genesis_file: Vec<u8>) -> Result<Arc<Chain>> {
+fn open_chain(
+    cfg: &NodeConfig,
+    genesis: &Genesis,
+    genesis_hash: Hash32,
+    genesis_file: Vec<u8>,
+    components: &[Arc<dyn Component>],
+) -> Result<Arc<Chain>> {
     let data = cfg.home.join("data");
     std::fs::create_dir_all(&data)?;
     let storage = Storage::open_with_cache(&data.join("chain.redb"), cfg.storage_cache_bytes)?;
     let state = StateDb::with_node_cache(storage.clone(), genesis.suite, cfg.node_cache);
     match storage.meta("genesis")? {
         None => {
-            let (writes, index) = genesis.state()?;
+            let g = crate::genesis::state(genesis, components)?;
+            let writes = g.writes.into_iter().map(|(k, v)| (k, Some(v))).collect();
             let (root, sw) = state.snapshot()?.apply(&writes, 0)?;
             storage.write_genesis(
                 &sw,
-                &index,
+                &g.index,
                 &[("genesis", genesis_hash.0.to_vec()), ("chain_id", genesis.chain_id.as_bytes().to_vec())],
             )?;
             info!(chain_id = %genesis.chain_id, state_root = %root, "wrote genesis state");
@@ -107,15 +118,7 @@ fn open_chain(cfg: &NodeConfig, genesis: &Genesis, genesis_hash: Hash32, genesis
     let pbytes =
         state.snapshot()?.get(keys::PARAMS, height)?.ok_or_else(|| eyre!("chain parameters missing from state"))?;
     let params: ChainParams = borsh::from_slice(&pbytes)?;
-    let executor = Executor::new(
-        vec![
-            Arc::new(IdentityModule),
-            Arc::new(RecordsModule),
-            Arc::new(GovernanceModule),
-            Arc::new(govchain_certificates::CertificatesModule),
-        ],
-        Arc::new(IdentityGate),
-    );
+    let executor = govchain_component::executor(components)?;
     let mempool = Mempool::new(
         MempoolConfig {
             max_txs: cfg.mempool_max_txs,
@@ -148,10 +151,16 @@ fn open_chain(cfg: &NodeConfig, genesis: &Genesis, genesis_hash: Hash32, genesis
     }))
 }
 
-/// Starts a node: storage, API and consensus.
+/// Starts a node with the standard components: storage, API and consensus.
 pub async fn start(cfg: NodeConfig) -> Result<RunningNode> {
-    let (genesis, genesis_hash, genesis_file) = Genesis::load_file(&cfg.genesis)?;
-    let chain = open_chain(&cfg, &genesis, genesis_hash, genesis_file)?;
+    start_with(cfg, crate::components()).await
+}
+
+/// Starts a node with an explicit list of components (the standard ones are
+/// [`crate::components`]).
+pub async fn start_with(cfg: NodeConfig, components: Vec<Arc<dyn Component>>) -> Result<RunningNode> {
+    let (genesis, genesis_hash, genesis_file) = crate::genesis::load(&cfg.genesis, &components)?;
+    let chain = open_chain(&cfg, &genesis, genesis_hash, genesis_file, &components)?;
 
     let listener = tokio::net::TcpListener::bind(cfg.api_listen)
         .await
@@ -166,7 +175,7 @@ pub async fn start(cfg: NodeConfig) -> Result<RunningNode> {
         search: Some(search),
     });
     let api_cfg = ApiConfig { listen: api_addr, ..Default::default() };
-    let mut app = govchain_api::router(service, api_cfg);
+    let mut app = api_router(service, api_cfg, &components).0;
     if cfg.portal {
         app = app.merge(govchain_portal::router()).fallback(govchain_portal::fallback);
     }
@@ -194,4 +203,17 @@ pub async fn start(cfg: NodeConfig) -> Result<RunningNode> {
     let engine = govchain_consensus::start(engine_cfg, Arc::new(ChainApp(chain.clone()))).await?;
     info!(api = %api_addr, p2p = %cfg.p2p_listen, "node started");
     Ok(RunningNode { chain, api_addr, engine, api })
+}
+
+/// The node's API router over `service`: the core routes and every component's routes (with
+/// the service as their read view), and the OpenAPI document of exactly those routes.
+pub fn api_router(
+    service: Arc<NodeService>,
+    config: ApiConfig,
+    components: &[Arc<dyn Component>],
+) -> (axum::Router, utoipa::openapi::OpenApi) {
+    let host: govchain_component::http::Host = service.clone();
+    let modules =
+        components.iter().fold(govchain_component::http::Routes::new(), |r, c| r.merge(c.routes())).with_state(host);
+    govchain_api::router(service, config, modules)
 }

@@ -10,8 +10,10 @@ use std::sync::Arc;
 
 use govchain_api::ApiError;
 use govchain_api::dto::{HighlightedText, RecordSearch, SearchHitView, SearchResponse};
-use govchain_records::{Record, RecordStatus, head_key, version_key};
+use govchain_records::RecordStatus;
 use govchain_search::{Highlighted, RecordDoc, SearchError, SearchIndex, SearchQuery};
+
+use crate::service::NodeService;
 use govchain_types::{Receipt, codec};
 use tokio::sync::broadcast::error::RecvError;
 use tracing::{info, warn};
@@ -34,12 +36,8 @@ fn records_touched(chain: &Chain, height: u64) -> eyre::Result<BTreeSet<String>>
         .collect())
 }
 
-fn record_doc(chain: &Chain, id: &str, height: u64) -> eyre::Result<Option<RecordDoc>> {
-    let snap = chain.state.snapshot()?;
-    let Some(head) = snap.get(&head_key(id), height)? else { return Ok(None) };
-    let head: u32 = borsh::from_slice(&head)?;
-    let Some(bytes) = snap.get(&version_key(id, head), height)? else { return Ok(None) };
-    let r: Record = borsh::from_slice(&bytes)?;
+fn record_doc(view: &NodeService, id: &str, height: u64) -> eyre::Result<Option<RecordDoc>> {
+    let Some(r) = govchain_records::query::latest(view, id, height)? else { return Ok(None) };
     Ok(Some(RecordDoc {
         id: r.id,
         version: r.version,
@@ -55,7 +53,8 @@ fn record_doc(chain: &Chain, id: &str, height: u64) -> eyre::Result<Option<Recor
 }
 
 /// Indexes every block after the index's height up to the chain's tip.
-pub fn catch_up(chain: &Chain, index: &SearchIndex) -> eyre::Result<()> {
+pub fn catch_up(chain: &Arc<Chain>, index: &SearchIndex) -> eyre::Result<()> {
+    let view = NodeService::new(chain.clone());
     let tip = chain.tip().height;
     let mut from = index.indexed_height() + 1;
     while from <= tip {
@@ -66,7 +65,7 @@ pub fn catch_up(chain: &Chain, index: &SearchIndex) -> eyre::Result<()> {
         }
         let docs = ids
             .iter()
-            .map(|id| record_doc(chain, id, to))
+            .map(|id| record_doc(&view, id, to))
             .filter_map(Result::transpose)
             .collect::<eyre::Result<Vec<_>>>()?;
         index.apply(&docs, to)?;

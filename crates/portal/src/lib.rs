@@ -15,39 +15,44 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use govchain_api::ApiError;
+use govchain_api_types::ApiError;
 
 const INDEX_HTML: &str = include_str!("../assets/index.html");
 const APP_JS: &str = include_str!("../assets/app.js");
 const APP_CSS: &str = include_str!("../assets/app.css");
 const FAVICON_SVG: &str = include_str!("../assets/favicon.svg");
+/// The application's pages: the one list the server and the application's router both read
+/// (`portal/src/pages.json`, copied by the build).
+const PAGES_JSON: &str = include_str!("../assets/pages.json");
 
 /// Content-Security-Policy of every portal response.
 pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
     connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-/// Paths of the application's pages (each answers with `index.html`).
-pub const PAGES: &[&str] = &[
-    "/",
-    "/search",
-    "/verify",
-    "/blocks",
-    "/blocks/{height}",
-    "/txs/{hash}",
-    "/records",
-    "/records/{id}",
-    "/orgs",
-    "/orgs/{id}",
-    "/accounts/{address}",
-    "/certificates/{id}",
-];
+/// A page of the application.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct Page {
+    /// Route path, with `{param}` segments (axum's syntax).
+    pub path: String,
+    /// The application's handler.
+    pub page: String,
+    /// An example address of the page (`{tx}`, `{account}`, `{certificate}` stand for ids
+    /// a test fills in).
+    pub example: String,
+}
+
+/// The application's pages (each answers with `index.html`).
+pub fn pages() -> Vec<Page> {
+    // The file is embedded and tested; a malformed one is a build defect caught by the tests.
+    serde_json::from_str(PAGES_JSON).unwrap_or_default()
+}
 
 /// The portal's routes: its pages and `/assets/…`. Merge it with the API router and install
 /// [`fallback`] on the result.
 pub fn router() -> Router {
     let mut r = Router::new();
-    for page in PAGES {
-        r = r.route(page, get(index));
+    for page in pages() {
+        r = r.route(&page.path, get(index));
     }
     r.route("/assets/app.js", get(|| async { asset("text/javascript; charset=utf-8", APP_JS) }))
         .route("/assets/app.css", get(|| async { asset("text/css; charset=utf-8", APP_CSS) }))
@@ -112,7 +117,18 @@ mod tests {
 
     #[tokio::test]
     async fn every_page_path_serves_the_application_with_a_strict_policy() {
-        for path in ["/", "/search", "/verify", "/blocks/7", "/records/finance-000001", "/certificates/abc", "/orgs"] {
+        let pages = pages();
+        assert!(pages.len() >= 14, "pages.json lists the application's pages");
+        for p in &pages {
+            assert!(p.example.starts_with('/'), "{p:?}");
+        }
+        let examples: Vec<String> = pages
+            .iter()
+            .map(|p| {
+                p.example.replace("{tx}", &"ab".repeat(32)).replace("{account}", "0x01").replace("{certificate}", "abc")
+            })
+            .collect();
+        for path in examples.iter().map(String::as_str) {
             let (status, ct, csp, body) = get(path).await;
             assert_eq!(status, StatusCode::OK, "{path}");
             assert!(ct.starts_with("text/html"), "{path}: {ct}");

@@ -1,7 +1,9 @@
 use std::time::Duration;
 
-use govchain_api::dto::*;
+use govchain_api_types::ErrorBody;
+use govchain_api_types::dto::*;
 use govchain_types::{Address, Hash32, SignedTransaction};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// Client errors.
@@ -33,6 +35,17 @@ impl SdkError {
             _ => None,
         }
     }
+}
+
+/// An account's nonces (the fields of the account view every chain serves).
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct Nonces {
+    /// The account's address (differs from the key's after a key rotation).
+    pub address: String,
+    /// Next nonce in committed state.
+    pub next_nonce: u64,
+    /// Next nonce counting pending transactions.
+    pub pending_nonce: u64,
 }
 
 /// A client of one node's REST API.
@@ -78,11 +91,31 @@ impl Client {
         }
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, SdkError> {
+    /// `GET path` (e.g. `/v1/records/finance-000001`), decoding the JSON answer.
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, SdkError> {
         Self::parse(self.http.get(format!("{}{path}", self.base)).send().await?).await
     }
 
-    async fn get_bytes(&self, path: &str) -> Result<Vec<u8>, SdkError> {
+    /// `GET path?query`, decoding the JSON answer.
+    pub async fn get_query<T: DeserializeOwned, Q: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        query: &Q,
+    ) -> Result<T, SdkError> {
+        Self::parse(self.http.get(format!("{}{path}", self.base)).query(query).send().await?).await
+    }
+
+    /// `POST path` with a JSON body, decoding the JSON answer.
+    pub async fn post_json<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, SdkError> {
+        Self::parse(self.http.post(format!("{}{path}", self.base)).json(body).send().await?).await
+    }
+
+    /// `GET path`, returning the body's bytes (proof bundles).
+    pub async fn get_bytes(&self, path: &str) -> Result<Vec<u8>, SdkError> {
         let resp = self.http.get(format!("{}{path}", self.base)).send().await?;
         let status = resp.status();
         if status.is_success() {
@@ -101,9 +134,11 @@ impl Client {
         self.get("/status").await
     }
 
-    /// `GET /v1/accounts/{address}`.
-    pub async fn account(&self, a: &Address) -> Result<AccountView, SdkError> {
-        self.get(&format!("/v1/accounts/{}", a.to_text())).await
+    /// The next nonces of the account a key (by its address) acts for: in committed state, and
+    /// counting the transactions pending at this node (use `pending_nonce` for a new one). Read
+    /// from `GET /v1/accounts/{address}` (identity component).
+    pub async fn nonces(&self, key_address: &Address) -> Result<Nonces, SdkError> {
+        self.get(&format!("/v1/accounts/{}", key_address.to_text())).await
     }
 
     /// `POST /v1/txs`.
@@ -157,65 +192,6 @@ impl Client {
         match height {
             Some(h) => self.get(&format!("/v1/blocks/{h}")).await,
             None => self.get("/v1/blocks/latest").await,
-        }
-    }
-
-    /// `GET /v1/records`.
-    pub async fn records(&self, q: &RecordQuery) -> Result<RecordPage, SdkError> {
-        Self::parse(self.http.get(format!("{}/v1/records", self.base)).query(q).send().await?).await
-    }
-
-    /// `GET /v1/records/{id}`.
-    pub async fn record(&self, id: &str) -> Result<RecordHistory, SdkError> {
-        self.get(&format!("/v1/records/{id}")).await
-    }
-
-    /// `GET /v1/organisations`.
-    pub async fn organisations(&self) -> Result<Vec<OrgView>, SdkError> {
-        self.get("/v1/organisations").await
-    }
-
-    /// Governance proposals, newest first.
-    pub async fn proposals(&self) -> Result<Vec<ProposalView>, SdkError> {
-        self.get("/v1/governance/proposals").await
-    }
-
-    /// One governance proposal.
-    pub async fn proposal(&self, id: u64) -> Result<ProposalView, SdkError> {
-        self.get(&format!("/v1/governance/proposals/{id}")).await
-    }
-
-    /// A certificate type.
-    pub async fn cert_type(&self, id: &str) -> Result<CertTypeView, SdkError> {
-        self.get(&format!("/v1/certificate-types/{id}")).await
-    }
-
-    /// A certificate record.
-    pub async fn certificate(&self, id: &str) -> Result<CertRecordView, SdkError> {
-        self.get(&format!("/v1/certificates/{id}")).await
-    }
-
-    /// A certificate's status, with a proof bundle when `proof`.
-    pub async fn cert_status(&self, id: &str, proof: bool) -> Result<CertStatusView, SdkError> {
-        self.get(&format!("/v1/certificates/{id}/status?proof={proof}")).await
-    }
-
-    /// Proof bundles for an offline presentation.
-    pub async fn cert_proofs(&self, id: &str) -> Result<CertProofs, SdkError> {
-        self.get(&format!("/v1/certificates/{id}/proofs")).await
-    }
-
-    /// Verifies a presentation (JSON) on the node.
-    pub async fn verify_presentation(&self, presentation: &serde_json::Value) -> Result<VerifyResponse, SdkError> {
-        Self::parse(self.http.post(format!("{}/v1/certificates/verify", self.base)).json(presentation).send().await?)
-            .await
-    }
-
-    /// Proof bundle of a record version.
-    pub async fn record_proof(&self, id: &str, version: Option<u32>) -> Result<Vec<u8>, SdkError> {
-        match version {
-            Some(v) => self.get_bytes(&format!("/v1/proofs/records/{id}?version={v}")).await,
-            None => self.get_bytes(&format!("/v1/proofs/records/{id}")).await,
         }
     }
 

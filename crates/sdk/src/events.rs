@@ -1,5 +1,5 @@
 use futures::StreamExt;
-use govchain_api::dto::{BlockEvent, ModuleEvent};
+use govchain_api_types::dto::{BlockEvent, ModuleEvent};
 
 use crate::{Client, SdkError};
 

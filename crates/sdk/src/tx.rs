@@ -1,7 +1,6 @@
-use borsh::BorshSerialize;
 use govchain_crypto::SecretKey;
 use govchain_types::bounded::BoundedString;
-use govchain_types::{Call, Payload, SignedTransaction, Suite, Transaction};
+use govchain_types::{Call, Method, Payload, SignedTransaction, Suite, Transaction};
 
 /// Builds and signs transactions for one chain.
 #[derive(Clone, Debug)]
@@ -11,6 +10,11 @@ pub struct TxBuilder {
     /// Suite.
     pub suite: Suite,
 }
+
+/// Why a transaction could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot build the transaction: {0}")]
+pub struct BuildError(String);
 
 impl TxBuilder {
     /// A builder for a chain.
@@ -25,9 +29,9 @@ impl TxBuilder {
         nonce: u64,
         expires_at_height: u64,
         call: Call,
-    ) -> Result<SignedTransaction, String> {
+    ) -> Result<SignedTransaction, BuildError> {
         let tx = Transaction {
-            chain_id: BoundedString::new(self.chain_id.clone()).map_err(|e| e.to_string())?,
+            chain_id: BoundedString::new(self.chain_id.clone()).map_err(|e| BuildError(e.to_string()))?,
             signer: key.public_key(),
             nonce,
             expires_at_height,
@@ -37,58 +41,15 @@ impl TxBuilder {
         Ok(SignedTransaction { tx, signature })
     }
 
-    /// Signs `module.method(args)` with borsh-encoded arguments.
-    pub fn call<A: BorshSerialize>(
+    /// Signs a typed module call: `args` knows its module and method.
+    pub fn call<M: Method>(
         &self,
         key: &SecretKey,
         nonce: u64,
         expires_at_height: u64,
-        module: &str,
-        method: &str,
-        args: &A,
-    ) -> Result<SignedTransaction, String> {
-        let bytes = borsh::to_vec(args).map_err(|e| e.to_string())?;
-        let call = Call::new(module, method, bytes).map_err(|e| e.to_string())?;
+        args: &M,
+    ) -> Result<SignedTransaction, BuildError> {
+        let call = args.to_call().map_err(|e| BuildError(e.to_string()))?;
         self.sign(key, nonce, expires_at_height, call)
-    }
-}
-
-/// Argument builders for the built-in modules.
-pub mod calls {
-    use govchain_identity::{AccountKind, RegisterAccount, RoleChange};
-    use govchain_records::{Amend, Publish, RecordContent, Withdraw};
-    use govchain_types::{Address, PublicKey};
-
-    /// `records.publish`.
-    pub fn publish(category: &str, title: &str, body: &str, tags: Vec<String>) -> Publish {
-        Publish {
-            content: RecordContent {
-                category: category.into(),
-                title: title.into(),
-                body: body.into(),
-                attachments: vec![],
-                tags,
-            },
-        }
-    }
-
-    /// `records.amend`.
-    pub fn amend(id: &str, content: RecordContent, reason: &str) -> Amend {
-        Amend { id: id.into(), content, reason: reason.into() }
-    }
-
-    /// `records.withdraw`.
-    pub fn withdraw(id: &str, reason: &str) -> Withdraw {
-        Withdraw { id: id.into(), reason: reason.into() }
-    }
-
-    /// `identity.register_account`.
-    pub fn register(public_key: PublicKey, kind: AccountKind, org: &str, roles: Vec<String>) -> RegisterAccount {
-        RegisterAccount { public_key, kind, org: org.into(), roles }
-    }
-
-    /// `identity.grant_role` / `identity.revoke_role`.
-    pub fn role_change(account: Address, role: &str) -> RoleChange {
-        RoleChange { account, role: role.into() }
     }
 }

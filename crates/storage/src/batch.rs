@@ -1,3 +1,5 @@
+use govchain_types::IndexOp;
+
 /// State tree writes produced by executing one block (opaque bytes; the `state` crate owns the
 /// formats).
 #[derive(Debug, Default, Clone)]
@@ -8,15 +10,6 @@ pub struct StateWrites {
     pub values: Vec<([u8; 32], u64, Option<Vec<u8>>)>,
     /// (stale since version, encoded node key).
     pub stale: Vec<(u64, Vec<u8>)>,
-}
-
-/// A secondary-index change, produced by modules from their events.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IndexOp {
-    /// Insert or overwrite.
-    Put(Vec<u8>, Vec<u8>),
-    /// Remove.
-    Delete(Vec<u8>),
 }
 
 /// Everything written when a block is committed (borrowed: nothing is copied to commit).

@@ -137,3 +137,17 @@ pub struct CommitCertificate {
     /// Precommit signatures.
     pub signatures: BoundedVec<CommitSignature, MAX_VALIDATORS>,
 }
+
+/// A committed block as the node announces it to its followers (the API's event stream, the
+/// search indexer): the header, its hash, the transaction ids and the receipts.
+#[derive(Clone, Debug)]
+pub struct CommittedBlock {
+    /// The header.
+    pub header: Header,
+    /// Its hash.
+    pub hash: Hash32,
+    /// Transaction ids in block order.
+    pub tx_hashes: Vec<Hash32>,
+    /// Receipts in block order.
+    pub receipts: Vec<crate::Receipt>,
+}

@@ -16,18 +16,25 @@
 mod block;
 pub mod bounded;
 pub mod codec;
+mod error;
 pub mod limits;
+mod method;
 mod receipt;
 mod tx;
+pub mod validate;
 mod validator;
 
-pub use block::{Block, CommitCertificate, CommitSignature, Header, VoteKind, proposal_sign_bytes, vote_sign_bytes};
+pub use block::{
+    Block, CommitCertificate, CommitSignature, CommittedBlock, Header, VoteKind, proposal_sign_bytes, vote_sign_bytes,
+};
 pub use bounded::{BoundedBytes, BoundedString, BoundedVec};
 pub use codec::DecodeError;
+pub use error::{ErrorClass, IndexOp};
 pub use govchain_crypto::{Address, Algorithm, Hash32, PublicKey, Signature, Suite};
+pub use method::Method;
 pub use receipt::{Event, Outcome, Receipt};
 pub use tx::{Call, Payload, SignedTransaction, Transaction};
-pub use validator::{Validator, ValidatorSet};
+pub use validator::{Validator, ValidatorSet, ValidatorSetError};
 
 /// Domain-separation prefixes. Frozen: changing one changes every hash and signature.
 pub mod domain {

@@ -25,20 +25,37 @@ pub struct ValidatorSet {
     pub validators: BoundedVec<Validator, MAX_VALIDATORS>,
 }
 
+/// Why a list of validators is not a valid set.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ValidatorSetError {
+    /// Two validators share an address.
+    #[error("duplicate validator address")]
+    Duplicate,
+    /// A validator has no voting power.
+    #[error("validator with zero voting power")]
+    ZeroPower,
+    /// No validators.
+    #[error("validator set is empty")]
+    Empty,
+    /// More than the encoding allows.
+    #[error("more than {MAX_VALIDATORS} validators")]
+    TooMany,
+}
+
 impl ValidatorSet {
     /// Builds a set: sorts by address; fails on duplicates, zero power or too many validators.
-    pub fn new(mut validators: Vec<Validator>) -> Result<ValidatorSet, String> {
+    pub fn new(mut validators: Vec<Validator>) -> Result<ValidatorSet, ValidatorSetError> {
         validators.sort_by_key(|v| v.address);
         if validators.windows(2).any(|w| w[0].address == w[1].address) {
-            return Err("duplicate validator address".into());
+            return Err(ValidatorSetError::Duplicate);
         }
         if validators.iter().any(|v| v.voting_power == 0) {
-            return Err("validator with zero voting power".into());
+            return Err(ValidatorSetError::ZeroPower);
         }
         if validators.is_empty() {
-            return Err("validator set is empty".into());
+            return Err(ValidatorSetError::Empty);
         }
-        let validators = BoundedVec::new(validators).map_err(|e| e.to_string())?;
+        let validators = BoundedVec::new(validators).map_err(|_| ValidatorSetError::TooMany)?;
         Ok(ValidatorSet { validators })
     }
 

@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use eyre::{Result, bail, eyre};
 use govchain_crypto::{Algorithm, SecretKey};
-use govchain_identity::AccountKind;
-use govchain_sdk::{Client, StreamEvent, TxBuilder, calls};
+use govchain_identity::{AccountKind, RegisterAccount};
+use govchain_records::Publish;
+use govchain_sdk::{Client, StreamEvent, TxBuilder};
 use govchain_types::{Hash32, SignedTransaction, Suite};
 use hdrhistogram::Histogram;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -18,7 +19,7 @@ use rand::RngCore;
 use rayon::prelude::*;
 use std::sync::Mutex;
 
-use crate::common::Ctx;
+use govchain_sdk::cli::Ctx;
 
 /// `govchain bench` options.
 #[derive(Args)]
@@ -117,7 +118,7 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
     // Register the accounts.
     let admin = ctx.load_key(&a.admin_key)?;
     let admin_addr = admin.public_key().address(suite);
-    let mut nonce = client.account(&admin_addr).await?.pending_nonce;
+    let mut nonce = client.nonces(&admin_addr).await?.pending_nonce;
     let mut base = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut base);
     let keys: Vec<SecretKey> = (0..a.accounts)
@@ -131,12 +132,13 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
     eprintln!("registering {} accounts …", a.accounts);
     let mut setup = Vec::new();
     for k in &keys {
-        let args = calls::register(k.public_key(), AccountKind::Official, &a.org, vec!["publisher".into()]);
-        setup.push(
-            builder
-                .call(&admin, nonce, status.height + 10_000, "identity", "register_account", &args)
-                .map_err(|e| eyre!(e))?,
-        );
+        let args = RegisterAccount {
+            public_key: k.public_key(),
+            kind: AccountKind::Official,
+            org: a.org.clone(),
+            roles: vec!["publisher".into()],
+        };
+        setup.push(builder.call(&admin, nonce, status.height + 10_000, &args)?);
         nonce += 1;
     }
     let mut setup_hashes = Vec::new();
@@ -161,7 +163,7 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
         .into_par_iter()
         .map(|i| {
             let k = &keys[i % n_acc];
-            let args = calls::publish(
+            let args = Publish::text(
                 "notice",
                 &format!("Bench notice {i}"),
                 &format!(
@@ -170,7 +172,7 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
                 ),
                 vec!["bench".into()],
             );
-            let t = builder.call(k, (i / n_acc) as u64, height + 100_000, "records", "publish", &args);
+            let t = builder.call(k, (i / n_acc) as u64, height + 100_000, &args);
             pb.inc(1);
             t
         })

@@ -21,8 +21,8 @@ use govchain_types::{CommitCertificate, CommitSignature, Hash32, SignedTransacti
 use indicatif::ProgressBar;
 use rayon::prelude::*;
 
-use crate::common::Ctx;
 use crate::devnet::{self, NetworkSpec, NodeSpec};
+use govchain_sdk::cli::Ctx;
 
 /// `govchain bench-certs` options.
 #[derive(Args)]
@@ -110,10 +110,7 @@ impl Seeder {
                     valid_until_ms: 0,
                     previous: None,
                 };
-                self.builder
-                    .call(&self.issuers[*who], *nonce, height + 50_000, "certificates", "issue", &args)
-                    .ok()
-                    .map(|t| (id, t))
+                self.builder.call(&self.issuers[*who], *nonce, height + 50_000, &args).ok().map(|t| (id, t))
             })
             .collect();
         let (ids, txs): (Vec<String>, Vec<SignedTransaction>) = txs.into_iter().unzip();
@@ -177,7 +174,7 @@ fn measure_handler(svc: &NodeService, ids: &[String], n: usize) -> Result<f64> {
     let started = Instant::now();
     (0..n).into_par_iter().try_for_each(|i| {
         let id = &ids[(i.wrapping_mul(2_654_435_761)) % ids.len()];
-        let view = govchain_api::NodeApi::cert_status(svc, id, true).map_err(|e| eyre!("{}", e.message))?;
+        let view = govchain_certificates::query::status(svc, id, true).map_err(|e| eyre!("{}", e.message))?;
         serde_json::to_vec(&view).map(|_| ()).map_err(|e| eyre!(e))
     })?;
     Ok(n as f64 / started.elapsed().as_secs_f64())
@@ -209,8 +206,8 @@ pub async fn run(_: &Ctx, a: BenchCertsArgs) -> Result<()> {
     let service = Arc::new(NodeService::new(chain.clone()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let api: Arc<dyn NodeApi> = service.clone();
-    tokio::spawn(govchain_api::serve(listener, api, ApiConfig::default()));
+    let (router, _) = govchain_node::api_router(service.clone(), ApiConfig::default(), &govchain_node::components());
+    tokio::spawn(async move { axum::serve(listener, router).await });
 
     let load = |n: &str| govchain_node::load_key(&home.join("keys").join(format!("{n}.json")), "GOVCHAIN_PASSPHRASE");
     let mut seeder = Seeder {
@@ -227,25 +224,18 @@ pub async fn run(_: &Ctx, a: BenchCertsArgs) -> Result<()> {
 
     eprintln!("setting up: a certificate type and {ISSUERS} issuing officials …");
     let admin = load("market-admin")?;
-    let mut setup = vec![
-        seeder
-            .builder
-            .call(
-                &admin,
-                0,
-                50_000,
-                "certificates",
-                "define_type",
-                &DefineType {
-                    id: "permit".into(),
-                    name: "许可证 Permit".into(),
-                    fields: vec![Field { name: "holder_name".into(), kind: FieldKind::Text, required: true }],
-                    issuers: vec!["market".into()],
-                    default_validity_days: 365,
-                },
-            )
-            .map_err(|e| eyre!(e))?,
-    ];
+    let mut setup = vec![seeder.builder.call(
+        &admin,
+        0,
+        50_000,
+        &DefineType {
+            id: "permit".into(),
+            name: "许可证 Permit".into(),
+            fields: vec![Field { name: "holder_name".into(), kind: FieldKind::Text, required: true }],
+            issuers: vec!["market".into()],
+            default_validity_days: 365,
+        },
+    )?];
     for (i, k) in seeder.issuers.iter().enumerate() {
         let args = RegisterAccount {
             public_key: k.public_key(),
@@ -253,12 +243,7 @@ pub async fn run(_: &Ctx, a: BenchCertsArgs) -> Result<()> {
             org: "market".into(),
             roles: vec!["certifier".into()],
         };
-        setup.push(
-            seeder
-                .builder
-                .call(&admin, i as u64 + 1, 50_000, "identity", "register_account", &args)
-                .map_err(|e| eyre!(e))?,
-        );
+        setup.push(seeder.builder.call(&admin, i as u64 + 1, 50_000, &args)?);
     }
     seeder.run_blocks(setup, a.block).await?;
 

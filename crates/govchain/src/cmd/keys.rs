@@ -5,7 +5,7 @@ use eyre::{Result, bail, eyre};
 use govchain_crypto::keystore::{KdfParams, Keystore};
 use govchain_crypto::{Algorithm, SecretKey, Suite};
 
-use crate::common::{Ctx, print_json};
+use govchain_sdk::cli::{Ctx, print_json};
 
 /// Key commands.
 #[derive(Subcommand)]

@@ -7,8 +7,8 @@ use clap::Args;
 use eyre::{Result, WrapErr, bail, eyre};
 use govchain_types::Suite;
 
-use crate::common::Ctx;
 use crate::devnet::{self, NetworkSpec, NodeSpec, ORGS};
+use govchain_sdk::cli::Ctx;
 
 /// `govchain init` options.
 #[derive(Args)]

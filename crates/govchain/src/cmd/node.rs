@@ -6,10 +6,11 @@ use std::time::Duration;
 use clap::Args;
 use eyre::{Result, WrapErr, eyre};
 use govchain_node::{RawConfig, RunningNode};
-use govchain_sdk::{Client, TxBuilder, calls};
+use govchain_records::Publish;
+use govchain_sdk::cli::Ctx;
+use govchain_sdk::{Client, TxBuilder};
 use govchain_types::Suite;
 
-use crate::common::Ctx;
 use crate::devnet;
 
 /// `govchain dev` options.
@@ -119,8 +120,8 @@ async fn seed_demo_records(url: &str, home: &Path) -> Result<()> {
     for (key_name, category, title, body, tags) in devnet::DEMO_RECORDS {
         let key = ctx.load_key(key_name)?;
         let nonce = nonces.entry(*key_name).or_insert(0u64);
-        let args = calls::publish(category, title, body, tags.iter().map(|t| t.to_string()).collect());
-        let tx = builder.call(&key, *nonce, status.height + 1000, "records", "publish", &args).map_err(|e| eyre!(e))?;
+        let args = Publish::text(category, title, body, tags.iter().map(|t| t.to_string()).collect());
+        let tx = builder.call(&key, *nonce, status.height + 1000, &args)?;
         *nonce += 1;
         let hash = client.submit(&tx).await?;
         client.wait_tx(&hash, Duration::from_secs(30)).await?;
@@ -133,10 +134,8 @@ async fn seed_demo_records(url: &str, home: &Path) -> Result<()> {
             .iter()
             .map(|f| {
                 let p: Vec<&str> = f.split(':').collect();
-                let kind = match p[1] {
-                    "date" => govchain_certificates::FieldKind::Date,
-                    _ => govchain_certificates::FieldKind::Text,
-                };
+                let kind = p.get(1).and_then(|k| govchain_certificates::FieldKind::parse(k));
+                let kind = kind.unwrap_or(govchain_certificates::FieldKind::Text);
                 govchain_certificates::Field { name: p[0].into(), kind, required: p.get(2).is_some() }
             })
             .collect();
@@ -147,9 +146,7 @@ async fn seed_demo_records(url: &str, home: &Path) -> Result<()> {
             issuers: t.issuers.iter().map(|s| s.to_string()).collect(),
             default_validity_days: t.days,
         };
-        let tx = builder
-            .call(&key, *nonce, status.height + 1000, "certificates", "define_type", &args)
-            .map_err(|e| eyre!(e))?;
+        let tx = builder.call(&key, *nonce, status.height + 1000, &args)?;
         *nonce += 1;
         let hash = client.submit(&tx).await?;
         client.wait_tx(&hash, Duration::from_secs(30)).await?;

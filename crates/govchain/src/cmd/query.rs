@@ -4,7 +4,7 @@ use clap::Subcommand;
 use eyre::{Result, eyre};
 use govchain_types::Hash32;
 
-use crate::common::{Ctx, print_json};
+use govchain_sdk::cli::{Ctx, print_json};
 
 /// Transaction queries.
 #[derive(Subcommand)]

@@ -5,13 +5,11 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use clap::Args;
 use eyre::{Result, eyre};
-use govchain_identity::{Account, Organisation};
 use govchain_node::Genesis;
 use govchain_proofs::{ProofBundle, Verified, VerifiedClaim};
-use govchain_records::Record;
 use govchain_types::Outcome;
 
-use crate::common::Ctx;
+use govchain_sdk::cli::Ctx;
 
 /// `govchain verify` options.
 #[derive(Args)]
@@ -26,15 +24,10 @@ pub struct VerifyArgs {
     json: bool,
 }
 
-/// Human form of a state key: text, with a record key's trailing version shown as a number.
+/// Human form of a state key, from the component that owns it (text or hex otherwise).
 fn key_text(key: &[u8]) -> String {
-    if let Some(rest) = key.strip_prefix(b"records/v/")
-        && rest.len() > 5
-        && rest[rest.len() - 5] == b'/'
-    {
-        let (id, v) = rest.split_at(rest.len() - 5);
-        let v = u32::from_be_bytes([v[1], v[2], v[3], v[4]]);
-        return format!("records/v/{}/{v}", String::from_utf8_lossy(id));
+    if let Some(d) = govchain_node::components().iter().find_map(|c| c.describe(key, None)) {
+        return d.key;
     }
     match std::str::from_utf8(key) {
         Ok(s) if s.chars().all(|c| !c.is_control()) => s.to_string(),
@@ -42,30 +35,12 @@ fn key_text(key: &[u8]) -> String {
     }
 }
 
+/// What a proven value is, as its component describes it (hex otherwise).
 fn describe_value(key: &[u8], value: &[u8]) -> String {
-    if key.starts_with(b"records/v/")
-        && let Ok(r) = borsh::from_slice::<Record>(value)
-    {
-        return format!(
-            "record {} version {} ({}) by {}:\n{}",
-            r.id,
-            r.version,
-            if r.status == govchain_records::RecordStatus::Active { "active" } else { "withdrawn" },
-            r.org,
-            serde_json::to_string_pretty(&r).unwrap_or_default()
-        );
-    }
-    if key.starts_with(b"identity/acct/")
-        && let Ok(a) = borsh::from_slice::<Account>(value)
-    {
-        return format!("account:\n{}", serde_json::to_string_pretty(&a).unwrap_or_default());
-    }
-    if key.starts_with(b"identity/org/")
-        && let Ok(o) = borsh::from_slice::<Organisation>(value)
-    {
-        return format!("organisation:\n{}", serde_json::to_string_pretty(&o).unwrap_or_default());
-    }
-    format!("value 0x{}", hex::encode(value))
+    govchain_node::components()
+        .iter()
+        .find_map(|c| c.describe(key, Some(value)).and_then(|d| d.value))
+        .unwrap_or_else(|| format!("value 0x{}", hex::encode(value)))
 }
 
 fn print(v: &Verified) {

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use govchain_crypto::SecretKey;
-use govchain_sdk::{Client, TxBuilder, calls};
+use govchain_records::Publish;
+use govchain_sdk::{Client, TxBuilder};
 use govchain_types::{Hash32, Suite};
 use tokio::sync::Mutex;
 
@@ -60,9 +61,8 @@ pub async fn run(
         let mut planned = nonces.clone();
         for _ in 0..batch {
             let k = i % keys.len();
-            let args = calls::publish("notice", &format!("load {i}"), "负载测试 load test", vec![]);
-            let Ok(t) = builder.call(&keys[k], planned[k], status.height + expiry(i), "records", "publish", &args)
-            else {
+            let args = Publish::text("notice", &format!("load {i}"), "负载测试 load test", vec![]);
+            let Ok(t) = builder.call(&keys[k], planned[k], status.height + expiry(i), &args) else {
                 return;
             };
             planned[k] += 1;
@@ -85,7 +85,7 @@ pub async fn run(
             tokio::task::yield_now().await;
             continue;
         }
-        let Ok(body) = resp.json::<govchain_api::dto::BatchResult>().await else {
+        let Ok(body) = resp.json::<govchain_api_types::dto::BatchResult>().await else {
             continue;
         };
         let mut g = log.lock().await;

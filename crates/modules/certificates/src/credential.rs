@@ -173,7 +173,7 @@ fn is_date(v: &str) -> bool {
 }
 
 /// Checks a value against a field kind.
-pub fn check_value(kind: FieldKind, v: &str) -> Result<(), String> {
+pub(crate) fn check_value(kind: FieldKind, v: &str) -> Result<(), String> {
     if v.len() > MAX_VALUE {
         return Err(format!("longer than {MAX_VALUE} bytes"));
     }

@@ -11,14 +11,29 @@
 //!   take effect in the next block; renewal issues a successor linked to the previous one.
 //! * [`verify`] checks a presentation, online against a node's state or offline against proof
 //!   bundles, and names the first reason it is not valid.
+//!
+//! The component ([`CertificatesComponent`]) owns the keys in [`keys`], the queries in
+//! [`query`], the routes `/v1/certificate-types…` and `/v1/certificates…` (feature `http`) and
+//! the `govchain cert` commands (feature `cli`).
 
 #![deny(clippy::unwrap_used)]
 
+#[cfg(feature = "cli")]
+mod cli;
+#[cfg(feature = "client")]
+pub mod client;
+mod component;
 pub mod credential;
+#[cfg(feature = "http")]
+pub mod http;
+pub mod keys;
 mod methods;
 mod model;
 pub mod offline;
+pub mod query;
 pub mod verify;
+pub mod views;
 
-pub use methods::CertificatesModule;
+pub use component::CertificatesComponent;
+pub use methods::{CertificatesModule, MAX_STATUS_REASON};
 pub use model::*;

@@ -1,28 +1,21 @@
-use govchain_execution::{Module, Phase, TxContext, TxError, decode_args};
+use govchain_execution::{Module, Phase, TxContext, TxError, TxErrorKind, decode_args};
 use govchain_identity::{load_org, require_permission};
-use govchain_storage::IndexOp;
-use govchain_types::Event;
+use govchain_types::{Event, IndexOp, Method, validate};
 
+use crate::keys;
 use crate::model::*;
 
 const DAY_MS: u64 = 86_400_000;
 const MAX_VALIDITY_DAYS: u32 = 100 * 366;
-
-fn is_slug(s: &str, max: usize) -> bool {
-    !s.is_empty()
-        && s.len() <= max
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-}
+/// Longest reason of a status change, in bytes.
+pub const MAX_STATUS_REASON: usize = 512;
 
 fn check_reason(r: &str) -> Result<(), TxError> {
-    if r.trim().is_empty() || r.len() > 512 {
-        return Err(TxError::invalid_args("a reason of 1-512 bytes is required"));
-    }
-    Ok(())
+    Ok(validate::text("reason", r, MAX_STATUS_REASON)?)
 }
 
 fn load_cert(ctx: &mut TxContext<'_>, id: &str) -> Result<Certificate, TxError> {
-    ctx.get_as(&cert_key(id))?.ok_or_else(|| TxError::not_found(format!("no certificate {id}")))
+    ctx.get_as(&keys::cert(id))?.ok_or_else(|| TxError::not_found(format!("no certificate {id}")))
 }
 
 /// The certificates module.
@@ -31,17 +24,13 @@ pub struct CertificatesModule;
 
 impl CertificatesModule {
     fn define_type(&self, ctx: &mut TxContext<'_>, d: DefineType, write: bool) -> Result<(), TxError> {
-        if !is_slug(&d.id, 48) {
-            return Err(TxError::invalid_args("type id must be 1-48 characters of a-z 0-9 - _"));
-        }
-        if d.name.trim().is_empty() || d.name.len() > 128 {
-            return Err(TxError::invalid_args("name must be 1-128 bytes"));
-        }
+        validate::ident("type id", &d.id)?;
+        validate::name("name", &d.name)?;
         if d.fields.is_empty() || d.fields.len() > MAX_FIELDS {
             return Err(TxError::invalid_args(format!("a type has 1-{MAX_FIELDS} fields")));
         }
         for (i, f) in d.fields.iter().enumerate() {
-            if !is_slug(&f.name, 48) || d.fields[..i].iter().any(|g| g.name == f.name) {
+            if validate::ident("field name", &f.name).is_err() || d.fields[..i].iter().any(|g| g.name == f.name) {
                 return Err(TxError::invalid_args(format!("bad or repeated field name {:?}", f.name)));
             }
         }
@@ -55,7 +44,7 @@ impl CertificatesModule {
         for o in &d.issuers {
             load_org(ctx, o)?;
         }
-        let previous: Option<CertType> = ctx.get_as(&type_key(&d.id))?;
+        let previous: Option<CertType> = ctx.get_as(&keys::cert_type(&d.id))?;
         if let Some(p) = &previous
             && p.owner != org.id
         {
@@ -74,19 +63,17 @@ impl CertificatesModule {
             default_validity_days: d.default_validity_days,
             height: ctx.height(),
         };
-        ctx.put_as(type_key(&t.id), &t)?;
-        ctx.put_as(type_version_key(&t.id, t.version), &t)?;
-        ctx.index(IndexOp::Put(type_index_key(&t.id), vec![]));
+        ctx.put_as(keys::cert_type(&t.id), &t)?;
+        ctx.put_as(keys::type_version(&t.id, t.version), &t)?;
+        ctx.index(IndexOp::Put(keys::type_index(&t.id), vec![]));
         ctx.emit(Event::new(MODULE, "type_defined", &[("type", t.id), ("version", t.version.to_string())]))
     }
 
     fn issue(&self, ctx: &mut TxContext<'_>, a: Issue, write: bool) -> Result<(), TxError> {
-        if a.id.len() != 64 || !a.id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-            return Err(TxError::invalid_args("certificate id must be 64 lower-case hex characters"));
-        }
+        validate::hex_id("certificate id", &a.id, 64)?;
         let (acct, org) = require_permission(ctx, "certificates.issue")?;
         let t: CertType = ctx
-            .get_as(&type_key(&a.type_id))?
+            .get_as(&keys::cert_type(&a.type_id))?
             .ok_or_else(|| TxError::not_found(format!("no certificate type {}", a.type_id)))?;
         if !t.issuers.contains(&org.id) {
             return Err(TxError::unauthorized(format!("{} may not issue {}", org.id, t.id)));
@@ -100,8 +87,8 @@ impl CertificatesModule {
         if !write {
             return Ok(());
         }
-        if ctx.get(&cert_key(&a.id))?.is_some() {
-            return Err(TxError::new("already_exists", format!("certificate {} exists", a.id)));
+        if ctx.get(&keys::cert(&a.id))?.is_some() {
+            return Err(TxError::already_exists(format!("certificate {} exists", a.id)));
         }
         if let Some(prev) = &a.previous {
             let mut p = load_cert(ctx, prev)?;
@@ -109,10 +96,10 @@ impl CertificatesModule {
                 return Err(TxError::invalid_args("a renewal must keep the type, holder and issuing organisation"));
             }
             if p.successor.is_some() {
-                return Err(TxError::new("already_renewed", format!("certificate {prev} was already renewed")));
+                return Err(TxError::rule("already_renewed", format!("certificate {prev} was already renewed")));
             }
             p.successor = Some(a.id.clone());
-            ctx.put_as(cert_key(prev), &p)?;
+            ctx.put_as(keys::cert(prev), &p)?;
         }
         let c = Certificate {
             id: a.id.clone(),
@@ -130,11 +117,11 @@ impl CertificatesModule {
             previous: a.previous,
             successor: None,
         };
-        ctx.put_as(cert_key(&c.id), &c)?;
+        ctx.put_as(keys::cert(&c.id), &c)?;
         ctx.emit(Event::new(MODULE, "issued", &[("id", c.id), ("type", c.type_id), ("issuer", org.id)]))
     }
 
-    fn change_status(&self, ctx: &mut TxContext<'_>, s: StatusChange, to: &str, write: bool) -> Result<(), TxError> {
+    fn change_status(&self, ctx: &mut TxContext<'_>, s: Revoke, to: &str, write: bool) -> Result<(), TxError> {
         check_reason(&s.reason)?;
         let (_, org) = require_permission(ctx, "certificates.revoke")?;
         let mut c = load_cert(ctx, &s.id)?;
@@ -147,16 +134,16 @@ impl CertificatesModule {
         let height = ctx.height();
         c.status = match (to, &c.status) {
             (_, CertStatus::Revoked { .. }) => {
-                return Err(TxError::new("revoked", "a revoked certificate cannot change"));
+                return Err(TxError::rule("revoked", "a revoked certificate cannot change"));
             }
             ("revoke", _) => CertStatus::Revoked { reason: s.reason.clone(), height },
             ("suspend", CertStatus::Active) => CertStatus::Suspended { reason: s.reason.clone(), height },
             ("reinstate", CertStatus::Suspended { .. }) => CertStatus::Active,
             (op, st) => {
-                return Err(TxError::new("invalid_status", format!("cannot {op} a certificate that is {st:?}")));
+                return Err(TxError::rule("invalid_status", format!("cannot {op} a certificate that is {st:?}")));
             }
         };
-        ctx.put_as(cert_key(&s.id), &c)?;
+        ctx.put_as(keys::cert(&s.id), &c)?;
         let kind = match to {
             "revoke" => "revoked",
             "suspend" => "suspended",
@@ -174,10 +161,13 @@ impl Module for CertificatesModule {
     fn call(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8], phase: Phase) -> Result<(), TxError> {
         let write = phase == Phase::Execute;
         match method {
-            "define_type" => self.define_type(ctx, decode_args(args)?, write),
-            "issue" => self.issue(ctx, decode_args(args)?, write),
-            "revoke" | "suspend" | "reinstate" => self.change_status(ctx, decode_args(args)?, method, write),
-            m => Err(TxError::new("unknown_method", format!("certificates has no method {m}"))),
+            DefineType::METHOD => self.define_type(ctx, decode_args(args)?, write),
+            Issue::METHOD => self.issue(ctx, decode_args(args)?, write),
+            // The three status changes share one encoding ([`Revoke`]'s).
+            Revoke::METHOD | Suspend::METHOD | Reinstate::METHOD => {
+                self.change_status(ctx, decode_args(args)?, method, write)
+            }
+            m => Err(TxError::new(TxErrorKind::UnknownMethod, format!("certificates has no method {m}"))),
         }
     }
 }

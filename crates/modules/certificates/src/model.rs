@@ -2,8 +2,7 @@ use borsh::{BorshDeserialize, BorshSerialize};
 use govchain_types::{Address, Hash32, PublicKey};
 use serde::{Deserialize, Serialize};
 
-/// Module name in calls.
-pub const MODULE: &str = "certificates";
+pub use crate::keys::MODULE;
 
 /// Most fields in a type.
 pub const MAX_FIELDS: usize = 32;
@@ -150,41 +149,66 @@ pub struct Issue {
     pub previous: Option<String>,
 }
 
-/// Arguments of `certificates.revoke`, `suspend` and `reinstate`.
+/// Arguments of `certificates.revoke` (final).
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
-pub struct StatusChange {
+pub struct Revoke {
     /// Certificate id.
     pub id: String,
     /// Why (1–512 bytes).
     pub reason: String,
 }
 
-/// `certificates/type/<id>` → latest [`CertType`].
-pub fn type_key(id: &str) -> Vec<u8> {
-    let mut k = b"certificates/type/".to_vec();
-    k.extend(id.as_bytes());
-    k
+/// Arguments of `certificates.suspend` (reversible; the same encoding as [`Revoke`]).
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Suspend {
+    /// Certificate id.
+    pub id: String,
+    /// Why (1–512 bytes).
+    pub reason: String,
 }
 
-/// `certificates/type_v/<id>/<version BE>` → that version of the [`CertType`].
-pub fn type_version_key(id: &str, version: u32) -> Vec<u8> {
-    let mut k = b"certificates/type_v/".to_vec();
-    k.extend(id.as_bytes());
-    k.push(b'/');
-    k.extend(version.to_be_bytes());
-    k
+/// Arguments of `certificates.reinstate` (of a suspended certificate; the same encoding as
+/// [`Revoke`]).
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct Reinstate {
+    /// Certificate id.
+    pub id: String,
+    /// Why (1–512 bytes).
+    pub reason: String,
 }
 
-/// `certificates/cert/<id>` → [`Certificate`].
-pub fn cert_key(id: &str) -> Vec<u8> {
-    let mut k = b"certificates/cert/".to_vec();
-    k.extend(id.as_bytes());
-    k
+govchain_types::methods! { MODULE;
+    DefineType => "define_type",
+    Issue => "issue",
+    Revoke => "revoke",
+    Suspend => "suspend",
+    Reinstate => "reinstate",
 }
 
-/// Index listing types: `certificates/types/<id>`.
-pub fn type_index_key(id: &str) -> Vec<u8> {
-    let mut k = b"certificates/types/".to_vec();
-    k.extend(id.as_bytes());
-    k
+impl FieldKind {
+    /// The name used in JSON and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldKind::Text => "text",
+            FieldKind::Date => "date",
+            FieldKind::Integer => "integer",
+            FieldKind::Boolean => "boolean",
+        }
+    }
+
+    /// Parses [`FieldKind::as_str`].
+    pub fn parse(s: &str) -> Option<FieldKind> {
+        [FieldKind::Text, FieldKind::Date, FieldKind::Integer, FieldKind::Boolean].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl CertStatus {
+    /// (`active`|`suspended`|`revoked`, reason, height of the change).
+    pub fn parts(&self) -> (&'static str, Option<String>, Option<u64>) {
+        match self {
+            CertStatus::Active => ("active", None, None),
+            CertStatus::Suspended { reason, height } => ("suspended", Some(reason.clone()), Some(*height)),
+            CertStatus::Revoked { reason, height } => ("revoked", Some(reason.clone()), Some(*height)),
+        }
+    }
 }

@@ -8,12 +8,23 @@
 use std::collections::BTreeMap;
 
 use base64::Engine as _;
-use govchain_identity::{Account, account_key};
+use govchain_identity::Account;
 use govchain_proofs::{ProofBundle, TrustRoot, Verified, VerifiedClaim};
 use govchain_types::Address;
 
-use crate::model::{CertType, Certificate, cert_key, type_version_key};
-use crate::verify::ChainView;
+use crate::keys;
+use crate::model::{CertType, Certificate};
+use crate::verify::{ChainView, ViewError};
+
+/// A proof bundle of a presentation that does not decode or verify.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("proof {index}: {reason}")]
+pub struct BadProof {
+    /// Position of the bundle in the presentation.
+    pub index: usize,
+    /// Why.
+    pub reason: String,
+}
 
 /// State facts proven by bundles: (height, key) → value (None: proven absent).
 #[derive(Default)]
@@ -25,12 +36,12 @@ pub struct ProvenState {
 
 impl ProvenState {
     /// Verifies base64 bundles against `trust` and collects their state facts.
-    pub fn from_bundles(bundles: &[String], trust: &TrustRoot) -> Result<ProvenState, String> {
+    pub fn from_bundles(bundles: &[String], trust: &TrustRoot) -> Result<ProvenState, BadProof> {
         let mut s = ProvenState::default();
         for (i, b64) in bundles.iter().enumerate() {
-            let bytes = base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| format!("proof {i}: {e}"))?;
-            let v =
-                ProofBundle::from_bytes(&bytes).and_then(|b| b.verify(trust)).map_err(|e| format!("proof {i}: {e}"))?;
+            let bad = |e: &dyn std::fmt::Display| BadProof { index: i, reason: e.to_string() };
+            let bytes = base64::engine::general_purpose::STANDARD.decode(b64).map_err(|e| bad(&e))?;
+            let v = ProofBundle::from_bytes(&bytes).and_then(|b| b.verify(trust)).map_err(|e| bad(&e))?;
             match &v.claim {
                 VerifiedClaim::StatePresent { key, value } => {
                     s.facts.insert((v.height, key.clone()), Some(value.clone()));
@@ -50,39 +61,39 @@ impl ProvenState {
         Ok(s)
     }
 
-    fn at<T: borsh::BorshDeserialize>(&self, height: u64, key: &[u8]) -> Result<Option<T>, String> {
+    fn at<T: borsh::BorshDeserialize>(&self, height: u64, key: &[u8]) -> Result<Option<T>, ViewError> {
         match self.facts.get(&(height, key.to_vec())) {
-            Some(Some(b)) => borsh::from_slice(b).map(Some).map_err(|e| e.to_string()),
+            Some(Some(b)) => borsh::from_slice(b).map(Some).map_err(|e| ViewError(e.to_string())),
             _ => Ok(None),
         }
     }
 }
 
 impl ChainView for ProvenState {
-    fn certificate(&self, id: &str) -> Result<Option<(Certificate, u64)>, String> {
-        let key = cert_key(id);
+    fn certificate(&self, id: &str) -> Result<Option<(Certificate, u64)>, ViewError> {
+        let key = keys::cert(id);
         let latest = self.facts.iter().filter(|((_, k), _)| *k == key).max_by_key(|((h, _), _)| *h);
         match latest {
-            Some(((h, _), Some(b))) => Ok(Some((borsh::from_slice(b).map_err(|e| e.to_string())?, *h))),
+            Some(((h, _), Some(b))) => Ok(Some((borsh::from_slice(b).map_err(|e| ViewError(e.to_string()))?, *h))),
             _ => Ok(None),
         }
     }
 
-    fn cert_type(&self, id: &str, version: u32) -> Result<Option<CertType>, String> {
-        let key = type_version_key(id, version);
+    fn cert_type(&self, id: &str, version: u32) -> Result<Option<CertType>, ViewError> {
+        let key = keys::type_version(id, version);
         match self.facts.iter().find(|((_, k), v)| *k == key && v.is_some()) {
             Some(((h, _), _)) => self.at(*h, &key),
             None => Ok(None),
         }
     }
 
-    fn latest_type(&self, _id: &str) -> Result<Option<CertType>, String> {
+    fn latest_type(&self, _id: &str) -> Result<Option<CertType>, ViewError> {
         Ok(None)
     }
 
-    fn account_at(&self, address: &Address, height: Option<u64>) -> Result<Option<Account>, String> {
+    fn account_at(&self, address: &Address, height: Option<u64>) -> Result<Option<Account>, ViewError> {
         match height {
-            Some(h) => self.at(h, &account_key(address)),
+            Some(h) => self.at(h, &govchain_identity::keys::account(address)),
             None => Ok(None),
         }
     }

@@ -14,16 +14,21 @@ use serde::Serialize;
 use crate::credential::{PRESENTATION_FORMAT, Presentation, check_value, claim_digest, commitment, sign_bytes};
 use crate::model::{CertStatus, CertType, Certificate};
 
+/// A chain view could not answer (a node fault, or proofs that do not decode).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ViewError(pub String);
+
 /// What verification needs to know of the chain.
 pub trait ChainView {
     /// The certificate record, with the height it was read at (None: not on chain, or not proven).
-    fn certificate(&self, id: &str) -> Result<Option<(Certificate, u64)>, String>;
+    fn certificate(&self, id: &str) -> Result<Option<(Certificate, u64)>, ViewError>;
     /// A version of a certificate type (versions never change once defined).
-    fn cert_type(&self, id: &str, version: u32) -> Result<Option<CertType>, String>;
+    fn cert_type(&self, id: &str, version: u32) -> Result<Option<CertType>, ViewError>;
     /// The latest version of a type (online only; offline views answer None).
-    fn latest_type(&self, id: &str) -> Result<Option<CertType>, String>;
+    fn latest_type(&self, id: &str) -> Result<Option<CertType>, ViewError>;
     /// An account as it was after block `height`, or now when `height` is None.
-    fn account_at(&self, address: &Address, height: Option<u64>) -> Result<Option<Account>, String>;
+    fn account_at(&self, address: &Address, height: Option<u64>) -> Result<Option<Account>, ViewError>;
 }
 
 /// Why a presentation is not valid. `code` values are stable.
@@ -153,8 +158,8 @@ pub fn verify(p: &Presentation, chain_id: &str, chain: &dyn ChainView, now_ms: u
     v
 }
 
-fn unavailable(e: String) -> Reason {
-    Reason::Unavailable { detail: e }
+fn unavailable(e: ViewError) -> Reason {
+    Reason::Unavailable { detail: e.0 }
 }
 
 fn check(p: &Presentation, chain_id: &str, chain: &dyn ChainView, now_ms: u64, v: &mut Verdict) -> Result<(), Reason> {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use govchain_certificates::credential::*;
-use govchain_certificates::verify::{ChainView, Reason, verify};
+use govchain_certificates::verify::{ChainView, Reason, ViewError, verify};
 use govchain_certificates::*;
 use govchain_crypto::{Algorithm, SecretKey};
 use govchain_identity::{Account, AccountKind};
@@ -22,16 +22,16 @@ struct Fake {
 }
 
 impl ChainView for Fake {
-    fn certificate(&self, id: &str) -> Result<Option<(Certificate, u64)>, String> {
+    fn certificate(&self, id: &str) -> Result<Option<(Certificate, u64)>, ViewError> {
         Ok(self.certs.get(id).cloned().map(|c| (c, 100)))
     }
-    fn cert_type(&self, id: &str, version: u32) -> Result<Option<CertType>, String> {
+    fn cert_type(&self, id: &str, version: u32) -> Result<Option<CertType>, ViewError> {
         Ok(self.types.get(&(id.to_string(), version)).cloned())
     }
-    fn latest_type(&self, id: &str) -> Result<Option<CertType>, String> {
+    fn latest_type(&self, id: &str) -> Result<Option<CertType>, ViewError> {
         Ok(self.types.iter().rev().find(|((i, _), _)| i == id).map(|(_, t)| t.clone()))
     }
-    fn account_at(&self, address: &Address, height: Option<u64>) -> Result<Option<Account>, String> {
+    fn account_at(&self, address: &Address, height: Option<u64>) -> Result<Option<Account>, ViewError> {
         let h = height.unwrap_or(100);
         Ok(self.accounts.iter().rev().find(|((a, at), _)| a == address && *at <= h).map(|(_, acc)| acc.clone()))
     }

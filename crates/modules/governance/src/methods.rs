@@ -1,13 +1,13 @@
 use govchain_execution::system::PendingValidators;
-use govchain_execution::{ChainParams, Module, Phase, TxContext, TxError, decode_args, keys};
+use govchain_execution::{ChainParams, Module, Phase, TxContext, TxError, TxErrorKind, decode_args, keys};
 use govchain_identity::{
-    Account, AccountKind, ORG_IDS_KEY, OrgKind, Organisation, account_key, admin_org, load_org, org_ids, org_key,
-    validate_organisation,
+    OrgKind, Organisation, account_exists, add_organisation, admin_org, deactivate_organisation, load_org,
+    organisation_exists, organisations, validate_organisation,
 };
-use govchain_storage::IndexOp;
 use govchain_types::bounded::BoundedString;
-use govchain_types::{Event, Validator, ValidatorSet};
+use govchain_types::{Event, IndexOp, Method, Validator, ValidatorSet, validate};
 
+use crate::keys as gov_keys;
 use crate::model::*;
 
 /// The governance module.
@@ -15,7 +15,7 @@ use crate::model::*;
 pub struct GovernanceModule;
 
 fn config(ctx: &mut TxContext<'_>) -> Result<GovConfig, TxError> {
-    Ok(ctx.get_as::<GovConfig>(CONFIG_KEY)?.unwrap_or_default())
+    Ok(ctx.get_as::<GovConfig>(gov_keys::CONFIG)?.unwrap_or_default())
 }
 
 /// The signer's organisation, which must be an active government organisation it administers.
@@ -27,14 +27,8 @@ fn government_admin(ctx: &mut TxContext<'_>) -> Result<Organisation, TxError> {
     Ok(org)
 }
 
-fn active_government_orgs(ctx: &mut TxContext<'_>) -> Result<usize, TxError> {
-    let mut n = 0;
-    for id in org_ids(ctx)? {
-        if ctx.get_as::<Organisation>(&org_key(&id))?.is_some_and(|o| o.active && o.kind == OrgKind::Government) {
-            n += 1;
-        }
-    }
-    Ok(n)
+fn active_government_orgs(ctx: &mut TxContext<'_>) -> Result<u64, TxError> {
+    Ok(organisations(ctx)?.iter().filter(|o| o.active && o.kind == OrgKind::Government).count() as u64)
 }
 
 /// The validator set governance changes build on: the scheduled one if any, else the current.
@@ -46,7 +40,7 @@ fn latest_set(ctx: &mut TxContext<'_>) -> Result<ValidatorSet, TxError> {
 }
 
 fn new_set(validators: Vec<Validator>) -> Result<ValidatorSet, TxError> {
-    ValidatorSet::new(validators).map_err(TxError::invalid_args)
+    ValidatorSet::new(validators).map_err(|e| TxError::invalid_args(e.to_string()))
 }
 
 /// Checks an action against the current state and returns the validator set it would produce
@@ -58,8 +52,8 @@ fn check_action(ctx: &mut TxContext<'_>, action: &Action) -> Result<Option<Valid
             if !organisation.active {
                 return Err(TxError::invalid_args("a new organisation must be active"));
             }
-            if ctx.get(&org_key(&organisation.id))?.is_some() {
-                return Err(TxError::new("already_exists", format!("organisation {} exists", organisation.id)));
+            if organisation_exists(ctx, &organisation.id)? {
+                return Err(TxError::already_exists(format!("organisation {} exists", organisation.id)));
             }
             let suite = ctx.env().suite;
             let mut addrs: Vec<_> = admin_keys.iter().map(|k| k.address(suite)).collect();
@@ -71,8 +65,8 @@ fn check_action(ctx: &mut TxContext<'_>, action: &Action) -> Result<Option<Valid
             }
             for k in admin_keys {
                 k.validate().map_err(|e| TxError::invalid_args(e.to_string()))?;
-                if ctx.get(&account_key(&k.address(suite)))?.is_some() {
-                    return Err(TxError::new("already_exists", format!("account {} exists", k.address(suite))));
+                if account_exists(ctx, &k.address(suite))? {
+                    return Err(TxError::already_exists(format!("account {} exists", k.address(suite))));
                 }
             }
             Ok(None)
@@ -92,7 +86,7 @@ fn check_action(ctx: &mut TxContext<'_>, action: &Action) -> Result<Option<Valid
             let set = latest_set(ctx)?;
             let address = public_key.address(ctx.env().suite);
             if set.get(&address).is_some() {
-                return Err(TxError::new("already_exists", format!("{address} is already a validator")));
+                return Err(TxError::already_exists(format!("{address} is already a validator")));
             }
             let mut v = set.validators.to_vec();
             v.push(Validator {
@@ -140,7 +134,7 @@ fn set_param(p: &mut ChainParams, name: &str, value: u64) -> Result<(), TxError>
         "max_tx_bytes" => p.max_tx_bytes = v,
         _ => return Err(TxError::invalid_args(format!("unknown parameter {name}"))),
     }
-    p.validate().map_err(TxError::invalid_args)
+    Ok(p.validate()?)
 }
 
 /// Applies an approved action; returns the height from which it applies.
@@ -153,34 +147,8 @@ fn execute_action(ctx: &mut TxContext<'_>, action: &Action) -> Result<u64, TxErr
         return Ok(effective_height);
     }
     match action {
-        Action::AddOrganisation { organisation, admin_keys } => {
-            let suite = ctx.env().suite;
-            ctx.put_as(org_key(&organisation.id), organisation)?;
-            let mut ids = org_ids(ctx)?;
-            ids.push(organisation.id.clone());
-            ids.sort();
-            ctx.put_as(ORG_IDS_KEY.to_vec(), &ids)?;
-            ctx.index(IndexOp::Put(govchain_identity::org_index_key(&organisation.id), vec![]));
-            for k in admin_keys {
-                let address = k.address(suite);
-                let acct = Account {
-                    address,
-                    public_key: k.clone(),
-                    kind: AccountKind::Official,
-                    org: organisation.id.clone(),
-                    roles: vec![],
-                    active: true,
-                    registered_at: height,
-                };
-                ctx.put_as(account_key(&address), &acct)?;
-                ctx.index(IndexOp::Put(govchain_identity::member_index_key(&organisation.id, &address), vec![]));
-            }
-        }
-        Action::RemoveOrganisation { id } => {
-            let mut org = load_org(ctx, id)?;
-            org.active = false;
-            ctx.put_as(org_key(id), &org)?;
-        }
+        Action::AddOrganisation { organisation, admin_keys } => add_organisation(ctx, organisation, admin_keys)?,
+        Action::RemoveOrganisation { id } => deactivate_organisation(ctx, id)?,
         Action::SetParam { name, value } => {
             let mut p: ChainParams = ctx.get_as(keys::PARAMS)?.ok_or_else(|| TxError::storage("no params"))?;
             set_param(&mut p, name, *value)?;
@@ -192,19 +160,15 @@ fn execute_action(ctx: &mut TxContext<'_>, action: &Action) -> Result<u64, TxErr
 }
 
 fn check_reason(r: &str) -> Result<(), TxError> {
-    if r.trim().is_empty() || r.len() > 1024 {
-        return Err(TxError::invalid_args("a reason of 1-1024 bytes is required"));
-    }
-    Ok(())
+    Ok(validate::reason(r)?)
 }
 
 impl GovernanceModule {
     /// Records an approval and executes the proposal when the threshold is reached.
     fn tally(&self, ctx: &mut TxContext<'_>, mut p: Proposal) -> Result<(), TxError> {
         let cfg = config(ctx)?;
-        let total = active_government_orgs(ctx)? as u64;
-        let approvals = p.approvals.len() as u64;
-        if approvals * cfg.threshold_den as u64 >= total * cfg.threshold_num as u64 {
+        let required = cfg.required_approvals(active_government_orgs(ctx)?);
+        if p.approvals.len() as u64 >= required {
             let effective_height = execute_action(ctx, &p.action)?;
             p.status = ProposalStatus::Executed { height: ctx.height(), effective_height };
             ctx.emit(Event::new(
@@ -213,7 +177,7 @@ impl GovernanceModule {
                 &[("id", p.id.to_string()), ("effective_height", effective_height.to_string())],
             ))?;
         }
-        ctx.put_as(proposal_key(p.id), &p)
+        ctx.put_as(gov_keys::proposal(p.id), &p)
     }
 
     fn propose(&self, ctx: &mut TxContext<'_>, a: Propose, write: bool) -> Result<(), TxError> {
@@ -223,8 +187,8 @@ impl GovernanceModule {
         if !write {
             return Ok(());
         }
-        let id: u64 = ctx.get_as(NEXT_ID_KEY)?.unwrap_or(1);
-        ctx.put_as(NEXT_ID_KEY.to_vec(), &(id + 1))?;
+        let id: u64 = ctx.get_as(gov_keys::NEXT_ID)?.unwrap_or(1);
+        ctx.put_as(gov_keys::NEXT_ID.to_vec(), &(id + 1))?;
         let cfg = config(ctx)?;
         let p = Proposal {
             id,
@@ -236,7 +200,7 @@ impl GovernanceModule {
             approvals: vec![org.id.clone()],
             status: ProposalStatus::Open,
         };
-        ctx.index(IndexOp::Put(proposal_index_key(id), vec![]));
+        ctx.index(IndexOp::Put(gov_keys::proposal_index(id), vec![]));
         ctx.emit(Event::new(MODULE, "proposed", &[("id", id.to_string()), ("org", org.id)]))?;
         self.tally(ctx, p)
     }
@@ -246,16 +210,17 @@ impl GovernanceModule {
         if !write {
             return Ok(());
         }
-        let mut p: Proposal =
-            ctx.get_as(&proposal_key(a.id))?.ok_or_else(|| TxError::not_found(format!("no proposal {}", a.id)))?;
+        let mut p: Proposal = ctx
+            .get_as(&gov_keys::proposal(a.id))?
+            .ok_or_else(|| TxError::not_found(format!("no proposal {}", a.id)))?;
         if p.status != ProposalStatus::Open {
-            return Err(TxError::new("proposal_closed", format!("proposal {} was already executed", a.id)));
+            return Err(TxError::rule("proposal_closed", format!("proposal {} was already executed", a.id)));
         }
         if ctx.height() > p.expires_height {
-            return Err(TxError::new("expired", format!("proposal {} expired at height {}", a.id, p.expires_height)));
+            return Err(TxError::rule("expired", format!("proposal {} expired at height {}", a.id, p.expires_height)));
         }
         if p.approvals.contains(&org.id) {
-            return Err(TxError::new("already_approved", format!("{} already approved proposal {}", org.id, a.id)));
+            return Err(TxError::rule("already_approved", format!("{} already approved proposal {}", org.id, a.id)));
         }
         p.approvals.push(org.id.clone());
         ctx.emit(Event::new(MODULE, "approved", &[("id", a.id.to_string()), ("org", org.id)]))?;
@@ -271,9 +236,9 @@ impl Module for GovernanceModule {
     fn call(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8], phase: Phase) -> Result<(), TxError> {
         let write = phase == Phase::Execute;
         match method {
-            "propose" => self.propose(ctx, decode_args(args)?, write),
-            "approve" => self.approve(ctx, decode_args(args)?, write),
-            m => Err(TxError::new("unknown_method", format!("governance has no method {m}"))),
+            Propose::METHOD => self.propose(ctx, decode_args(args)?, write),
+            Approve::METHOD => self.approve(ctx, decode_args(args)?, write),
+            m => Err(TxError::new(TxErrorKind::UnknownMethod, format!("governance has no method {m}"))),
         }
     }
 }

@@ -3,8 +3,7 @@ use govchain_identity::Organisation;
 use govchain_types::{Address, PublicKey};
 use serde::{Deserialize, Serialize};
 
-/// Module name in calls.
-pub const MODULE: &str = "governance";
+pub use crate::keys::MODULE;
 
 /// Governance settings (state key `governance/config`, from the genesis).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
@@ -22,6 +21,25 @@ pub struct GovConfig {
 impl Default for GovConfig {
     fn default() -> Self {
         GovConfig { threshold_num: 2, threshold_den: 3, activation_delay: 3, voting_period: 10_000 }
+    }
+}
+
+impl GovConfig {
+    /// The one approval rule: how many of `electorate` active government organisations must
+    /// approve (`ceil(electorate × num / den)`).
+    pub fn required_approvals(&self, electorate: u64) -> u64 {
+        (electorate * self.threshold_num as u64).div_ceil(self.threshold_den.max(1) as u64)
+    }
+
+    /// Checks the settings (genesis).
+    pub fn validate(&self) -> Result<(), String> {
+        if self.threshold_den == 0 || self.threshold_num == 0 || self.threshold_num > self.threshold_den {
+            return Err("governance threshold must be a fraction in (0, 1]".into());
+        }
+        if self.activation_delay < 2 {
+            return Err("governance.activation_delay must be at least 2 blocks".into());
+        }
+        Ok(())
     }
 }
 
@@ -127,21 +145,7 @@ pub struct Approve {
     pub id: u64,
 }
 
-/// `governance/config` → [`GovConfig`].
-pub const CONFIG_KEY: &[u8] = b"governance/config";
-/// `governance/next_id` → u64.
-pub const NEXT_ID_KEY: &[u8] = b"governance/next_id";
-
-/// `governance/proposal/<id BE>` → [`Proposal`].
-pub fn proposal_key(id: u64) -> Vec<u8> {
-    let mut k = b"governance/proposal/".to_vec();
-    k.extend(id.to_be_bytes());
-    k
-}
-
-/// Index listing proposals: `governance/proposals/<id BE>`.
-pub fn proposal_index_key(id: u64) -> Vec<u8> {
-    let mut k = b"governance/proposals/".to_vec();
-    k.extend(id.to_be_bytes());
-    k
+govchain_types::methods! { MODULE;
+    Propose => "propose",
+    Approve => "approve",
 }

@@ -2,10 +2,11 @@
 
 use std::collections::BTreeSet;
 
-use govchain_storage::IndexOp;
-use govchain_types::{PublicKey, Suite};
+use govchain_component::{Genesis, GenesisError, GenesisState};
+use govchain_types::{IndexOp, PublicKey, Suite};
 use serde::{Deserialize, Serialize};
 
+use crate::keys::{self, MODULE};
 use crate::model::*;
 use crate::validate;
 
@@ -35,43 +36,55 @@ pub struct IdentityGenesis {
     pub accounts: Vec<GenesisAccount>,
 }
 
-/// State key-value pairs.
-pub type KeyValues = Vec<(Vec<u8>, Vec<u8>)>;
+fn err(message: impl std::fmt::Display) -> GenesisError {
+    GenesisError::section(MODULE, message)
+}
 
-/// State writes and index entries for the genesis identity section. Checks every organisation,
-/// that ids and addresses are unique, that roles exist, and that every admin is a genesis
-/// account of its organisation.
-pub fn genesis_writes(suite: Suite, g: &IdentityGenesis) -> Result<(KeyValues, Vec<IndexOp>), String> {
-    let mut writes = Vec::new();
-    let mut index = Vec::new();
+/// The identity state of a genesis: its `identity` section, and a check that every validator's
+/// organisation exists.
+pub fn genesis_state(genesis: &Genesis) -> Result<GenesisState, GenesisError> {
+    let section: IdentityGenesis = genesis.section(MODULE)?;
+    for v in &genesis.validators {
+        if !section.organisations.iter().any(|o| o.id == v.org) {
+            return Err(GenesisError::Invalid(format!("validator {} names unknown organisation {}", v.name, v.org)));
+        }
+    }
+    genesis_writes(genesis.suite, &section)
+}
+
+/// State writes and index entries for an identity section. Checks every organisation, that ids
+/// and addresses are unique, that roles exist, and that every admin is a genesis account of its
+/// organisation.
+pub fn genesis_writes(suite: Suite, g: &IdentityGenesis) -> Result<GenesisState, GenesisError> {
+    let mut state = GenesisState::default();
     let mut ids = BTreeSet::new();
     for o in &g.organisations {
-        validate::organisation(o).map_err(|e| format!("organisation {}: {}", o.id, e.message))?;
+        validate::organisation(o).map_err(|e| err(format!("organisation {}: {}", o.id, e.message)))?;
         if !ids.insert(o.id.clone()) {
-            return Err(format!("duplicate organisation {}", o.id));
+            return Err(err(format!("duplicate organisation {}", o.id)));
         }
-        writes.push((org_key(&o.id), borsh::to_vec(o).map_err(|e| e.to_string())?));
-        index.push(IndexOp::Put(org_index_key(&o.id), vec![]));
+        state.put(keys::org(&o.id), o)?;
+        state.index.push(IndexOp::Put(keys::org_index(&o.id), vec![]));
     }
     let mut addrs = BTreeSet::new();
     for a in &g.accounts {
-        a.public_key.validate().map_err(|e| format!("account {}: {e}", a.label))?;
+        a.public_key.validate().map_err(|e| err(format!("account {}: {e}", a.label)))?;
         let org = g
             .organisations
             .iter()
             .find(|o| o.id == a.org)
-            .ok_or_else(|| format!("account {} names unknown organisation {}", a.label, a.org))?;
+            .ok_or_else(|| err(format!("account {} names unknown organisation {}", a.label, a.org)))?;
         for r in &a.roles {
             if !org.roles.iter().any(|x| &x.name == r) {
-                return Err(format!("account {} has undefined role {r}", a.label));
+                return Err(err(format!("account {} has undefined role {r}", a.label)));
             }
         }
         if a.kind != AccountKind::Official && !a.roles.is_empty() {
-            return Err(format!("account {}: only officials hold roles", a.label));
+            return Err(err(format!("account {}: only officials hold roles", a.label)));
         }
         let address = a.public_key.address(suite);
         if !addrs.insert(address) {
-            return Err(format!("duplicate account {address}"));
+            return Err(err(format!("duplicate account {address}")));
         }
         let acct = Account {
             address,
@@ -82,11 +95,11 @@ pub fn genesis_writes(suite: Suite, g: &IdentityGenesis) -> Result<(KeyValues, V
             active: true,
             registered_at: 0,
         };
-        writes.push((account_key(&address), borsh::to_vec(&acct).map_err(|e| e.to_string())?));
-        index.push(IndexOp::Put(member_index_key(&a.org, &address), vec![]));
+        state.put(keys::account(&address), &acct)?;
+        state.index.push(IndexOp::Put(keys::member_index(&a.org, &address), vec![]));
     }
     let ids: Vec<String> = ids.into_iter().collect();
-    writes.push((ORG_IDS_KEY.to_vec(), borsh::to_vec(&ids).map_err(|e| e.to_string())?));
+    state.put(keys::ORG_IDS.to_vec(), &ids)?;
     for o in &g.organisations {
         for admin in &o.admins {
             let is_member = g
@@ -94,9 +107,9 @@ pub fn genesis_writes(suite: Suite, g: &IdentityGenesis) -> Result<(KeyValues, V
                 .iter()
                 .any(|a| a.public_key.address(suite) == *admin && a.org == o.id && a.kind == AccountKind::Official);
             if !is_member {
-                return Err(format!("admin {admin} of {} is not a genesis official of it", o.id));
+                return Err(err(format!("admin {admin} of {} is not a genesis official of it", o.id)));
             }
         }
     }
-    Ok((writes, index))
+    Ok(state)
 }

@@ -1,13 +1,13 @@
-use govchain_execution::{Module, Phase, SignerGate, StateRead, TxContext, TxError, decode_args};
-use govchain_storage::IndexOp;
-use govchain_types::{Address, Event};
+use govchain_execution::{Module, Phase, SignerGate, StateRead, TxContext, TxError, TxErrorKind, decode_args};
+use govchain_types::{Address, Event, IndexOp, Method, validate as rules};
 
+use crate::keys;
 use crate::model::*;
 use crate::validate::{self, MAX_ACCOUNT_ROLES};
 
 /// The ids of every organisation, active or not, sorted.
 pub fn org_ids(ctx: &mut TxContext<'_>) -> Result<Vec<String>, TxError> {
-    Ok(ctx.get_as::<Vec<String>>(ORG_IDS_KEY)?.unwrap_or_default())
+    Ok(ctx.get_as::<Vec<String>>(keys::ORG_IDS)?.unwrap_or_default())
 }
 
 /// The signer's organisation, if the signer is one of its admins and it is active.
@@ -23,13 +23,13 @@ pub fn admin_org(ctx: &mut TxContext<'_>) -> Result<Organisation, TxError> {
 
 /// Loads an active organisation.
 pub fn load_org(ctx: &mut TxContext<'_>, id: &str) -> Result<Organisation, TxError> {
-    ctx.get_as::<Organisation>(&org_key(id))?
+    ctx.get_as::<Organisation>(&keys::org(id))?
         .filter(|o| o.active)
         .ok_or_else(|| TxError::not_found(format!("no active organisation {id}")))
 }
 
 fn load_account(ctx: &mut TxContext<'_>, addr: &Address) -> Result<Account, TxError> {
-    ctx.get_as::<Account>(&account_key(addr))?.ok_or_else(|| TxError::not_found(format!("no account {addr}")))
+    ctx.get_as::<Account>(&keys::account(addr))?.ok_or_else(|| TxError::not_found(format!("no account {addr}")))
 }
 
 fn require_admin(ctx: &mut TxContext<'_>, org_id: &str) -> Result<Organisation, TxError> {
@@ -90,8 +90,8 @@ impl IdentityModule {
         if !write {
             return Ok(());
         }
-        if ctx.get(&account_key(&address))?.is_some() {
-            return Err(TxError::new("already_exists", format!("account {address} is already registered")));
+        if ctx.get(&keys::account(&address))?.is_some() {
+            return Err(TxError::already_exists(format!("account {address} is already registered")));
         }
         let acct = Account {
             address,
@@ -102,13 +102,13 @@ impl IdentityModule {
             active: true,
             registered_at: ctx.height(),
         };
-        ctx.put_as(account_key(&address), &acct)?;
-        ctx.index(IndexOp::Put(member_index_key(&a.org, &address), vec![]));
+        ctx.put_as(keys::account(&address), &acct)?;
+        ctx.index(IndexOp::Put(keys::member_index(&a.org, &address), vec![]));
         ctx.emit(Event::new(MODULE, "account_registered", &[("address", address.to_text()), ("org", a.org)]))
     }
 
-    fn change_role(&self, ctx: &mut TxContext<'_>, c: RoleChange, grant: bool, write: bool) -> Result<(), TxError> {
-        validate::slug("role", &c.role)?;
+    fn change_role(&self, ctx: &mut TxContext<'_>, c: GrantRole, grant: bool, write: bool) -> Result<(), TxError> {
+        rules::slug("role", &c.role)?;
         let mut acct = load_account(ctx, &c.account)?;
         let org = require_admin(ctx, &acct.org.clone())?;
         if !write {
@@ -131,7 +131,7 @@ impl IdentityModule {
         } else {
             acct.roles.retain(|r| r != &c.role);
         }
-        ctx.put_as(account_key(&c.account), &acct)?;
+        ctx.put_as(keys::account(&c.account), &acct)?;
         let kind = if grant { "role_granted" } else { "role_revoked" };
         ctx.emit(Event::new(MODULE, kind, &[("address", c.account.to_text()), ("role", c.role)]))
     }
@@ -149,7 +149,7 @@ impl IdentityModule {
         let name = d.role.name.clone();
         org.roles.push(d.role);
         org.roles.sort_by(|a, b| a.name.cmp(&b.name));
-        ctx.put_as(org_key(&d.org), &org)?;
+        ctx.put_as(keys::org(&d.org), &org)?;
         ctx.emit(Event::new(MODULE, "role_defined", &[("org", d.org), ("role", name)]))
     }
 
@@ -160,7 +160,7 @@ impl IdentityModule {
             return Ok(());
         }
         acct.active = s.active;
-        ctx.put_as(account_key(&s.account), &acct)?;
+        ctx.put_as(keys::account(&s.account), &acct)?;
         let kind = if s.active { "account_activated" } else { "account_suspended" };
         ctx.emit(Event::new(MODULE, kind, &[("address", s.account.to_text())]))
     }
@@ -174,22 +174,22 @@ impl IdentityModule {
         }
         let new_address = r.new_key.address(ctx.env().suite);
         if new_address != account
-            && (ctx.get(&account_key(&new_address))?.is_some() || ctx.get(&key_index_key(&new_address))?.is_some())
+            && (ctx.get(&keys::account(&new_address))?.is_some() || ctx.get(&keys::key_owner(&new_address))?.is_some())
         {
-            return Err(TxError::new("already_exists", "the new key belongs to another account"));
+            return Err(TxError::already_exists("the new key belongs to another account"));
         }
         if !write {
             return Ok(());
         }
         let old_address = acct.public_key.address(ctx.env().suite);
         if old_address != account {
-            ctx.delete(key_index_key(&old_address))?;
+            ctx.delete(keys::key_owner(&old_address))?;
         }
         if new_address != account {
-            ctx.put_as(key_index_key(&new_address), &account)?;
+            ctx.put_as(keys::key_owner(&new_address), &account)?;
         }
         acct.public_key = r.new_key;
-        ctx.put_as(account_key(&account), &acct)?;
+        ctx.put_as(keys::account(&account), &acct)?;
         ctx.emit(Event::new(
             MODULE,
             "key_rotated",
@@ -199,13 +199,16 @@ impl IdentityModule {
 
     fn dispatch(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8], write: bool) -> Result<(), TxError> {
         match method {
-            "rotate_key" => self.rotate_key(ctx, decode_args(args)?, write),
-            "register_account" => self.register(ctx, decode_args(args)?, write),
-            "grant_role" => self.change_role(ctx, decode_args(args)?, true, write),
-            "revoke_role" => self.change_role(ctx, decode_args(args)?, false, write),
-            "define_role" => self.define_role(ctx, decode_args(args)?, write),
-            "set_account_active" => self.set_active(ctx, decode_args(args)?, write),
-            m => Err(TxError::new("unknown_method", format!("identity has no method {m}"))),
+            RotateKey::METHOD => self.rotate_key(ctx, decode_args(args)?, write),
+            RegisterAccount::METHOD => self.register(ctx, decode_args(args)?, write),
+            GrantRole::METHOD => self.change_role(ctx, decode_args(args)?, true, write),
+            RevokeRole::METHOD => {
+                let r: RevokeRole = decode_args(args)?;
+                self.change_role(ctx, GrantRole { account: r.account, role: r.role }, false, write)
+            }
+            DefineRole::METHOD => self.define_role(ctx, decode_args(args)?, write),
+            SetAccountActive::METHOD => self.set_active(ctx, decode_args(args)?, write),
+            m => Err(TxError::new(TxErrorKind::UnknownMethod, format!("identity has no method {m}"))),
         }
     }
 }
@@ -227,26 +230,86 @@ pub struct IdentityGate;
 impl SignerGate for IdentityGate {
     fn check_signer(&self, ctx: &mut TxContext<'_>) -> Result<Address, TxError> {
         let key_address = ctx.signer;
-        let account = match ctx.get_as::<Address>(&key_index_key(&key_address))? {
+        let account = match ctx.get_as::<Address>(&keys::key_owner(&key_address))? {
             Some(a) => a,
             None => key_address,
         };
-        let acct = ctx
-            .get_as::<Account>(&account_key(&account))?
-            .ok_or_else(|| TxError::new("unknown_signer", format!("{key_address} is not a registered account")))?;
+        let acct = ctx.get_as::<Account>(&keys::account(&account))?.ok_or_else(|| {
+            TxError::new(TxErrorKind::UnknownSigner, format!("{key_address} is not a registered account"))
+        })?;
         if &acct.public_key != ctx.signer_key {
-            return Err(TxError::new("unknown_signer", "signer key is not the account's current key"));
+            return Err(TxError::new(TxErrorKind::UnknownSigner, "signer key is not the account's current key"));
         }
         if !acct.active {
-            return Err(TxError::new("account_suspended", format!("{account} is suspended")));
+            return Err(TxError::new(TxErrorKind::AccountSuspended, format!("{account} is suspended")));
         }
         Ok(account)
     }
 
     fn resolve(&self, base: &dyn StateRead, key_address: &Address) -> Result<Address, TxError> {
-        match base.get(&key_index_key(key_address)).map_err(TxError::storage)? {
-            Some(b) => borsh::from_slice(&b).map_err(|e| TxError::storage(e.to_string())),
+        match base.get(&keys::key_owner(key_address))? {
+            Some(b) => borsh::from_slice(&b).map_err(TxError::storage),
             None => Ok(*key_address),
         }
     }
+}
+
+/// Every organisation, active or not, in id order.
+pub fn organisations(ctx: &mut TxContext<'_>) -> Result<Vec<Organisation>, TxError> {
+    let mut out = Vec::new();
+    for id in org_ids(ctx)? {
+        if let Some(o) = ctx.get_as::<Organisation>(&keys::org(&id))? {
+            out.push(o);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether an organisation with this id exists (active or not).
+pub fn organisation_exists(ctx: &mut TxContext<'_>, id: &str) -> Result<bool, TxError> {
+    Ok(ctx.get(&keys::org(id))?.is_some())
+}
+
+/// Whether an account with this address exists.
+pub fn account_exists(ctx: &mut TxContext<'_>, address: &Address) -> Result<bool, TxError> {
+    Ok(ctx.get(&keys::account(address))?.is_some())
+}
+
+/// Adds an organisation and registers its admins' keys as its officials (governance executes
+/// this once the departments approve).
+pub fn add_organisation(
+    ctx: &mut TxContext<'_>,
+    organisation: &Organisation,
+    admin_keys: &[govchain_types::PublicKey],
+) -> Result<(), TxError> {
+    let suite = ctx.env().suite;
+    let height = ctx.height();
+    ctx.put_as(keys::org(&organisation.id), organisation)?;
+    let mut ids = org_ids(ctx)?;
+    ids.push(organisation.id.clone());
+    ids.sort();
+    ctx.put_as(keys::ORG_IDS.to_vec(), &ids)?;
+    ctx.index(IndexOp::Put(keys::org_index(&organisation.id), vec![]));
+    for k in admin_keys {
+        let address = k.address(suite);
+        let acct = Account {
+            address,
+            public_key: k.clone(),
+            kind: AccountKind::Official,
+            org: organisation.id.clone(),
+            roles: vec![],
+            active: true,
+            registered_at: height,
+        };
+        ctx.put_as(keys::account(&address), &acct)?;
+        ctx.index(IndexOp::Put(keys::member_index(&organisation.id, &address), vec![]));
+    }
+    Ok(())
+}
+
+/// Deactivates an organisation (nothing is deleted).
+pub fn deactivate_organisation(ctx: &mut TxContext<'_>, id: &str) -> Result<(), TxError> {
+    let mut org = load_org(ctx, id)?;
+    org.active = false;
+    ctx.put_as(keys::org(id), &org)
 }

@@ -2,8 +2,7 @@ use borsh::{BorshDeserialize, BorshSerialize};
 use govchain_types::{Address, PublicKey};
 use serde::{Deserialize, Serialize};
 
-/// Module name in calls.
-pub const MODULE: &str = "identity";
+pub use crate::keys::MODULE;
 
 /// Kind of organisation. Tags are frozen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
@@ -91,9 +90,18 @@ pub struct RegisterAccount {
     pub roles: Vec<String>,
 }
 
-/// Arguments of `identity.grant_role` and `identity.revoke_role`.
+/// Arguments of `identity.grant_role`.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
-pub struct RoleChange {
+pub struct GrantRole {
+    /// The account.
+    pub account: Address,
+    /// The role name.
+    pub role: String,
+}
+
+/// Arguments of `identity.revoke_role` (the same encoding as [`GrantRole`]).
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+pub struct RevokeRole {
     /// The account.
     pub account: Address,
     /// The role name.
@@ -118,31 +126,6 @@ pub struct SetAccountActive {
     pub active: bool,
 }
 
-/// State key of the sorted list of organisation ids: `identity/org_ids` → `Vec<String>`.
-pub const ORG_IDS_KEY: &[u8] = b"identity/org_ids";
-
-/// State key of an organisation: `identity/org/<id>`.
-pub fn org_key(id: &str) -> Vec<u8> {
-    let mut k = b"identity/org/".to_vec();
-    k.extend(id.as_bytes());
-    k
-}
-
-/// State key of an account: `identity/acct/<20-byte address>`.
-pub fn account_key(addr: &Address) -> Vec<u8> {
-    let mut k = b"identity/acct/".to_vec();
-    k.extend(addr.0);
-    k
-}
-
-/// State key mapping a rotated-in key's address to its account: `identity/key/<20-byte address>`
-/// → account `Address`.
-pub fn key_index_key(key_address: &Address) -> Vec<u8> {
-    let mut k = b"identity/key/".to_vec();
-    k.extend(key_address.0);
-    k
-}
-
 /// Arguments of `identity.rotate_key`.
 #[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
 pub struct RotateKey {
@@ -150,18 +133,43 @@ pub struct RotateKey {
     pub new_key: PublicKey,
 }
 
-/// Index key listing organisations: `identity/orgs/<id>`.
-pub fn org_index_key(id: &str) -> Vec<u8> {
-    let mut k = b"identity/orgs/".to_vec();
-    k.extend(id.as_bytes());
-    k
+govchain_types::methods! { MODULE;
+    RegisterAccount => "register_account",
+    GrantRole => "grant_role",
+    RevokeRole => "revoke_role",
+    DefineRole => "define_role",
+    SetAccountActive => "set_account_active",
+    RotateKey => "rotate_key",
 }
 
-/// Index key listing an organisation's accounts: `identity/members/<org>\0<address>`.
-pub fn member_index_key(org: &str, addr: &Address) -> Vec<u8> {
-    let mut k = b"identity/members/".to_vec();
-    k.extend(org.as_bytes());
-    k.push(0);
-    k.extend(addr.0);
-    k
+impl OrgKind {
+    /// The name used in JSON and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::Government => "government",
+            OrgKind::Institution => "institution",
+            OrgKind::Enterprise => "enterprise",
+        }
+    }
+
+    /// Parses [`OrgKind::as_str`].
+    pub fn parse(s: &str) -> Option<OrgKind> {
+        [OrgKind::Government, OrgKind::Institution, OrgKind::Enterprise].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl AccountKind {
+    /// The name used in JSON and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountKind::Official => "official",
+            AccountKind::Citizen => "citizen",
+            AccountKind::Business => "business",
+        }
+    }
+
+    /// Parses [`AccountKind::as_str`].
+    pub fn parse(s: &str) -> Option<AccountKind> {
+        [AccountKind::Official, AccountKind::Citizen, AccountKind::Business].into_iter().find(|k| k.as_str() == s)
+    }
 }

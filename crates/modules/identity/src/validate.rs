@@ -1,6 +1,8 @@
-//! Argument checks shared by genesis loading and methods.
+//! Identity's own argument rules (on top of `govchain_types::validate`), shared by genesis
+//! loading and methods.
 
 use govchain_execution::TxError;
+use govchain_types::validate;
 
 use crate::model::{Organisation, Role};
 
@@ -13,13 +15,6 @@ pub const MAX_PERMISSIONS: usize = 32;
 /// Most roles per account.
 pub const MAX_ACCOUNT_ROLES: usize = 16;
 
-/// A slug: 1–32 of `a-z 0-9 -`.
-pub fn slug(what: &str, s: &str) -> Result<(), TxError> {
-    let ok =
-        !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if ok { Ok(()) } else { Err(TxError::invalid_args(format!("{what} must be 1-32 characters of a-z, 0-9, '-'"))) }
-}
-
 /// A permission: `module.action` or `module.*`, 1–64 of `a-z 0-9 . _ : * -`.
 pub fn permission(p: &str) -> Result<(), TxError> {
     let ok = p.len() <= 64
@@ -30,19 +25,17 @@ pub fn permission(p: &str) -> Result<(), TxError> {
 
 /// A role definition.
 pub fn role(r: &Role) -> Result<(), TxError> {
-    slug("role name", &r.name)?;
+    validate::slug("role name", &r.name)?;
     if r.permissions.len() > MAX_PERMISSIONS {
         return Err(TxError::invalid_args("too many permissions in role"));
     }
     r.permissions.iter().try_for_each(|p| permission(p))
 }
 
-/// A whole organisation (genesis).
+/// A whole organisation (genesis and governance).
 pub fn organisation(o: &Organisation) -> Result<(), TxError> {
-    slug("organisation id", &o.id)?;
-    if o.name.is_empty() || o.name.len() > 128 {
-        return Err(TxError::invalid_args("organisation name must be 1-128 bytes"));
-    }
+    validate::slug("organisation id", &o.id)?;
+    validate::name("organisation name", &o.name)?;
     if o.admins.is_empty() || o.admins.len() > MAX_ADMINS {
         return Err(TxError::invalid_args("organisation needs 1-16 admins"));
     }

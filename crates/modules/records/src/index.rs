@@ -1,69 +1,21 @@
-//! Query indexes of records (not part of the authenticated state; rebuilt from blocks).
-//!
-//! Keys end with `<published_ms as 8 bytes BE><id>` so a reverse scan lists newest first and a
-//! time range is a key range:
-//! * `records/i/all/…`
-//! * `records/i/org/<org>\0…`
-//! * `records/i/cat/<category>\0…`
-//! * `records/i/oc/<org>\0<category>\0…`
+//! Query-index changes of records (not part of the authenticated state; see [`crate::keys`]).
 
-use govchain_storage::IndexOp;
+use govchain_types::IndexOp;
 
+use crate::keys;
 use crate::model::Record;
 
-/// Filter of a record listing.
-#[derive(Clone, Debug, Default)]
-pub struct ListFilter {
-    /// Organisation id.
-    pub org: Option<String>,
-    /// Category.
-    pub category: Option<String>,
-}
-
-/// The index prefix that serves a filter.
-pub fn list_prefix(f: &ListFilter) -> Vec<u8> {
-    let mut k = b"records/i/".to_vec();
-    match (&f.org, &f.category) {
-        (None, None) => k.extend(b"all/"),
-        (Some(o), None) => {
-            k.extend(b"org/");
-            k.extend(o.as_bytes());
-            k.push(0);
-        }
-        (None, Some(c)) => {
-            k.extend(b"cat/");
-            k.extend(c.as_bytes());
-            k.push(0);
-        }
-        (Some(o), Some(c)) => {
-            k.extend(b"oc/");
-            k.extend(o.as_bytes());
-            k.push(0);
-            k.extend(c.as_bytes());
-            k.push(0);
-        }
-    }
-    k
-}
-
-/// Key bound for "published before `ms`" under `prefix`.
-pub fn time_bound_key(prefix: &[u8], ms: u64) -> Vec<u8> {
-    let mut k = prefix.to_vec();
-    k.extend(ms.to_be_bytes());
-    k
-}
-
 fn keys_for(org: &str, category: &str, published_ms: u64, id: &str) -> Vec<Vec<u8>> {
-    let filters = [
-        ListFilter::default(),
-        ListFilter { org: Some(org.into()), category: None },
-        ListFilter { org: None, category: Some(category.into()) },
-        ListFilter { org: Some(org.into()), category: Some(category.into()) },
+    let prefixes = [
+        keys::list_prefix(None, None),
+        keys::list_prefix(Some(org), None),
+        keys::list_prefix(None, Some(category)),
+        keys::list_prefix(Some(org), Some(category)),
     ];
-    filters
+    prefixes
         .iter()
-        .map(|f| {
-            let mut k = time_bound_key(&list_prefix(f), published_ms);
+        .map(|p| {
+            let mut k = keys::time_bound(p, published_ms);
             k.extend(id.as_bytes());
             k
         })

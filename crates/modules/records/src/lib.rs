@@ -3,17 +3,31 @@
 //! A department publishes a record (decision, budget, procurement notice, penalty…); every
 //! amendment is a new version linked to the previous one by hash; withdrawal is a new version
 //! with status `withdrawn` and a reason. Nothing is ever deleted, and every version stays
-//! provable: version `v` of record `id` lives at state key `records/v/<id>/<v as 4 bytes BE>`.
+//! provable at its own state key ([`keys::version`]).
 //!
 //! Permissions: `records.publish`, `records.amend`, `records.withdraw`, held through identity
 //! roles; officials may amend and withdraw only their own organisation's records.
+//!
+//! The component ([`RecordsComponent`]) owns the keys in [`keys`], the queries in [`query`], the
+//! routes `/v1/records…` and `/v1/proofs/records/{id}` (feature `http`) and the
+//! `govchain records` commands (feature `cli`).
 
 #![deny(clippy::unwrap_used)]
 
+#[cfg(feature = "cli")]
+mod cli;
+#[cfg(feature = "client")]
+pub mod client;
+mod component;
+#[cfg(feature = "http")]
+mod http;
 mod index;
+pub mod keys;
 mod methods;
 mod model;
+pub mod query;
+pub mod views;
 
-pub use index::{ListFilter, list_prefix, time_bound_key};
+pub use component::RecordsComponent;
 pub use methods::RecordsModule;
 pub use model::*;

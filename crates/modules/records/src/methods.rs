@@ -1,18 +1,12 @@
-use govchain_execution::{Module, Phase, TxContext, TxError, decode_args};
+use govchain_execution::{Module, Phase, TxContext, TxError, TxErrorKind, decode_args};
 use govchain_identity::require_permission;
-use govchain_types::Event;
+use govchain_types::{Event, Method, validate};
 
-use crate::index;
 use crate::model::*;
-
-fn is_slug(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 32 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
+use crate::{index, keys};
 
 fn check_content(c: &RecordContent) -> Result<(), TxError> {
-    if !is_slug(&c.category) {
-        return Err(TxError::invalid_args("category must be 1-32 characters of a-z, 0-9, '-'"));
-    }
+    validate::slug("category", &c.category)?;
     if c.title.trim().is_empty() || c.title.len() > MAX_TITLE {
         return Err(TxError::invalid_args(format!("title must be 1-{MAX_TITLE} bytes")));
     }
@@ -29,15 +23,12 @@ fn check_content(c: &RecordContent) -> Result<(), TxError> {
 }
 
 fn check_reason(r: &str) -> Result<(), TxError> {
-    if r.trim().is_empty() || r.len() > MAX_REASON {
-        return Err(TxError::invalid_args(format!("a reason of 1-{MAX_REASON} bytes is required")));
-    }
-    Ok(())
+    Ok(validate::reason(r)?)
 }
 
 fn load_head(ctx: &mut TxContext<'_>, id: &str) -> Result<Record, TxError> {
-    let v: u32 = ctx.get_as(&head_key(id))?.ok_or_else(|| TxError::not_found(format!("no record {id}")))?;
-    ctx.get_as(&version_key(id, v))?.ok_or_else(|| TxError::storage(format!("record {id} version {v} missing")))
+    let v: u32 = ctx.get_as(&keys::head(id))?.ok_or_else(|| TxError::not_found(format!("no record {id}")))?;
+    ctx.get_as(&keys::version(id, v))?.ok_or_else(|| TxError::storage(format!("record {id} version {v} missing")))
 }
 
 /// The records module.
@@ -55,8 +46,8 @@ impl RecordsModule {
         for op in index::ops(old, &rec) {
             ctx.index(op);
         }
-        ctx.put_as(head_key(&rec.id), &rec.version)?;
-        ctx.put_as(version_key(&rec.id, rec.version), &rec)?;
+        ctx.put_as(keys::head(&rec.id), &rec.version)?;
+        ctx.put_as(keys::version(&rec.id, rec.version), &rec)?;
         ctx.emit(Event::new(
             MODULE,
             kind,
@@ -75,8 +66,8 @@ impl RecordsModule {
         if !write {
             return Ok(());
         }
-        let seq: u64 = ctx.get_as(&seq_key(&org.id))?.unwrap_or(0) + 1;
-        ctx.put_as(seq_key(&org.id), &seq)?;
+        let seq: u64 = ctx.get_as(&keys::seq(&org.id))?.unwrap_or(0) + 1;
+        ctx.put_as(keys::seq(&org.id), &seq)?;
         let rec = Record {
             id: record_id(&org.id, seq),
             org: org.id,
@@ -108,7 +99,7 @@ impl RecordsModule {
             return Err(TxError::unauthorized(format!("record {id} belongs to {}, not {}", old.org, org.id)));
         }
         if old.status == RecordStatus::Withdrawn {
-            return Err(TxError::new("withdrawn", format!("record {id} is withdrawn")));
+            return Err(TxError::rule("withdrawn", format!("record {id} is withdrawn")));
         }
         let mut rec = old.clone();
         rec.version = old.version.checked_add(1).ok_or_else(|| TxError::invalid_args("too many versions"))?;
@@ -125,8 +116,8 @@ impl RecordsModule {
 
     fn dispatch(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8], write: bool) -> Result<(), TxError> {
         match method {
-            "publish" => self.publish(ctx, decode_args(args)?, write),
-            "amend" => {
+            Publish::METHOD => self.publish(ctx, decode_args(args)?, write),
+            Amend::METHOD => {
                 let a: Amend = decode_args(args)?;
                 check_content(&a.content)?;
                 check_reason(&a.reason)?;
@@ -135,7 +126,7 @@ impl RecordsModule {
                 }
                 self.next_version(ctx, &a.id, "records.amend", a.reason, |r| r.content = a.content)
             }
-            "withdraw" => {
+            Withdraw::METHOD => {
                 let w: Withdraw = decode_args(args)?;
                 check_reason(&w.reason)?;
                 if !write {
@@ -143,7 +134,7 @@ impl RecordsModule {
                 }
                 self.next_version(ctx, &w.id, "records.withdraw", w.reason, |r| r.status = RecordStatus::Withdrawn)
             }
-            m => Err(TxError::new("unknown_method", format!("records has no method {m}"))),
+            m => Err(TxError::new(TxErrorKind::UnknownMethod, format!("records has no method {m}"))),
         }
     }
 }

@@ -2,8 +2,7 @@ use borsh::{BorshDeserialize, BorshSerialize};
 use govchain_types::{Address, Hash32, Suite};
 use serde::{Deserialize, Serialize};
 
-/// Module name in calls.
-pub const MODULE: &str = "records";
+pub use crate::keys::MODULE;
 
 /// Longest title, in bytes.
 pub const MAX_TITLE: usize = 256;
@@ -14,7 +13,7 @@ pub const MAX_TAGS: usize = 16;
 /// Most attachments.
 pub const MAX_ATTACHMENTS: usize = 16;
 /// Longest reason (amendment, withdrawal).
-pub const MAX_REASON: usize = 1024;
+pub const MAX_REASON: usize = govchain_types::validate::MAX_REASON;
 
 /// Status of a record version. Tags are frozen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
@@ -119,30 +118,38 @@ pub struct Withdraw {
     pub reason: String,
 }
 
-/// State key of a record version: `records/v/<id>/<version BE>`.
-pub fn version_key(id: &str, version: u32) -> Vec<u8> {
-    let mut k = b"records/v/".to_vec();
-    k.extend(id.as_bytes());
-    k.push(b'/');
-    k.extend(version.to_be_bytes());
-    k
-}
-
-/// State key of a record's latest version number: `records/head/<id>` → u32.
-pub fn head_key(id: &str) -> Vec<u8> {
-    let mut k = b"records/head/".to_vec();
-    k.extend(id.as_bytes());
-    k
-}
-
-/// State key of an organisation's record counter: `records/seq/<org>` → u64.
-pub fn seq_key(org: &str) -> Vec<u8> {
-    let mut k = b"records/seq/".to_vec();
-    k.extend(org.as_bytes());
-    k
-}
-
 /// Record id for an organisation's `seq`-th record.
 pub fn record_id(org: &str, seq: u64) -> String {
     format!("{org}-{seq:06}")
+}
+
+govchain_types::methods! { MODULE;
+    Publish => "publish",
+    Amend => "amend",
+    Withdraw => "withdraw",
+}
+
+impl RecordStatus {
+    /// The name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordStatus::Active => "active",
+            RecordStatus::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+impl Publish {
+    /// A publication of a text record without attachments.
+    pub fn text(category: &str, title: &str, body: &str, tags: Vec<String>) -> Publish {
+        Publish {
+            content: RecordContent {
+                category: category.into(),
+                title: title.into(),
+                body: body.into(),
+                attachments: vec![],
+                tags,
+            },
+        }
+    }
 }

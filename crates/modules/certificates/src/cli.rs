@@ -1,20 +1,23 @@
-//! `govchain cert`: certificate types, issuance, presentations, verification, status changes.
+//! `govchain cert` (feature `cli`): certificate types, issuance, presentations, verification,
+//! status changes.
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Subcommand;
 use eyre::{Result, WrapErr, bail, eyre};
-use govchain_certificates::credential::{
+use futures::future::BoxFuture;
+use govchain_component::Genesis;
+use govchain_sdk::cli::{Ctx, DeriveCli, ModuleCli, print_json, send};
+use govchain_types::{Hash32, Method};
+
+use crate::client;
+use crate::credential::{
     Credential, CredentialCore, Presentation, certificate_id, check_claims, pseudonym, salt_claims,
 };
-use govchain_certificates::offline::ProvenState;
-use govchain_certificates::verify::verify;
-use govchain_certificates::{CertType, DefineType, Field, FieldKind, Issue, StatusChange};
-use govchain_node::Genesis;
-use govchain_types::{Hash32, Suite};
-
-use crate::common::{Ctx, print_json, send};
+use crate::model::{CertType, DefineType, Field, FieldKind, Issue, Reinstate, Revoke, Suspend};
+use crate::offline::ProvenState;
+use crate::verify::verify;
 
 const DAY_MS: u64 = 86_400_000;
 
@@ -68,7 +71,8 @@ pub enum CertCmd {
         /// Output credential file.
         #[arg(long, short)]
         out: PathBuf,
-        /// Also write a QR code (SVG) with the verification link.
+        /// Also write a QR code with the verification link (PNG when the name ends in .png, SVG
+        /// otherwise).
         #[arg(long)]
         qr: Option<PathBuf>,
     },
@@ -137,7 +141,8 @@ pub struct IssueArgs {
     /// Output credential file.
     #[arg(long, short)]
     out: PathBuf,
-    /// Also write a QR code (SVG) with the verification link.
+    /// Also write a QR code with the verification link (PNG when the name ends in .png, SVG
+    /// otherwise).
     #[arg(long)]
     qr: Option<PathBuf>,
 }
@@ -161,13 +166,8 @@ fn now_ms() -> u64 {
 
 fn parse_field(s: &str) -> Result<Field> {
     let parts: Vec<&str> = s.split(':').collect();
-    let kind = match parts.get(1).copied().unwrap_or("text") {
-        "text" => FieldKind::Text,
-        "date" => FieldKind::Date,
-        "integer" => FieldKind::Integer,
-        "boolean" => FieldKind::Boolean,
-        k => bail!("unknown field kind {k}"),
-    };
+    let k = parts.get(1).copied().unwrap_or("text");
+    let kind = FieldKind::parse(k).ok_or_else(|| eyre!("unknown field kind {k}"))?;
     Ok(Field { name: parts[0].to_string(), kind, required: parts.get(2) == Some(&"required") })
 }
 
@@ -183,7 +183,7 @@ fn pseudonym_secret(ctx: &Ctx) -> Result<Vec<u8>> {
 }
 
 async fn load_type(ctx: &Ctx, id: &str) -> Result<CertType> {
-    let t = ctx.client().cert_type(id).await?;
+    let t = client::cert_type(&ctx.client(), id).await?;
     let fields = t
         .fields
         .iter()
@@ -252,10 +252,10 @@ async fn issue(ctx: &Ctx, s: IssueSpec<'_>) -> Result<Credential> {
     check_claims(&s.cert_type, &s.values)?;
     let client = ctx.client();
     let status = client.status().await?;
-    let suite = Suite::from_name(&status.suite).ok_or_else(|| eyre!("unknown suite"))?;
+    let suite = ctx.suite().await?;
     let key = ctx.load_key(s.key)?;
-    let issuer = govchain_types::Address::from_text(&client.account(&key.public_key().address(suite)).await?.address)
-        .map_err(|e| eyre!("{e}"))?;
+    let issuer_account = govchain_identity::client::account(&client, &key.public_key().address(suite)).await?;
+    let issuer = govchain_types::Address::from_text(&issuer_account.address).map_err(|e| eyre!("{e}"))?;
     let (claims, commitment) = salt_claims(suite, &s.values)?;
     let valid_from_ms = now_ms();
     let days = s.valid_days.unwrap_or(s.cert_type.default_validity_days as u64);
@@ -264,7 +264,7 @@ async fn issue(ctx: &Ctx, s: IssueSpec<'_>) -> Result<Credential> {
         certificate_id: certificate_id(suite, &status.chain_id, &issuer, &commitment),
         type_id: s.cert_type.id.clone(),
         type_version: s.cert_type.version,
-        issuer_org: client.account(&issuer).await?.org,
+        issuer_org: issuer_account.org,
         issuer,
         holder: s.holder,
         commitment,
@@ -282,7 +282,7 @@ async fn issue(ctx: &Ctx, s: IssueSpec<'_>) -> Result<Credential> {
         valid_until_ms: core.valid_until_ms,
         previous: s.previous,
     };
-    send(ctx, s.key, "certificates", "issue", &args, true).await?;
+    send(ctx, s.key, &args, true).await?;
     Ok(credential)
 }
 
@@ -321,18 +321,17 @@ fn print_verdict(v: &serde_json::Value) {
 }
 
 /// Runs a certificate command.
-pub async fn run(ctx: &Ctx, c: CertCmd) -> Result<()> {
+async fn run(ctx: &Ctx, c: CertCmd) -> Result<()> {
     match c {
         CertCmd::Type(TypeCmd::Create { key, id, name, fields, issuers, validity_days }) => {
             let fields = fields.iter().map(|f| parse_field(f)).collect::<Result<_>>()?;
             let args = DefineType { id, name, fields, issuers, default_validity_days: validity_days };
-            send(ctx, &key, "certificates", "define_type", &args, true).await?;
+            send(ctx, &key, &args, true).await?;
             Ok(())
         }
-        CertCmd::Type(TypeCmd::List) => print_json(&ctx.client().get_json("/v1/certificate-types").await?),
+        CertCmd::Type(TypeCmd::List) => print_json(&client::cert_types(&ctx.client()).await?),
         CertCmd::Issue(a) => {
-            let status = ctx.client().status().await?;
-            let suite = Suite::from_name(&status.suite).ok_or_else(|| eyre!("unknown suite"))?;
+            let suite = ctx.suite().await?;
             let holder = match (&a.holder, &a.holder_id) {
                 (Some(h), _) => Hash32::from_hex(h).ok_or_else(|| eyre!("--holder must be 64 hex"))?,
                 (None, Some(id)) => pseudonym(suite, &pseudonym_secret(ctx)?, id),
@@ -374,7 +373,7 @@ pub async fn run(ctx: &Ctx, c: CertCmd) -> Result<()> {
             let cred: Credential = serde_json::from_str(&std::fs::read_to_string(&credential)?)?;
             let mut p = cred.present(&reveal)?;
             if offline {
-                p.proofs = ctx.client().cert_proofs(&cred.core.certificate_id).await?.bundles;
+                p.proofs = client::cert_proofs(&ctx.client(), &cred.core.certificate_id).await?.bundles;
             }
             std::fs::write(&out, serde_json::to_string_pretty(&p)?)?;
             println!(
@@ -396,7 +395,7 @@ pub async fn run(ctx: &Ctx, c: CertCmd) -> Result<()> {
                 serde_json::to_value(verify(&p, &g.chain_id, &proven, now_ms()))?
             } else {
                 let value: serde_json::Value = serde_json::from_str(&text)?;
-                ctx.client().verify_presentation(&value).await?.verdict
+                client::verify_presentation(&ctx.client(), &value).await?.verdict
             };
             if json {
                 println!("{}", serde_json::to_string_pretty(&verdict)?);
@@ -408,21 +407,36 @@ pub async fn run(ctx: &Ctx, c: CertCmd) -> Result<()> {
             }
             Ok(())
         }
-        CertCmd::Revoke(s) => status_change(ctx, "revoke", s).await,
-        CertCmd::Suspend(s) => status_change(ctx, "suspend", s).await,
-        CertCmd::Reinstate(s) => status_change(ctx, "reinstate", s).await,
+        CertCmd::Revoke(s) => status_change(ctx, &s, &Revoke { id: s.id.clone(), reason: s.reason.clone() }).await,
+        CertCmd::Suspend(s) => status_change(ctx, &s, &Suspend { id: s.id.clone(), reason: s.reason.clone() }).await,
+        CertCmd::Reinstate(s) => {
+            status_change(ctx, &s, &Reinstate { id: s.id.clone(), reason: s.reason.clone() }).await
+        }
         CertCmd::Show { id } => {
-            let client = ctx.client();
+            let c = ctx.client();
             print_json(&serde_json::json!({
-                "record": client.certificate(&id).await?,
-                "status": client.cert_status(&id, false).await?,
+                "record": client::certificate(&c, &id).await?,
+                "status": client::cert_status(&c, &id, false).await?,
             }))
         }
     }
 }
 
-async fn status_change(ctx: &Ctx, method: &str, s: StatusArgs) -> Result<()> {
-    send(ctx, &s.key, "certificates", method, &StatusChange { id: s.id.clone(), reason: s.reason }, true).await?;
-    println!("{method}: {}", s.id);
+async fn status_change<M: Method>(ctx: &Ctx, s: &StatusArgs, args: &M) -> Result<()> {
+    send(ctx, &s.key, args, true).await?;
+    println!("{}: {}", M::METHOD, s.id);
     Ok(())
+}
+
+fn run_boxed(ctx: &Ctx, c: CertCmd) -> BoxFuture<'_, Result<()>> {
+    Box::pin(run(ctx, c))
+}
+
+/// `govchain cert …`.
+pub fn cli() -> Box<dyn ModuleCli> {
+    Box::new(DeriveCli::new(
+        "cert",
+        "Electronic certificates: types, issuance, presentations, verification, revocation",
+        run_boxed,
+    ))
 }

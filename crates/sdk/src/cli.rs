@@ -1,20 +1,24 @@
-//! Shared CLI plumbing: home paths, keys, sending transactions.
+//! CLI support (feature `cli`): what the `govchain` binary and every module's subcommands share —
+//! the home directory and its keys, signing and sending a typed call, printing — and the
+//! [`ModuleCli`] trait through which a module contributes `govchain <module> …`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use borsh::BorshSerialize;
 use eyre::{Result, WrapErr, eyre};
+use futures::future::BoxFuture;
+use govchain_api_types::dto::{EventView, TxView};
 use govchain_crypto::SecretKey;
 use govchain_crypto::keystore::Keystore;
-use govchain_sdk::{Client, TxBuilder};
-use govchain_types::{Hash32, Suite};
+use govchain_types::{Hash32, Method, Suite};
 
-/// Global options.
+use crate::{Client, TxBuilder};
+
+/// Global options of every command.
 pub struct Ctx {
-    /// Home directory.
+    /// Home directory (keys, genesis, data).
     pub home: PathBuf,
-    /// API base URL.
+    /// API base URL of the node to talk to.
     pub api: String,
 }
 
@@ -48,29 +52,28 @@ impl Ctx {
         };
         Ok(ks.decrypt(&pass)?)
     }
+
+    /// The chain's suite, asked of the node.
+    pub async fn suite(&self) -> Result<Suite> {
+        let status = self.client().status().await?;
+        Suite::from_name(&status.suite).ok_or_else(|| eyre!("unknown suite {}", status.suite))
+    }
 }
 
-/// Signs and submits `module.method(args)` with `key`, then (when `wait`) waits for the
-/// transaction to be committed and prints its outcome. Returns the transaction id and view.
-pub async fn send<A: BorshSerialize>(
-    ctx: &Ctx,
-    key_name: &str,
-    module: &str,
-    method: &str,
-    args: &A,
-    wait: bool,
-) -> Result<(Hash32, Option<govchain_api::dto::TxView>)> {
+/// Signs `args` (a typed module call) with `key`, submits it, and (when `wait`) waits for it
+/// to be committed, failing when its receipt says it failed. Returns its id and, when waited
+/// for, its view.
+pub async fn send<M: Method>(ctx: &Ctx, key_name: &str, args: &M, wait: bool) -> Result<(Hash32, Option<TxView>)> {
     let client = ctx.client();
     let key = ctx.load_key(key_name)?;
     let status = client.status().await.wrap_err_with(|| format!("cannot reach the node at {}", ctx.api))?;
     let suite = Suite::from_name(&status.suite).ok_or_else(|| eyre!("unknown suite {}", status.suite))?;
     let address = key.public_key().address(suite);
-    let account = client.account(&address).await?;
+    let nonces = client.nonces(&address).await?;
     let builder = TxBuilder::new(&status.chain_id, suite);
-    let tx =
-        builder.call(&key, account.pending_nonce, status.height + 100, module, method, args).map_err(|e| eyre!(e))?;
+    let tx = builder.call(&key, nonces.pending_nonce, status.height + 100, args)?;
     let hash = client.submit(&tx).await?;
-    eprintln!("submitted {hash} ({module}.{method} by {address})");
+    eprintln!("submitted {hash} ({}.{} by {address})", M::MODULE, M::METHOD);
     if !wait {
         return Ok((hash, None));
     }
@@ -97,8 +100,51 @@ pub async fn send<A: BorshSerialize>(
     Ok((hash, Some(view)))
 }
 
+/// The events of `module` in a committed transaction's receipt.
+pub fn events_of<'a>(view: &'a Option<TxView>, module: &'a str) -> impl Iterator<Item = &'a EventView> + 'a {
+    view.iter().flat_map(|v| v.receipt.iter()).flat_map(|r| r.events.iter()).filter(move |e| e.module == module)
+}
+
 /// Prints JSON.
 pub fn print_json<T: serde::Serialize>(v: &T) -> Result<()> {
     println!("{}", serde_json::to_string_pretty(v)?);
     Ok(())
+}
+
+/// A module's CLI subcommand, `govchain <name> …`.
+#[async_trait::async_trait]
+pub trait ModuleCli: Send + Sync {
+    /// The subcommand with its arguments.
+    fn command(&self) -> clap::Command;
+    /// Runs it with the subcommand's matches.
+    async fn run(&self, ctx: &Ctx, matches: &clap::ArgMatches) -> Result<()>;
+}
+
+/// Runs a parsed subcommand.
+pub type Runner<C> = for<'a> fn(&'a Ctx, C) -> BoxFuture<'a, Result<()>>;
+
+/// A [`ModuleCli`] from a clap-derived `Subcommand` enum and the function that runs it.
+pub struct DeriveCli<C> {
+    name: &'static str,
+    about: &'static str,
+    run: Runner<C>,
+}
+
+impl<C> DeriveCli<C> {
+    /// `govchain <name>` with the subcommands of `C`.
+    pub fn new(name: &'static str, about: &'static str, run: Runner<C>) -> DeriveCli<C> {
+        DeriveCli { name, about, run }
+    }
+}
+
+#[async_trait::async_trait]
+impl<C: clap::Subcommand + Send + Sync + 'static> ModuleCli for DeriveCli<C> {
+    fn command(&self) -> clap::Command {
+        C::augment_subcommands(clap::Command::new(self.name).about(self.about).subcommand_required(true))
+    }
+
+    async fn run(&self, ctx: &Ctx, matches: &clap::ArgMatches) -> Result<()> {
+        let c = C::from_arg_matches(matches)?;
+        (self.run)(ctx, c).await
+    }
 }

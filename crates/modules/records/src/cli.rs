@@ -1,12 +1,14 @@
-//! `govchain records`.
+//! `govchain records` (feature `cli`).
 
 use clap::{Args, Subcommand};
-use eyre::{Result, eyre};
-use govchain_api::dto::RecordQuery;
-use govchain_records::{Attachment, RecordContent};
-use govchain_types::Suite;
+use eyre::Result;
+use futures::future::BoxFuture;
+use govchain_api_types::dto::TxView;
+use govchain_sdk::cli::{Ctx, DeriveCli, ModuleCli, events_of, print_json, send};
 
-use crate::common::{Ctx, print_json, send};
+use crate::client;
+use crate::model::{Amend, Attachment, Publish, RecordContent, Withdraw};
+use crate::views::RecordQuery;
 
 /// Content flags shared by publish and amend.
 #[derive(Args)]
@@ -113,8 +115,7 @@ async fn content(ctx: &Ctx, c: ContentArgs) -> Result<RecordContent> {
         Some(p) => std::fs::read_to_string(p)?,
         None => c.body,
     };
-    let status = ctx.client().status().await?;
-    let suite = Suite::from_name(&status.suite).ok_or_else(|| eyre!("unknown suite"))?;
+    let suite = ctx.suite().await?;
     let mut attachments = Vec::new();
     for p in c.attachments {
         let bytes = std::fs::read(&p)?;
@@ -124,24 +125,19 @@ async fn content(ctx: &Ctx, c: ContentArgs) -> Result<RecordContent> {
     Ok(RecordContent { category: c.category, title: c.title, body, attachments, tags: c.tags })
 }
 
-fn print_record_event(view: &Option<govchain_api::dto::TxView>) {
-    if let Some(r) = view.as_ref().and_then(|v| v.receipt.as_ref()) {
-        for e in &r.events {
-            if e.module == "records" {
-                let get =
-                    |k: &str| e.attributes.iter().find(|(a, _)| a == k).map(|(_, v)| v.clone()).unwrap_or_default();
-                println!("{} {} version {}", e.kind, get("id"), get("version"));
-            }
-        }
+fn print_record_event(view: &Option<TxView>) {
+    for e in events_of(view, crate::MODULE) {
+        let get = |k: &str| e.attributes.iter().find(|(a, _)| a == k).map(|(_, v)| v.clone()).unwrap_or_default();
+        println!("{} {} version {}", e.kind, get("id"), get("version"));
     }
 }
 
 /// Runs a records command.
-pub async fn run(ctx: &Ctx, c: RecordsCmd) -> Result<()> {
+async fn run(ctx: &Ctx, c: RecordsCmd) -> Result<()> {
     match c {
         RecordsCmd::Publish { key, content: c, no_wait } => {
-            let args = govchain_records::Publish { content: content(ctx, c).await? };
-            let (hash, view) = send(ctx, &key, "records", "publish", &args, !no_wait).await?;
+            let args = Publish { content: content(ctx, c).await? };
+            let (hash, view) = send(ctx, &key, &args, !no_wait).await?;
             if no_wait {
                 println!("{hash}");
             }
@@ -149,24 +145,24 @@ pub async fn run(ctx: &Ctx, c: RecordsCmd) -> Result<()> {
             Ok(())
         }
         RecordsCmd::Amend { id, key, reason, content: c } => {
-            let args = govchain_records::Amend { id, content: content(ctx, c).await?, reason };
-            let (_, view) = send(ctx, &key, "records", "amend", &args, true).await?;
+            let args = Amend { id, content: content(ctx, c).await?, reason };
+            let (_, view) = send(ctx, &key, &args, true).await?;
             print_record_event(&view);
             Ok(())
         }
         RecordsCmd::Withdraw { id, key, reason } => {
-            let args = govchain_records::Withdraw { id, reason };
-            let (_, view) = send(ctx, &key, "records", "withdraw", &args, true).await?;
+            let args = Withdraw { id, reason };
+            let (_, view) = send(ctx, &key, &args, true).await?;
             print_record_event(&view);
             Ok(())
         }
         RecordsCmd::List { org, category, from_ms, to_ms, limit, cursor } => {
             let q = RecordQuery { org, category, from_ms, to_ms, limit: Some(limit), cursor };
-            print_json(&ctx.client().records(&q).await?)
+            print_json(&client::records(&ctx.client(), &q).await?)
         }
-        RecordsCmd::Show { id } => print_json(&ctx.client().record(&id).await?),
+        RecordsCmd::Show { id } => print_json(&client::record(&ctx.client(), &id).await?),
         RecordsCmd::Proof { id, version, out } => {
-            let bytes = ctx.client().record_proof(&id, version).await?;
+            let bytes = client::record_proof(&ctx.client(), &id, version).await?;
             std::fs::write(&out, &bytes)?;
             eprintln!(
                 "wrote {} ({} bytes); check it with: govchain verify {}",
@@ -177,4 +173,13 @@ pub async fn run(ctx: &Ctx, c: RecordsCmd) -> Result<()> {
             Ok(())
         }
     }
+}
+
+fn run_boxed(ctx: &Ctx, c: RecordsCmd) -> BoxFuture<'_, Result<()>> {
+    Box::pin(run(ctx, c))
+}
+
+/// `govchain records …`.
+pub fn cli() -> Box<dyn ModuleCli> {
+    Box::new(DeriveCli::new("records", "Publish, amend, withdraw and read public records", run_boxed))
 }

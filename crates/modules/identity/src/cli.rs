@@ -1,12 +1,15 @@
-//! `govchain identity`.
+//! `govchain identity` (feature `cli`).
 
 use clap::Subcommand;
 use eyre::{Result, eyre};
-use govchain_identity::{AccountKind, DefineRole, Role, SetAccountActive};
-use govchain_sdk::calls;
+use futures::future::BoxFuture;
+use govchain_sdk::cli::{Ctx, DeriveCli, ModuleCli, print_json, send};
 use govchain_types::{Address, PublicKey};
 
-use crate::common::{Ctx, print_json, send};
+use crate::client;
+use crate::model::{
+    AccountKind, DefineRole, GrantRole, RegisterAccount, RevokeRole, Role, RotateKey, SetAccountActive,
+};
 
 /// Identity commands.
 #[derive(Subcommand)]
@@ -104,44 +107,48 @@ fn address(s: &str) -> Result<Address> {
 }
 
 /// Runs an identity command.
-pub async fn run(ctx: &Ctx, c: IdentityCmd) -> Result<()> {
+async fn run(ctx: &Ctx, c: IdentityCmd) -> Result<()> {
     match c {
         IdentityCmd::Register { key, public_key, kind, org, roles } => {
             let pk = PublicKey::from_text(&public_key).map_err(|e| eyre!("{e}"))?;
-            let kind = match kind.as_str() {
-                "official" => AccountKind::Official,
-                "citizen" => AccountKind::Citizen,
-                "business" => AccountKind::Business,
-                k => return Err(eyre!("unknown kind {k}")),
-            };
-            send(ctx, &key, "identity", "register_account", &calls::register(pk, kind, &org, roles), true).await?;
+            let kind = AccountKind::parse(&kind).ok_or_else(|| eyre!("unknown kind {kind}"))?;
+            send(ctx, &key, &RegisterAccount { public_key: pk, kind, org, roles }, true).await?;
             Ok(())
         }
         IdentityCmd::GrantRole { key, account, role } => {
-            send(ctx, &key, "identity", "grant_role", &calls::role_change(address(&account)?, &role), true).await?;
+            send(ctx, &key, &GrantRole { account: address(&account)?, role }, true).await?;
             Ok(())
         }
         IdentityCmd::RevokeRole { key, account, role } => {
-            send(ctx, &key, "identity", "revoke_role", &calls::role_change(address(&account)?, &role), true).await?;
+            send(ctx, &key, &RevokeRole { account: address(&account)?, role }, true).await?;
             Ok(())
         }
         IdentityCmd::DefineRole { key, org, role, permissions } => {
             let args = DefineRole { org, role: Role { name: role, permissions } };
-            send(ctx, &key, "identity", "define_role", &args, true).await?;
+            send(ctx, &key, &args, true).await?;
             Ok(())
         }
         IdentityCmd::SetActive { key, account, active } => {
             let args = SetAccountActive { account: address(&account)?, active };
-            send(ctx, &key, "identity", "set_account_active", &args, true).await?;
+            send(ctx, &key, &args, true).await?;
             Ok(())
         }
         IdentityCmd::RotateKey { key, new_key } => {
             let new = ctx.load_key(&new_key)?.public_key();
-            send(ctx, &key, "identity", "rotate_key", &govchain_identity::RotateKey { new_key: new }, true).await?;
+            send(ctx, &key, &RotateKey { new_key: new }, true).await?;
             println!("the account now signs with {new_key}");
             Ok(())
         }
-        IdentityCmd::Orgs => print_json(&ctx.client().organisations().await?),
-        IdentityCmd::Account { address: a } => print_json(&ctx.client().account(&address(&a)?).await?),
+        IdentityCmd::Orgs => print_json(&client::organisations(&ctx.client()).await?),
+        IdentityCmd::Account { address: a } => print_json(&client::account(&ctx.client(), &address(&a)?).await?),
     }
+}
+
+fn run_boxed(ctx: &Ctx, c: IdentityCmd) -> BoxFuture<'_, Result<()>> {
+    Box::pin(run(ctx, c))
+}
+
+/// `govchain identity …`.
+pub fn cli() -> Box<dyn ModuleCli> {
+    Box::new(DeriveCli::new("identity", "Manage organisations' members and roles", run_boxed))
 }

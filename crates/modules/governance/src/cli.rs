@@ -1,12 +1,16 @@
-//! `govchain governance`: propose and approve changes to membership, validators and parameters.
+//! `govchain governance` (feature `cli`): propose and approve changes to membership, validators
+//! and parameters.
 
 use clap::Subcommand;
 use eyre::{Result, eyre};
-use govchain_governance::{Action, Approve, Propose};
+use futures::future::BoxFuture;
+use govchain_api_types::dto::TxView;
 use govchain_identity::{OrgKind, Organisation, Role};
-use govchain_types::{Address, PublicKey, Suite};
+use govchain_sdk::cli::{Ctx, DeriveCli, ModuleCli, events_of, print_json, send};
+use govchain_types::{Address, PublicKey};
 
-use crate::common::{Ctx, print_json, send};
+use crate::client;
+use crate::model::{Action, Approve, Propose};
 
 /// Governance commands. Proposals and approvals are signed by admins of government organisations.
 #[derive(Subcommand)]
@@ -126,22 +130,20 @@ fn address(s: &str) -> Result<Address> {
 }
 
 async fn propose(ctx: &Ctx, key: &str, action: Action, reason: String) -> Result<()> {
-    let (_, view) = send(ctx, key, "governance", "propose", &Propose { action, reason }, true).await?;
+    let (_, view) = send(ctx, key, &Propose { action, reason }, true).await?;
     print_events(&view);
     Ok(())
 }
 
-fn print_events(view: &Option<govchain_api::dto::TxView>) {
-    for e in view.iter().flat_map(|v| v.receipt.iter()).flat_map(|r| r.events.iter()) {
-        if e.module == "governance" {
-            let attrs: Vec<String> = e.attributes.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            println!("{} {}", e.kind, attrs.join(" "));
-        }
+fn print_events(view: &Option<TxView>) {
+    for e in events_of(view, crate::MODULE) {
+        let attrs: Vec<String> = e.attributes.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        println!("{} {}", e.kind, attrs.join(" "));
     }
 }
 
 /// Runs a governance command.
-pub async fn run(ctx: &Ctx, c: GovernanceCmd) -> Result<()> {
+async fn run(ctx: &Ctx, c: GovernanceCmd) -> Result<()> {
     match c {
         GovernanceCmd::AddValidator { key, public_key, power, org, reason } => {
             let public_key = PublicKey::from_text(&public_key).map_err(|e| eyre!("{e}"))?;
@@ -157,15 +159,10 @@ pub async fn run(ctx: &Ctx, c: GovernanceCmd) -> Result<()> {
             propose(ctx, &key, Action::SetParam { name, value }, reason).await
         }
         GovernanceCmd::AddOrg { key, id, name, kind, admin_keys, reason } => {
-            let kind = match kind.as_str() {
-                "government" => OrgKind::Government,
-                "institution" => OrgKind::Institution,
-                "enterprise" => OrgKind::Enterprise,
-                k => return Err(eyre!("unknown kind {k}")),
-            };
+            let kind = OrgKind::parse(&kind).ok_or_else(|| eyre!("unknown kind {kind}"))?;
             let keys: Vec<PublicKey> =
                 admin_keys.iter().map(|k| PublicKey::from_text(k).map_err(|e| eyre!("{e}"))).collect::<Result<_>>()?;
-            let suite = Suite::from_name(&ctx.client().status().await?.suite).ok_or_else(|| eyre!("suite"))?;
+            let suite = ctx.suite().await?;
             let organisation = Organisation {
                 id,
                 name,
@@ -183,11 +180,20 @@ pub async fn run(ctx: &Ctx, c: GovernanceCmd) -> Result<()> {
             propose(ctx, &key, Action::RemoveOrganisation { id }, reason).await
         }
         GovernanceCmd::Approve { key, id } => {
-            let (_, view) = send(ctx, &key, "governance", "approve", &Approve { id }, true).await?;
+            let (_, view) = send(ctx, &key, &Approve { id }, true).await?;
             print_events(&view);
             Ok(())
         }
-        GovernanceCmd::List => print_json(&ctx.client().proposals().await?),
-        GovernanceCmd::Show { id } => print_json(&ctx.client().proposal(id).await?),
+        GovernanceCmd::List => print_json(&client::proposals(&ctx.client()).await?),
+        GovernanceCmd::Show { id } => print_json(&client::proposal(&ctx.client(), id).await?),
     }
+}
+
+fn run_boxed(ctx: &Ctx, c: GovernanceCmd) -> BoxFuture<'_, Result<()>> {
+    Box::pin(run(ctx, c))
+}
+
+/// `govchain governance …`.
+pub fn cli() -> Box<dyn ModuleCli> {
+    Box::new(DeriveCli::new("governance", "Propose and approve membership, validator and parameter changes", run_boxed))
 }

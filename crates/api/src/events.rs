@@ -1,0 +1,62 @@
+//! `GET /v1/events`: server-sent events converted from the node's committed-block broadcasts.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::{Query, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures::{Stream, StreamExt};
+use govchain_types::CommittedBlock;
+use tokio_stream::wrappers::BroadcastStream;
+
+use crate::dto::{BlockEvent, EventsQuery, ModuleEvent};
+use crate::server::AppState;
+
+/// The `block` event of a committed block (with its transaction ids when `with_txs`).
+pub(crate) fn block_event(c: &CommittedBlock, with_txs: bool) -> BlockEvent {
+    BlockEvent {
+        height: c.header.height,
+        hash: c.hash.to_hex(),
+        time_ms: c.header.time_ms,
+        tx_count: c.tx_hashes.len(),
+        tx_hashes: with_txs.then(|| c.tx_hashes.iter().map(|h| h.to_hex()).collect()),
+    }
+}
+
+/// The `event` events of a committed block: every module event of every receipt, in order.
+pub(crate) fn module_events(c: &CommittedBlock) -> impl Iterator<Item = ModuleEvent> + '_ {
+    c.receipts.iter().flat_map(move |r| {
+        r.events.iter().map(move |e| ModuleEvent {
+            height: c.header.height,
+            tx_hash: r.tx_hash.to_hex(),
+            module: e.module.to_string(),
+            kind: e.kind.to_string(),
+            attributes: e.attributes.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        })
+    })
+}
+
+/// Server-sent events: `block` after each commit, `event` for each module event.
+#[utoipa::path(get, path = "/v1/events", params(EventsQuery), responses((status = 200, description = "text/event-stream")))]
+pub async fn events(
+    State(s): State<AppState>,
+    Query(q): Query<EventsQuery>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let rx = s.node.subscribe();
+    let with_txs = q.txs;
+    let stream = BroadcastStream::new(rx).flat_map(move |item| {
+        let events: Vec<Result<Event, Infallible>> = match item {
+            Ok(c) => {
+                let block = block_event(&c, with_txs);
+                let mut v = vec![Ok(Event::default().event("block").json_data(&block).unwrap_or_default())];
+                v.extend(
+                    module_events(&c).map(|e| Ok(Event::default().event("event").json_data(&e).unwrap_or_default())),
+                );
+                v
+            }
+            Err(_) => vec![Ok(Event::default().event("lagged").data("some events were skipped"))],
+        };
+        futures::stream::iter(events)
+    });
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}

@@ -1,0 +1,96 @@
+//! The read view a module's queries run on: committed state at a height, query indexes, proof
+//! bundles. The node implements it; a module never sees storage, consensus or HTTP.
+
+use borsh::BorshDeserialize;
+use govchain_api_types::ApiError;
+use govchain_execution::{StateError, StateRead};
+use govchain_types::{Address, Suite, ValidatorSet};
+
+/// A proof bundle over some state keys and the values it proves (in the order of the keys).
+#[derive(Clone, Debug)]
+pub struct Proven {
+    /// The encoded bundle (see docs/proofs.md).
+    pub bundle: Vec<u8>,
+    /// The proven values (None: proven absent).
+    pub values: Vec<Option<Vec<u8>>>,
+    /// Height the bundle proves the state at.
+    pub height: u64,
+}
+
+/// Query-index entries: (key, value).
+pub type IndexEntries = Vec<(Vec<u8>, Vec<u8>)>;
+
+/// Committed chain data as module queries read it. Every method is a bounded read; failures of
+/// the node's storage come back as `500 internal`.
+pub trait ChainQuery: Send + Sync {
+    /// Chain id.
+    fn chain_id(&self) -> &str;
+    /// Crypto suite.
+    fn suite(&self) -> Suite;
+    /// Latest committed height (0 before block 1).
+    fn height(&self) -> u64;
+    /// The validators deciding the next height.
+    fn validators(&self) -> ValidatorSet;
+    /// The value of `key` in the state after block `height` (0: the genesis state).
+    fn get(&self, key: &[u8], height: u64) -> Result<Option<Vec<u8>>, ApiError>;
+    /// Query-index entries under `prefix`, highest key first, strictly below `before` when given,
+    /// at most `limit`.
+    fn index_scan_desc(
+        &self,
+        prefix: &[u8],
+        before: Option<&[u8]>,
+        limit: usize,
+    ) -> Result<IndexEntries, ApiError>;
+    /// A proof bundle of `keys` (presence or absence) in the state after block `height`.
+    fn prove(&self, keys: &[Vec<u8>], height: u64) -> Result<Proven, ApiError>;
+    /// The next nonce of the account a key (by its address) acts for, counting the transactions
+    /// pending in this node's pool; `committed` is the next nonce in committed state.
+    fn pending_nonce(&self, key_address: &Address, committed: u64) -> u64;
+}
+
+/// Typed reads over a [`ChainQuery`].
+pub trait ChainQueryExt: ChainQuery {
+    /// Reads and decodes a borsh value.
+    fn get_as<T: BorshDeserialize>(&self, key: &[u8], height: u64) -> Result<Option<T>, ApiError> {
+        match self.get(key, height)? {
+            Some(b) => borsh::from_slice(&b).map(Some).map_err(|e| ApiError::internal(format!("corrupt value: {e}"))),
+            None => Ok(None),
+        }
+    }
+
+    /// The latest height, or 404 `no_blocks_yet` before block 1 (proofs need a block).
+    fn latest_block(&self) -> Result<u64, ApiError> {
+        match self.height() {
+            0 => Err(ApiError::not_found("no_blocks_yet", "the chain has no blocks yet")),
+            h => Ok(h),
+        }
+    }
+
+    /// The state after block `height` as the executor reads it (for the executor's own typed
+    /// reads, such as account nonces).
+    fn at(&self, height: u64) -> AtHeight<'_, Self>
+    where
+        Self: Sized,
+    {
+        AtHeight { query: self, height }
+    }
+}
+
+impl<Q: ChainQuery + ?Sized> ChainQueryExt for Q {}
+
+/// The state after one block, as a [`StateRead`].
+pub struct AtHeight<'a, Q: ?Sized> {
+    query: &'a Q,
+    height: u64,
+}
+
+impl<Q: ChainQuery + ?Sized> StateRead for AtHeight<'_, Q> {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StateError> {
+        self.query.get(key, self.height).map_err(|e| StateError(e.message))
+    }
+}
+
+/// [`AtHeight`] over a trait object.
+pub fn at_height<'a>(query: &'a dyn ChainQuery, height: u64) -> AtHeight<'a, dyn ChainQuery + 'a> {
+    AtHeight { query, height }
+}

@@ -1,1 +1,0 @@
-//! The govchain binary: node and command-line interface

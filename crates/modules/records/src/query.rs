@@ -1,0 +1,107 @@
+//! Typed queries of public records, over the node's read view.
+
+use govchain_api_types::ApiError;
+use govchain_component::{ChainQuery, ChainQueryExt};
+use govchain_types::validate;
+
+use crate::keys;
+use crate::model::Record;
+use crate::views::{RecordHistory, RecordPage, RecordQuery, RecordView};
+
+/// Most records per page.
+pub const MAX_LIMIT: usize = 200;
+/// Most versions listed with a record (the latest ones).
+pub const MAX_VERSIONS_SHOWN: u32 = 1000;
+
+/// The latest version of a record after block `height`.
+pub fn latest(q: &dyn ChainQuery, id: &str, height: u64) -> Result<Option<Record>, ApiError> {
+    let Some(head) = q.get_as::<u32>(&keys::head(id), height)? else { return Ok(None) };
+    q.get_as(&keys::version(id, head), height)
+}
+
+/// The versions of a record after block `height`, oldest first (the latest
+/// [`MAX_VERSIONS_SHOWN`]).
+pub fn versions(q: &dyn ChainQuery, id: &str, height: u64) -> Result<Vec<Record>, ApiError> {
+    let head: u32 = q
+        .get_as(&keys::head(id), height)?
+        .ok_or_else(|| ApiError::not_found("record_not_found", format!("no record {id}")))?;
+    let first = head.saturating_sub(MAX_VERSIONS_SHOWN - 1).max(1);
+    (first..=head)
+        .map(|v| {
+            q.get_as::<Record>(&keys::version(id, v), height)?
+                .ok_or_else(|| ApiError::internal(format!("record {id} version {v} missing")))
+        })
+        .collect()
+}
+
+fn check_filter(v: &Option<String>, what: &str) -> Result<(), ApiError> {
+    match v {
+        Some(s) => validate::slug(what, s).map_err(|e| ApiError::invalid("invalid_query", e)),
+        None => Ok(()),
+    }
+}
+
+/// `GET /v1/records`: latest versions, newest first, by organisation, category and time.
+pub fn list(q: &dyn ChainQuery, f: &RecordQuery) -> Result<RecordPage, ApiError> {
+    check_filter(&f.org, "org")?;
+    check_filter(&f.category, "category")?;
+    let limit = f.limit.unwrap_or(50);
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(ApiError::bad_request("invalid_query", format!("limit must be 1-{MAX_LIMIT}")));
+    }
+    let prefix = keys::list_prefix(f.org.as_deref(), f.category.as_deref());
+    let before = match (&f.cursor, f.to_ms) {
+        (Some(c), _) => Some(hex::decode(c).map_err(|_| ApiError::bad_request("invalid_query", "bad cursor"))?),
+        (None, Some(to)) => Some(keys::time_bound(&prefix, to)),
+        (None, None) => None,
+    };
+    let entries = q.index_scan_desc(&prefix, before.as_deref(), limit + 1)?;
+    let height = q.height();
+    let mut items: Vec<(Vec<u8>, RecordView)> = Vec::new();
+    let mut next_cursor = None;
+    for (key, id) in entries {
+        let ms =
+            key.get(prefix.len()..prefix.len() + 8).and_then(|b| <[u8; 8]>::try_from(b).ok()).map(u64::from_be_bytes);
+        if f.from_ms.is_some_and(|from| ms.unwrap_or(0) < from) {
+            break;
+        }
+        if items.len() == limit {
+            next_cursor = items.last().map(|(k, _)| hex::encode(k));
+            break;
+        }
+        let id = String::from_utf8(id).map_err(ApiError::internal)?;
+        if let Some(latest) = latest(q, &id, height)? {
+            items.push((key, RecordView::from(&latest)));
+        }
+    }
+    Ok(RecordPage { items: items.into_iter().map(|(_, r)| r).collect(), next_cursor })
+}
+
+fn check_id(id: &str) -> Result<(), ApiError> {
+    if id.is_empty() || id.len() > validate::MAX_PATH_ID {
+        return Err(ApiError::bad_request("invalid_record_id", "record id must be 1-64 bytes"));
+    }
+    Ok(())
+}
+
+/// `GET /v1/records/{id}`: a record with every version.
+pub fn history(q: &dyn ChainQuery, id: &str) -> Result<RecordHistory, ApiError> {
+    check_id(id)?;
+    let views: Vec<RecordView> = versions(q, id, q.height())?.iter().map(RecordView::from).collect();
+    let latest = views.last().cloned().ok_or_else(|| ApiError::not_found("record_not_found", id.to_string()))?;
+    Ok(RecordHistory { id: id.into(), latest, versions: views })
+}
+
+/// `GET /v1/proofs/records/{id}`: a proof bundle of a record version (the latest by default)
+/// at the latest height.
+pub fn proof(q: &dyn ChainQuery, id: &str, version: Option<u32>) -> Result<Vec<u8>, ApiError> {
+    check_id(id)?;
+    let height = q.latest_block()?;
+    let v = match version {
+        Some(v) => v,
+        None => q
+            .get_as::<u32>(&keys::head(id), height)?
+            .ok_or_else(|| ApiError::not_found("record_not_found", format!("no record {id}")))?,
+    };
+    Ok(q.prove(&[keys::version(id, v)], height)?.bundle)
+}

@@ -1,0 +1,128 @@
+//! JSON shapes of the records routes.
+
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::model::Record;
+
+/// An attachment digest.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct AttachmentView {
+    /// File name.
+    pub name: String,
+    /// Digest (hex).
+    pub hash: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// One version of a public record.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RecordView {
+    /// Record id, e.g. `finance-000042`.
+    pub id: String,
+    /// Publishing organisation.
+    pub org: String,
+    /// Version (from 1).
+    pub version: u32,
+    /// Category.
+    pub category: String,
+    /// Title.
+    pub title: String,
+    /// Body.
+    pub body: String,
+    /// Attachments.
+    pub attachments: Vec<AttachmentView>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// `active` or `withdrawn`.
+    pub status: String,
+    /// Reason for this version (amendment or withdrawal).
+    pub reason: String,
+    /// Hash of the previous version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub previous: Option<String>,
+    /// Author (official's address).
+    pub author: String,
+    /// Height of this version.
+    pub height: u64,
+    /// Time of this version (ms).
+    pub time_ms: u64,
+    /// Time of first publication (ms).
+    pub published_ms: u64,
+    /// Transaction that wrote this version.
+    pub tx_hash: String,
+}
+
+/// A page of records, newest first.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RecordPage {
+    /// Latest versions.
+    pub items: Vec<RecordView>,
+    /// Pass as `cursor` to get the next page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+}
+
+/// A record with all its versions (oldest first).
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct RecordHistory {
+    /// Record id.
+    pub id: String,
+    /// Latest version.
+    pub latest: RecordView,
+    /// Every version, oldest first.
+    pub versions: Vec<RecordView>,
+}
+
+/// Record listing filters.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams, ToSchema)]
+pub struct RecordQuery {
+    /// Organisation id.
+    pub org: Option<String>,
+    /// Category.
+    pub category: Option<String>,
+    /// Published at or after (ms since epoch).
+    pub from_ms: Option<u64>,
+    /// Published before (ms since epoch).
+    pub to_ms: Option<u64>,
+    /// Page size (1-200, default 50).
+    pub limit: Option<usize>,
+    /// Cursor from a previous page.
+    pub cursor: Option<String>,
+}
+
+/// Query of a record proof.
+#[derive(Clone, Debug, Deserialize, IntoParams)]
+pub struct RecordProofQuery {
+    /// Version (default: latest).
+    pub version: Option<u32>,
+}
+
+impl From<&Record> for RecordView {
+    fn from(r: &Record) -> RecordView {
+        RecordView {
+            id: r.id.clone(),
+            org: r.org.clone(),
+            version: r.version,
+            category: r.content.category.clone(),
+            title: r.content.title.clone(),
+            body: r.content.body.clone(),
+            attachments: r
+                .content
+                .attachments
+                .iter()
+                .map(|a| AttachmentView { name: a.name.clone(), hash: a.hash.to_hex(), size: a.size })
+                .collect(),
+            tags: r.content.tags.clone(),
+            status: r.status.as_str().into(),
+            reason: r.reason.clone(),
+            previous: r.previous.map(|h| h.to_hex()),
+            author: r.author.to_text(),
+            height: r.height,
+            time_ms: r.time_ms,
+            published_ms: r.published_ms,
+            tx_hash: r.tx_hash.to_hex(),
+        }
+    }
+}

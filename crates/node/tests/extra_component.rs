@@ -1,0 +1,293 @@
+//! A module added from outside the workspace's crates — the walkthrough of
+//! docs/adding-a-module.md — runs in a real node with nothing else edited: its genesis section,
+//! its transaction method (authorised through identity's roles), its HTTP route with its OpenAPI
+//! entry. The same node also shows that every path in `/openapi.json` is served and that an
+//! unknown genesis section is refused.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use borsh::{BorshDeserialize, BorshSerialize};
+use govchain_api_types::{ApiError, ErrorBody};
+use govchain_component::http::{Host, Routes, blocking, routes};
+use govchain_component::{ChainQueryExt, Component, Genesis, GenesisError, GenesisState, GenesisValidator};
+use govchain_crypto::keystore::{KdfParams, Keystore};
+use govchain_crypto::{Algorithm, SecretKey};
+use govchain_execution::{Module, Phase, TxContext, TxError, TxErrorKind, decode_args};
+use govchain_identity::{AccountKind, GenesisAccount, IdentityGenesis, OrgKind, Organisation, Role};
+use govchain_sdk::{Client, TxBuilder};
+use govchain_types::{Event, Method, Suite};
+use serde::{Deserialize, Serialize};
+
+// ---- the `notes` component: what a new module's crate would hold -------------------------
+
+mod notes {
+    use super::*;
+
+    pub const MODULE: &str = "notes";
+
+    /// keys.rs: `notes/n/<id BE>` → text; `notes/next` → u64.
+    pub mod keys {
+        pub const NEXT: &[u8] = b"notes/next";
+        pub fn note(id: u64) -> Vec<u8> {
+            let mut k = b"notes/n/".to_vec();
+            k.extend(id.to_be_bytes());
+            k
+        }
+    }
+
+    /// Arguments of `notes.add`.
+    #[derive(BorshSerialize, BorshDeserialize)]
+    pub struct AddNote {
+        pub text: String,
+    }
+    govchain_types::methods! { MODULE; AddNote => "add" }
+
+    /// The genesis section.
+    #[derive(Default, Serialize, Deserialize)]
+    pub struct NotesGenesis {
+        pub welcome: String,
+    }
+
+    /// `GET /v1/notes/{id}`.
+    #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+    pub struct NoteView {
+        pub id: u64,
+        pub text: String,
+    }
+
+    pub struct NotesModule;
+
+    impl Module for NotesModule {
+        fn name(&self) -> &'static str {
+            MODULE
+        }
+
+        fn call(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8], phase: Phase) -> Result<(), TxError> {
+            match method {
+                AddNote::METHOD => {
+                    let a: AddNote = decode_args(args)?;
+                    govchain_types::validate::text("text", &a.text, 256)?;
+                    govchain_identity::require_permission(ctx, "notes.add")?;
+                    if phase == Phase::Check {
+                        return Ok(());
+                    }
+                    let id: u64 = ctx.get_as(keys::NEXT)?.unwrap_or(1);
+                    ctx.put_as(keys::NEXT.to_vec(), &(id + 1))?;
+                    ctx.put_as(keys::note(id), &a.text)?;
+                    ctx.emit(Event::new(MODULE, "added", &[("id", id.to_string())]))
+                }
+                m => Err(TxError::new(TxErrorKind::UnknownMethod, format!("notes has no method {m}"))),
+            }
+        }
+    }
+
+    /// One note.
+    #[utoipa::path(get, path = "/v1/notes/{id}", tag = "notes",
+        params(("id" = u64, Path, description = "Note id")),
+        responses((status = 200, body = NoteView), (status = 404, body = ErrorBody)))]
+    async fn get_note(State(h): State<Host>, Path(id): Path<u64>) -> Result<Json<NoteView>, ApiError> {
+        blocking(&h, move |q| {
+            let text: String = q
+                .get_as(&keys::note(id), q.height())?
+                .ok_or_else(|| ApiError::not_found("note_not_found", format!("no note {id}")))?;
+            Ok(NoteView { id, text })
+        })
+        .await
+        .map(Json)
+    }
+
+    pub struct NotesComponent;
+
+    impl Component for NotesComponent {
+        fn name(&self) -> &'static str {
+            MODULE
+        }
+        fn module(&self) -> Option<Arc<dyn Module>> {
+            Some(Arc::new(NotesModule))
+        }
+        fn genesis(&self, g: &Genesis) -> Result<GenesisState, GenesisError> {
+            let section: NotesGenesis = g.section(MODULE)?;
+            let mut state = GenesisState::default();
+            state.put(keys::note(0), &section.welcome)?;
+            Ok(state)
+        }
+        fn routes(&self) -> Routes {
+            Routes::new().routes(routes!(get_note))
+        }
+    }
+}
+
+// ---- a one-validator chain with the standard components and `notes` -----------------------
+
+const SUITE: Suite = Suite::Ed25519Sha256;
+const API: &str = "127.0.0.60:18860";
+
+fn key(label: &str) -> SecretKey {
+    let mut seed = [0u8; 32];
+    seed[..label.len()].copy_from_slice(label.as_bytes());
+    SecretKey::from_seed(Algorithm::Ed25519, seed)
+}
+
+fn genesis(extra: Option<(&str, serde_json::Value)>) -> Genesis {
+    let admin = key("town-admin");
+    let mut g = Genesis {
+        chain_id: "notes-chain".into(),
+        suite: SUITE,
+        genesis_time_ms: 1_700_000_000_000,
+        params: Default::default(),
+        validators: vec![GenesisValidator {
+            name: "v".into(),
+            public_key: key("validator").public_key(),
+            voting_power: 1,
+            org: "town".into(),
+        }],
+        sections: Default::default(),
+    };
+    let identity = IdentityGenesis {
+        organisations: vec![Organisation {
+            id: "town".into(),
+            name: "Town hall".into(),
+            kind: OrgKind::Government,
+            admins: vec![admin.public_key().address(SUITE)],
+            roles: vec![Role { name: "clerk".into(), permissions: vec!["notes.add".into()] }],
+            active: true,
+        }],
+        accounts: ["town-admin", "town-clerk"]
+            .iter()
+            .map(|l| GenesisAccount {
+                label: l.to_string(),
+                public_key: key(l).public_key(),
+                kind: AccountKind::Official,
+                org: "town".into(),
+                roles: if *l == "town-clerk" { vec!["clerk".into()] } else { vec![] },
+            })
+            .collect(),
+    };
+    g.set_section("identity", &identity).expect("section");
+    g.set_section("notes", &notes::NotesGenesis { welcome: "欢迎 welcome".into() }).expect("section");
+    if let Some((name, v)) = extra {
+        g.sections.insert(name.into(), v);
+    }
+    g
+}
+
+fn components() -> Vec<Arc<dyn Component>> {
+    let mut c = govchain_node::components();
+    c.push(Arc::new(notes::NotesComponent));
+    c
+}
+
+fn write_home(dir: &std::path::Path) -> govchain_node::NodeConfig {
+    std::fs::create_dir_all(dir.join("keys")).expect("keys dir");
+    std::fs::write(dir.join("keys/p2p.key"), hex::encode([9u8; 32])).expect("p2p key");
+    let ks = Keystore::encrypt("validator", &key("validator"), "", KdfParams::default()).expect("keystore");
+    std::fs::write(dir.join("keys/validator.json"), ks.to_json()).expect("validator key");
+    std::fs::write(dir.join("genesis.json"), serde_json::to_vec_pretty(&genesis(None)).expect("json"))
+        .expect("genesis");
+    let config = format!(
+        "moniker = \"notes\"\ngenesis = \"genesis.json\"\n[api]\nlisten = \"{API}\"\nportal = false\n[p2p]\nlisten = \"/ip4/127.0.0.60/tcp/26660\"\npersistent_peers = []\n[keys]\nvalidator = \"keys/validator.json\"\np2p = \"keys/p2p.key\"\n[block]\nmin_interval_ms = 20\nempty_interval_ms = 300\n"
+    );
+    std::fs::write(dir.join("config.toml"), config).expect("config");
+    govchain_node::RawConfig::load(&dir.join("config.toml")).expect("config").check(dir).expect("valid config")
+}
+
+async fn wait_committed(client: &Client, tx: &govchain_types::SignedTransaction) -> govchain_api_types::dto::TxView {
+    let hash = client.submit(tx).await.expect("admitted");
+    client.wait_tx(&hash, Duration::from_secs(30)).await.expect("decided")
+}
+
+#[test]
+fn an_unknown_genesis_section_is_refused_by_name() {
+    let g = genesis(Some(("nobody", serde_json::json!({"x": 1}))));
+    let e = govchain_node::genesis::state(&g, &components()).expect_err("refused");
+    assert!(e.to_string().contains("nobody"), "{e}");
+    let without_notes = govchain_node::genesis::state(&genesis(None), &govchain_node::components());
+    assert!(without_notes.is_err(), "the notes section needs the notes component");
+}
+
+/// The node's background tasks (the engine, the search follower) run until the process ends, as
+/// in the binary; the test's runtime is shut down without waiting for them.
+#[test]
+fn a_component_added_from_outside_runs_in_a_real_node() {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    rt.block_on(run_with_notes());
+    rt.shutdown_background();
+}
+
+async fn run_with_notes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let cfg = write_home(dir.path());
+    let node = govchain_node::start_with(cfg, components()).await.expect("node starts");
+    let client = Client::new(&format!("http://{}", node.api_addr));
+    let status = client.status().await.expect("status");
+    let builder = TxBuilder::new(&status.chain_id, SUITE);
+
+    // Its genesis section was written by its own hook.
+    let welcome: notes::NoteView = client.get("/v1/notes/0").await.expect("genesis note");
+    assert_eq!(welcome.text, "欢迎 welcome");
+
+    // Its method runs, authorised by identity's roles; refusals have the usual codes.
+    let add = notes::AddNote { text: "第一条 first note".into() };
+    let t = builder.call(&key("town-clerk"), 0, status.height + 100, &add).expect("sign");
+    let view = wait_committed(&client, &t).await;
+    let receipt = view.receipt.expect("committed with a receipt");
+    assert_eq!(receipt.outcome, "success", "{receipt:?}");
+    assert_eq!(receipt.events[0].module, "notes");
+    let note: notes::NoteView = client.get("/v1/notes/1").await.expect("note");
+    assert_eq!(note.text, "第一条 first note");
+    let by_admin = builder.call(&key("town-admin"), 0, status.height + 100, &add).expect("sign");
+    let e = client.submit(&by_admin).await.expect_err("the admin holds no clerk role");
+    assert_eq!(e.code(), Some("unauthorized"));
+    let missing = client.get::<notes::NoteView>("/v1/notes/99").await.expect_err("absent");
+    assert_eq!(e_code(&missing), "note_not_found");
+
+    // Its route is in the OpenAPI document, and every documented path is served.
+    let doc: serde_json::Value = client.get("/openapi.json").await.expect("openapi");
+    let paths = doc["paths"].as_object().expect("paths");
+    assert!(paths.contains_key("/v1/notes/{id}"), "the component's route is documented");
+    for p in ["/v1/records", "/v1/organisations", "/v1/governance/proposals", "/v1/certificate-types", "/v1/txs"] {
+        assert!(paths.contains_key(p), "{p} missing from /openapi.json");
+    }
+    let http = reqwest::Client::new();
+    for (path, item) in paths {
+        let url = format!("http://{}{}", node.api_addr, fill(path));
+        for method in item.as_object().expect("operations").keys() {
+            let req = match method.as_str() {
+                "get" => http.get(&url),
+                "post" => http.post(&url).header("content-type", "application/json").body("{}"),
+                other => panic!("{path}: unexpected method {other}"),
+            };
+            if path == "/v1/events" {
+                let resp = req.send().await.expect("events");
+                assert_eq!(resp.status(), 200, "{path}");
+                continue;
+            }
+            let body = req.send().await.expect("request").text().await.expect("body");
+            assert!(!body.contains("route_not_found"), "{method} {path} is documented but not served: {body}");
+        }
+    }
+    let unknown = http.get(format!("http://{}/v1/not-a-route", node.api_addr)).send().await.expect("request");
+    assert_eq!(unknown.status(), 404);
+    assert!(unknown.text().await.expect("body").contains("route_not_found"), "the fallback answers unknown routes");
+
+    // The executor refuses a block whose transaction calls a method the component lacks.
+    let unknown_method = govchain_types::Call::new("notes", "erase", vec![]).expect("call");
+    let t = builder.sign(&key("town-clerk"), 1, status.height + 100, unknown_method).expect("sign");
+    let e = client.submit(&t).await.expect_err("refused at admission");
+    assert_eq!(e.code(), Some("unknown_method"));
+}
+
+fn e_code(e: &govchain_sdk::SdkError) -> String {
+    e.code().unwrap_or_default().to_string()
+}
+
+/// A documented path with its parameters filled with plausible values.
+fn fill(path: &str) -> String {
+    path.replace("{hash}", &"ab".repeat(32))
+        .replace("{height}", "1")
+        .replace("{address}", "0x0000000000000000000000000000000000000001")
+        .replace("{id}", "1")
+}
