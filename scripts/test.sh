@@ -11,6 +11,13 @@ echo "== cargo fmt --check" >&2
 cargo fmt --all -- --check
 echo "== cargo clippy -D warnings" >&2
 cargo clippy --workspace --all-targets -- -D warnings
+echo "== unused dependencies (cargo machete)" >&2
+# Runs on stable Rust; pinned, installed once.
+if ! cargo machete --version 2>/dev/null | grep -qx "0.9.2"; then
+  echo "installing cargo-machete 0.9.2" >&2
+  cargo install cargo-machete --version 0.9.2 --locked --quiet
+fi
+cargo machete
 echo "== portal unit tests (node --test)" >&2
 (cd portal && npm test --silent)
 echo "== tests" >&2

@@ -35,12 +35,7 @@ pub trait ChainQuery: Send + Sync {
     fn get(&self, key: &[u8], height: u64) -> Result<Option<Vec<u8>>, ApiError>;
     /// Query-index entries under `prefix`, highest key first, strictly below `before` when given,
     /// at most `limit`.
-    fn index_scan_desc(
-        &self,
-        prefix: &[u8],
-        before: Option<&[u8]>,
-        limit: usize,
-    ) -> Result<IndexEntries, ApiError>;
+    fn index_scan_desc(&self, prefix: &[u8], before: Option<&[u8]>, limit: usize) -> Result<IndexEntries, ApiError>;
     /// A proof bundle of `keys` (presence or absence) in the state after block `height`.
     fn prove(&self, keys: &[Vec<u8>], height: u64) -> Result<Proven, ApiError>;
     /// The next nonce of the account a key (by its address) acts for, counting the transactions

@@ -9,8 +9,9 @@ pub fn nonce(addr: &Address) -> Vec<u8> {
     k
 }
 
-/// `sys/validators` → `ValidatorSet` (borsh): the validator set for the next height.
-pub const VALIDATORS: &[u8] = b"sys/validators";
+/// `sys/validators` → `ValidatorSet` (borsh): the validator set for the next height (the key
+/// light clients read, defined with the types).
+pub const VALIDATORS: &[u8] = govchain_types::VALIDATORS_STATE_KEY;
 
 /// `sys/validators_pending` → `PendingValidators` (borsh): a scheduled change.
 pub const VALIDATORS_PENDING: &[u8] = b"sys/validators_pending";

@@ -168,9 +168,9 @@ async fn an_observer_syncs_from_genesis_and_serves_the_same_proofs() {
     net.start(4);
     net.wait_height(&[4], h, MIN).await;
     net.assert_same_chain(&[0, 4], h).await;
-    let key = b"records/head/finance-000001";
-    let from_validator = net.client(0).state_proof(key, Some(h)).await.expect("proof");
-    let from_observer = net.client(4).state_proof(key, Some(h)).await.expect("proof");
+    let key = govchain_records::keys::head("finance-000001");
+    let from_validator = net.client(0).state_proof(&key, Some(h)).await.expect("proof");
+    let from_observer = net.client(4).state_proof(&key, Some(h)).await.expect("proof");
     let a = govchain_proofs::ProofBundle::from_bytes(&from_validator).expect("bundle");
     let b = govchain_proofs::ProofBundle::from_bytes(&from_observer).expect("bundle");
     assert_eq!(a.header, b.header);

@@ -99,12 +99,7 @@ impl ChainQuery for NodeService {
         self.chain.state.snapshot().and_then(|s| s.get(key, height)).map_err(internal)
     }
 
-    fn index_scan_desc(
-        &self,
-        prefix: &[u8],
-        before: Option<&[u8]>,
-        limit: usize,
-    ) -> Result<IndexEntries, ApiError> {
+    fn index_scan_desc(&self, prefix: &[u8], before: Option<&[u8]>, limit: usize) -> Result<IndexEntries, ApiError> {
         self.chain.storage.index_scan_desc(prefix, before, limit).map_err(internal)
     }
 

@@ -31,8 +31,7 @@ fn records_touched(chain: &Chain, height: u64) -> eyre::Result<BTreeSet<String>>
     Ok(receipts
         .iter()
         .flat_map(|r| r.events.iter())
-        .filter(|e| e.module.as_str() == govchain_records::MODULE)
-        .filter_map(|e| e.attributes.iter().find(|(k, _)| k.as_str() == "id").map(|(_, v)| v.to_string()))
+        .filter_map(|e| govchain_records::events::record_id(e).map(str::to_string))
         .collect())
 }
 

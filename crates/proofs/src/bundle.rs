@@ -20,7 +20,7 @@ const MAX_JMT_PROOF: usize = 64 * 1024;
 const MAX_LIST_PROOF: usize = 64;
 
 /// The state key holding the validator set of the next height.
-pub const VALIDATORS_KEY: &[u8] = b"sys/validators";
+pub const VALIDATORS_KEY: &[u8] = govchain_types::VALIDATORS_STATE_KEY;
 
 /// Most validator-set changes a bundle may carry.
 pub const MAX_VALSET_CHANGES: usize = 4096;

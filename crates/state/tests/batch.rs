@@ -32,7 +32,7 @@ fn batch_and_one_by_one_agree() {
                 let k = if !keys.is_empty() && next() % 3 == 0 {
                     keys[(next() as usize) % keys.len()].clone()
                 } else {
-                    let k = format!("records/v/k{}", next()).into_bytes();
+                    let k = format!("test/v/k{}", next()).into_bytes();
                     keys.push(k.clone());
                     k
                 };

@@ -36,6 +36,11 @@ pub use receipt::{Event, Outcome, Receipt};
 pub use tx::{Call, Payload, SignedTransaction, Transaction};
 pub use validator::{Validator, ValidatorSet, ValidatorSetError};
 
+/// The state key of the validator set deciding the next height (`sys/validators`, borsh
+/// [`ValidatorSet`]): written by the executor, read by light clients following validator-set
+/// changes (docs/proofs.md). Frozen.
+pub const VALIDATORS_STATE_KEY: &[u8] = b"sys/validators";
+
 /// Domain-separation prefixes. Frozen: changing one changes every hash and signature.
 pub mod domain {
     /// Prefix of transaction sign bytes (and of the transaction id preimage).

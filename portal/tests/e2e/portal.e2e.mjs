@@ -340,6 +340,23 @@ await step('an unknown address or record shows a not-found page, not a crash', a
   assert.deepEqual(page.errors, []);
 });
 
+await step('every page in pages.json loads directly from its address', async () => {
+  const pages = JSON.parse(readFileSync(new URL('../../src/pages.json', import.meta.url), 'utf8'));
+  const record = await (await fetch(`${BASE}/v1/records/${RECORD_ID}`)).json();
+  const ids = { tx: record.latest.tx_hash, account: record.latest.author, certificate: env('CERT_REVOKED') };
+  const page = await newPage({ locale: 'en-GB' });
+  assert.ok(pages.length >= 14, 'pages.json lists the pages');
+  for (const p of pages) {
+    const path = p.example.replace(/\{(\w+)\}/g, (_, k) => ids[k]);
+    const resp = await page.goto(`${BASE}${path}`);
+    assert.equal(resp.status(), 200, `${path} (${p.page}) answers 200`);
+    await page.waitForFunction(() => !document.getElementById('main').hasAttribute('aria-busy'));
+    const alert = await page.locator('main [role=alert]').count();
+    assert.equal(alert, 0, `${path} (${p.page}) shows an error: ${await text(page, 'main')}`);
+  }
+  assert.deepEqual(page.errors, []);
+});
+
 await step('certificate types and governance are public', async () => {
   const page = await newPage({ locale: 'en-GB' });
   await page.goto(`${BASE}/orgs`);

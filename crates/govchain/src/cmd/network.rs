@@ -152,7 +152,10 @@ pub async fn testnet(a: TestnetArgs) -> Result<()> {
         children.0.push(spawn(&home, "info")?);
         i += 1;
     }
-    println!("started {i} nodes; logs in {}/node*/node.log; Ctrl-C stops them", a.dir.display());
-    tokio::signal::ctrl_c().await?;
+    println!("started {i} nodes; logs in {}/node*/node.log; Ctrl-C or SIGTERM stops them", a.dir.display());
+    let signal = crate::cmd::node::stop_signal().await?;
+    let n = children.0.len();
+    drop(children);
+    println!("{signal}: stopped {n} nodes");
     Ok(())
 }

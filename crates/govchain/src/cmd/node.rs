@@ -52,11 +52,22 @@ fn load_config(home: &Path, listen: Option<String>) -> Result<govchain_node::Nod
     raw.check(home)
 }
 
+/// Waits for SIGINT (Ctrl-C) or SIGTERM (systemd, `kill`); returns the signal's name.
+pub async fn stop_signal() -> Result<&'static str> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(tokio::select! {
+        _ = term.recv() => "SIGTERM",
+        _ = int.recv() => "SIGINT",
+    })
+}
+
 async fn run_until_stopped(node: RunningNode) -> Result<()> {
     tokio::select! {
         r = node.wait() => r,
-        _ = tokio::signal::ctrl_c() => {
-            eprintln!("stopping (committed blocks are durable)");
+        s = stop_signal() => {
+            eprintln!("{}: stopping (committed blocks are durable)", s?);
             Ok(())
         }
     }

@@ -25,7 +25,7 @@ impl Component for GovernanceComponent {
     /// The `governance` section: [`GovConfig`] (defaults when absent).
     fn genesis(&self, genesis: &Genesis) -> Result<GenesisState, GenesisError> {
         let cfg: GovConfig = genesis.section(MODULE)?;
-        cfg.validate().map_err(GenesisError::Invalid)?;
+        cfg.validate().map_err(|e| GenesisError::section(MODULE, e))?;
         let mut state = GenesisState::default();
         state.put(keys::CONFIG.to_vec(), &cfg)?;
         Ok(state)

@@ -32,12 +32,13 @@ impl GovConfig {
     }
 
     /// Checks the settings (genesis).
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), govchain_types::validate::Invalid> {
+        let invalid = |what: &str, rule: &str| govchain_types::validate::Invalid { what: what.into(), rule: rule.into() };
         if self.threshold_den == 0 || self.threshold_num == 0 || self.threshold_num > self.threshold_den {
-            return Err("governance threshold must be a fraction in (0, 1]".into());
+            return Err(invalid("governance threshold", "a fraction in (0, 1]"));
         }
         if self.activation_delay < 2 {
-            return Err("governance.activation_delay must be at least 2 blocks".into());
+            return Err(invalid("governance.activation_delay", "at least 2 blocks"));
         }
         Ok(())
     }

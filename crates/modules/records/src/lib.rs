@@ -19,6 +19,7 @@ mod cli;
 #[cfg(feature = "client")]
 pub mod client;
 mod component;
+pub mod events;
 #[cfg(feature = "http")]
 mod http;
 mod index;

@@ -1,9 +1,9 @@
 use govchain_execution::{Module, Phase, TxContext, TxError, TxErrorKind, decode_args};
 use govchain_identity::require_permission;
-use govchain_types::{Event, Method, validate};
+use govchain_types::{Method, validate};
 
 use crate::model::*;
-use crate::{index, keys};
+use crate::{events, index, keys};
 
 fn check_content(c: &RecordContent) -> Result<(), TxError> {
     validate::slug("category", &c.category)?;
@@ -36,28 +36,13 @@ fn load_head(ctx: &mut TxContext<'_>, id: &str) -> Result<Record, TxError> {
 pub struct RecordsModule;
 
 impl RecordsModule {
-    fn write_version(
-        &self,
-        ctx: &mut TxContext<'_>,
-        old: Option<&Record>,
-        rec: Record,
-        kind: &str,
-    ) -> Result<(), TxError> {
+    fn write_version(&self, ctx: &mut TxContext<'_>, old: Option<&Record>, rec: Record) -> Result<(), TxError> {
         for op in index::ops(old, &rec) {
             ctx.index(op);
         }
         ctx.put_as(keys::head(&rec.id), &rec.version)?;
         ctx.put_as(keys::version(&rec.id, rec.version), &rec)?;
-        ctx.emit(Event::new(
-            MODULE,
-            kind,
-            &[
-                ("id", rec.id.clone()),
-                ("version", rec.version.to_string()),
-                ("org", rec.org.clone()),
-                ("category", rec.content.category.clone()),
-            ],
-        ))
+        ctx.emit(events::version_written(&rec))
     }
 
     fn publish(&self, ctx: &mut TxContext<'_>, p: Publish, write: bool) -> Result<(), TxError> {
@@ -82,7 +67,7 @@ impl RecordsModule {
             published_ms: ctx.time_ms(),
             tx_hash: ctx.tx_hash,
         };
-        self.write_version(ctx, None, rec, "published")
+        self.write_version(ctx, None, rec)
     }
 
     fn next_version(
@@ -110,8 +95,7 @@ impl RecordsModule {
         rec.time_ms = ctx.time_ms();
         rec.tx_hash = ctx.tx_hash;
         change(&mut rec);
-        let kind = if rec.status == RecordStatus::Withdrawn { "withdrawn" } else { "amended" };
-        self.write_version(ctx, Some(&old), rec, kind)
+        self.write_version(ctx, Some(&old), rec)
     }
 
     fn dispatch(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8], write: bool) -> Result<(), TxError> {
