@@ -140,7 +140,11 @@ impl<C> DeriveCli<C> {
 #[async_trait::async_trait]
 impl<C: clap::Subcommand + Send + Sync + 'static> ModuleCli for DeriveCli<C> {
     fn command(&self) -> clap::Command {
-        C::augment_subcommands(clap::Command::new(self.name).about(self.about).subcommand_required(true))
+        // After the derive, whose enum doc comment would otherwise become the description.
+        C::augment_subcommands(clap::Command::new(self.name))
+            .about(self.about)
+            .long_about(None)
+            .subcommand_required(true)
     }
 
     async fn run(&self, ctx: &Ctx, matches: &clap::ArgMatches) -> Result<()> {

@@ -33,7 +33,8 @@ impl GovConfig {
 
     /// Checks the settings (genesis).
     pub fn validate(&self) -> Result<(), govchain_types::validate::Invalid> {
-        let invalid = |what: &str, rule: &str| govchain_types::validate::Invalid { what: what.into(), rule: rule.into() };
+        let invalid =
+            |what: &str, rule: &str| govchain_types::validate::Invalid { what: what.into(), rule: rule.into() };
         if self.threshold_den == 0 || self.threshold_num == 0 || self.threshold_num > self.threshold_den {
             return Err(invalid("governance threshold", "a fraction in (0, 1]"));
         }
