@@ -251,6 +251,12 @@ async fn run_with_notes() {
     for p in ["/v1/records", "/v1/organisations", "/v1/governance/proposals", "/v1/certificate-types", "/v1/txs"] {
         assert!(paths.contains_key(p), "{p} missing from /openapi.json");
     }
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    let text = doc.to_string();
+    for r in text.split("\"#/components/schemas/").skip(1) {
+        let name = r.split('"').next().unwrap_or_default();
+        assert!(schemas.contains_key(name), "{name} is referenced but not defined");
+    }
     let http = reqwest::Client::new();
     for (path, item) in paths {
         let url = format!("http://{}{}", node.api_addr, fill(path));
