@@ -50,6 +50,8 @@ pub trait Ledger: Send + Sync {
     fn is_committed(&self, hash: &Hash32) -> bool;
     /// Stateful admission check (registered signer, authorisation) of transaction `hash`.
     fn check(&self, tx: &SignedTransaction, hash: Hash32) -> Result<(), AdmitError>;
+    /// The largest encoded transaction the chain's parameters allow now (governed).
+    fn max_tx_bytes(&self) -> usize;
 }
 
 /// What the pool knows about a transaction.
@@ -186,6 +188,13 @@ impl Mempool {
         self.inner.lock().by_hash.contains_key(hash)
     }
 
+    /// Whether the pool holds exactly `tx` (signature included) under id `hash`. A transaction's
+    /// id covers its signed body, not its signature: only a byte-identical copy has had its
+    /// signature verified at admission.
+    pub fn contains_exact(&self, hash: &Hash32, tx: &SignedTransaction) -> bool {
+        self.inner.lock().by_hash.get(hash).is_some_and(|e| *e.tx == *tx)
+    }
+
     /// Admits a batch of `(transaction, encoded size)`; returns one result per input, in order.
     pub fn admit(&self, txs: Vec<(SignedTransaction, usize)>, ledger: &dyn Ledger) -> Vec<Result<Hash32, AdmitError>> {
         let next_height = ledger.next_height();
@@ -237,11 +246,9 @@ impl Mempool {
         ledger: &dyn Ledger,
     ) -> Result<(), AdmitError> {
         let tx = &c.tx.tx;
-        if c.size > self.config.max_tx_bytes {
-            return Err(AdmitError::bad(
-                "tx_too_large",
-                format!("{} bytes; limit {}", c.size, self.config.max_tx_bytes),
-            ));
+        let max = self.config.max_tx_bytes.min(ledger.max_tx_bytes());
+        if c.size > max {
+            return Err(AdmitError::bad("tx_too_large", format!("{} bytes; limit {max}", c.size)));
         }
         if tx.chain_id.as_str() != self.chain_id {
             return Err(AdmitError::bad(

@@ -13,6 +13,7 @@ const SUITE: Suite = Suite::Ed25519Sha256;
 struct FakeLedger {
     height: u64,
     nonces: HashMap<Address, u64>,
+    max_tx_bytes: usize,
 }
 
 impl Ledger for FakeLedger {
@@ -24,6 +25,9 @@ impl Ledger for FakeLedger {
     }
     fn is_committed(&self, _: &Hash32) -> bool {
         false
+    }
+    fn max_tx_bytes(&self) -> usize {
+        self.max_tx_bytes
     }
     fn check(&self, tx: &SignedTransaction, _: Hash32) -> Result<(), AdmitError> {
         if tx.call().method.as_str() == "forbidden" {
@@ -57,7 +61,7 @@ fn codes(r: &[Result<Hash32, AdmitError>]) -> Vec<String> {
 #[test]
 fn admission_errors_have_codes() {
     let k = SecretKey::from_seed(Algorithm::Ed25519, [1; 32]);
-    let ledger = FakeLedger { height: 10, nonces: HashMap::new() };
+    let ledger = FakeLedger { height: 10, nonces: HashMap::new(), max_tx_bytes: 64 * 1024 };
     let p = pool(100);
     let good = tx(&k, 0, 50, "publish");
     let mut bad_sig = tx(&k, 1, 50, "publish");
@@ -92,14 +96,14 @@ fn admission_errors_have_codes() {
     );
     let again = p.admit(vec![tx(&k, 0, 51, "publish")], &ledger);
     assert_eq!(codes(&again), vec!["nonce_in_use"]);
-    let low = FakeLedger { height: 10, nonces: [(k.public_key().address(SUITE), 3)].into() };
+    let low = FakeLedger { height: 10, nonces: [(k.public_key().address(SUITE), 3)].into(), max_tx_bytes: 64 * 1024 };
     assert_eq!(codes(&p.admit(vec![tx(&k, 2, 50, "publish")], &low)), vec!["nonce_too_low"]);
 }
 
 #[test]
 fn full_pool_pushes_back_and_nothing_accepted_vanishes() {
     let keys: Vec<SecretKey> = (0..30u8).map(|i| SecretKey::from_seed(Algorithm::Ed25519, [i + 1; 32])).collect();
-    let ledger = FakeLedger { height: 1, nonces: HashMap::new() };
+    let ledger = FakeLedger { height: 1, nonces: HashMap::new(), max_tx_bytes: 64 * 1024 };
     let p = pool(10);
     let batch: Vec<_> = keys.iter().map(|k| tx(k, 0, 3, "publish")).collect();
     let results = p.admit(batch, &ledger);
@@ -125,7 +129,7 @@ fn full_pool_pushes_back_and_nothing_accepted_vanishes() {
 fn reaping_keeps_each_senders_nonces_consecutive() {
     let a = SecretKey::from_seed(Algorithm::Ed25519, [1; 32]);
     let b = SecretKey::from_seed(Algorithm::Ed25519, [2; 32]);
-    let ledger = FakeLedger { height: 1, nonces: HashMap::new() };
+    let ledger = FakeLedger { height: 1, nonces: HashMap::new(), max_tx_bytes: 64 * 1024 };
     let p = pool(100);
     // Arrival order: a2, b0, a0, a1, b2 (b1 missing).
     p.admit(
@@ -147,7 +151,7 @@ fn reaping_keeps_each_senders_nonces_consecutive() {
 #[test]
 fn a_committed_nonce_supersedes_pending_duplicates() {
     let a = SecretKey::from_seed(Algorithm::Ed25519, [1; 32]);
-    let ledger = FakeLedger { height: 1, nonces: HashMap::new() };
+    let ledger = FakeLedger { height: 1, nonces: HashMap::new(), max_tx_bytes: 64 * 1024 };
     let p = pool(100);
     let r = p.admit(vec![tx(&a, 0, 50, "x"), tx(&a, 1, 50, "x")], &ledger);
     let h1 = *r[1].as_ref().expect("ok");

@@ -213,6 +213,14 @@ impl Chain {
             self.mempool.reap(tip.params.max_block_txs as usize, tip.params.max_block_bytes as usize / 2, &nonce_of)?;
         let time_ms = now_ms().max(tip.time_ms + 1);
         let env = self.env(height, time_ms);
+        // Admitted under an earlier, larger `max_tx_bytes`: no longer valid in a block.
+        let max_tx = tip.params.max_tx_bytes as usize;
+        let (candidates, too_large): (Vec<_>, Vec<_>) =
+            candidates.into_iter().partition(|(_, t)| t.encode().len() <= max_tx);
+        for (h, _) in too_large {
+            let reason = format!("larger than max_tx_bytes ({max_tx}) in force");
+            self.mempool.drop_tx(&h, "tx_too_large", &reason, tip.height);
+        }
         let hashes: Vec<Hash32> = candidates.iter().map(|(h, _)| *h).collect();
         let txs: Vec<SignedTransaction> = candidates.into_iter().map(|(_, t)| Arc::unwrap_or_clone(t)).collect();
         let exec_started = Instant::now();
@@ -325,8 +333,15 @@ impl Chain {
             return Err("block exceeds size limits".into());
         }
         let txs: &[SignedTransaction] = &block.txs;
+        let max_tx = tip.params.max_tx_bytes as usize;
+        if let Some(i) = txs.iter().position(|t| t.encode().len() > max_tx) {
+            return Err(format!("transaction {i} is larger than max_tx_bytes ({max_tx})"));
+        }
         let tx_hashes: Vec<Hash32> = txs.iter().map(|t| t.hash(self.suite)).collect();
-        let unverified: Vec<usize> = (0..txs.len()).filter(|i| !self.mempool.contains(&tx_hashes[*i])).collect();
+        // Only a byte-identical pooled copy had its signature verified at admission: the id
+        // covers the signed body, not the signature.
+        let unverified: Vec<usize> =
+            (0..txs.len()).filter(|i| !self.mempool.contains_exact(&tx_hashes[*i], &txs[*i])).collect();
         let sign_bytes: Vec<Vec<u8>> = unverified.iter().map(|i| txs[*i].tx.sign_bytes()).collect();
         let items: Vec<VerifyItem<'_>> = unverified
             .iter()

@@ -24,6 +24,10 @@ impl Ledger for LedgerView<'_> {
         self.chain.executor.nonce_of_key(&view, addr).map_err(|e| AdmitError::storage(e.message))
     }
 
+    fn max_tx_bytes(&self) -> usize {
+        self.chain.tip().params.max_tx_bytes as usize
+    }
+
     fn is_committed(&self, hash: &Hash32) -> bool {
         self.chain.storage.tx_location(&hash.0).ok().flatten().is_some()
     }

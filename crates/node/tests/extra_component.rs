@@ -12,16 +12,17 @@ use axum::extract::{Path, State};
 use borsh::{BorshDeserialize, BorshSerialize};
 use govchain_api_types::{ApiError, ErrorBody};
 use govchain_component::http::{Host, Routes, blocking, routes};
-use govchain_component::{ChainQueryExt, Component, Genesis, GenesisError, GenesisState, GenesisValidator};
-use govchain_crypto::keystore::{KdfParams, Keystore};
-use govchain_crypto::{Algorithm, SecretKey};
+use govchain_component::{ChainQueryExt, Component, Genesis, GenesisError, GenesisState};
 use govchain_execution::{Module, Phase, TxContext, TxError, TxErrorKind, decode_args};
-use govchain_identity::{AccountKind, GenesisAccount, IdentityGenesis, OrgKind, Organisation, Role};
 use govchain_sdk::{Client, TxBuilder};
-use govchain_types::{Event, Method, Suite};
+use govchain_types::{Event, Method};
 use serde::{Deserialize, Serialize};
 
 // ---- the `notes` component: what a new module's crate would hold -------------------------
+
+mod support;
+
+use support::key;
 
 mod notes {
     use super::*;
@@ -122,51 +123,10 @@ mod notes {
 
 // ---- a one-validator chain with the standard components and `notes` -----------------------
 
-const SUITE: Suite = Suite::Ed25519Sha256;
 const API: &str = "127.0.0.60:18860";
 
-fn key(label: &str) -> SecretKey {
-    let mut seed = [0u8; 32];
-    seed[..label.len()].copy_from_slice(label.as_bytes());
-    SecretKey::from_seed(Algorithm::Ed25519, seed)
-}
-
 fn genesis(extra: Option<(&str, serde_json::Value)>) -> Genesis {
-    let admin = key("town-admin");
-    let mut g = Genesis {
-        chain_id: "notes-chain".into(),
-        suite: SUITE,
-        genesis_time_ms: 1_700_000_000_000,
-        params: Default::default(),
-        validators: vec![GenesisValidator {
-            name: "v".into(),
-            public_key: key("validator").public_key(),
-            voting_power: 1,
-            org: "town".into(),
-        }],
-        sections: Default::default(),
-    };
-    let identity = IdentityGenesis {
-        organisations: vec![Organisation {
-            id: "town".into(),
-            name: "Town hall".into(),
-            kind: OrgKind::Government,
-            admins: vec![admin.public_key().address(SUITE)],
-            roles: vec![Role { name: "clerk".into(), permissions: vec!["notes.add".into()] }],
-            active: true,
-        }],
-        accounts: ["town-admin", "town-clerk"]
-            .iter()
-            .map(|l| GenesisAccount {
-                label: l.to_string(),
-                public_key: key(l).public_key(),
-                kind: AccountKind::Official,
-                org: "town".into(),
-                roles: if *l == "town-clerk" { vec!["clerk".into()] } else { vec![] },
-            })
-            .collect(),
-    };
-    g.set_section("identity", &identity).expect("section");
+    let mut g = support::genesis(&["notes.add"]);
     g.set_section("notes", &notes::NotesGenesis { welcome: "欢迎 welcome".into() }).expect("section");
     if let Some((name, v)) = extra {
         g.sections.insert(name.into(), v);
@@ -178,20 +138,6 @@ fn components() -> Vec<Arc<dyn Component>> {
     let mut c = govchain_node::components();
     c.push(Arc::new(notes::NotesComponent));
     c
-}
-
-fn write_home(dir: &std::path::Path) -> govchain_node::NodeConfig {
-    std::fs::create_dir_all(dir.join("keys")).expect("keys dir");
-    std::fs::write(dir.join("keys/p2p.key"), hex::encode([9u8; 32])).expect("p2p key");
-    let ks = Keystore::encrypt("validator", &key("validator"), "", KdfParams::default()).expect("keystore");
-    std::fs::write(dir.join("keys/validator.json"), ks.to_json()).expect("validator key");
-    std::fs::write(dir.join("genesis.json"), serde_json::to_vec_pretty(&genesis(None)).expect("json"))
-        .expect("genesis");
-    let config = format!(
-        "moniker = \"notes\"\ngenesis = \"genesis.json\"\n[api]\nlisten = \"{API}\"\nportal = false\n[p2p]\nlisten = \"/ip4/127.0.0.60/tcp/26660\"\npersistent_peers = []\n[keys]\nvalidator = \"keys/validator.json\"\np2p = \"keys/p2p.key\"\n[block]\nmin_interval_ms = 20\nempty_interval_ms = 300\n"
-    );
-    std::fs::write(dir.join("config.toml"), config).expect("config");
-    govchain_node::RawConfig::load(&dir.join("config.toml")).expect("config").check(dir).expect("valid config")
 }
 
 async fn wait_committed(client: &Client, tx: &govchain_types::SignedTransaction) -> govchain_api_types::dto::TxView {
@@ -219,11 +165,11 @@ fn a_component_added_from_outside_runs_in_a_real_node() {
 
 async fn run_with_notes() {
     let dir = tempfile::tempdir().expect("tmp");
-    let cfg = write_home(dir.path());
+    let cfg = support::write_home(dir.path(), &genesis(None), API, "/ip4/127.0.0.60/tcp/26660");
     let node = govchain_node::start_with(cfg, components()).await.expect("node starts");
     let client = Client::new(&format!("http://{}", node.api_addr));
     let status = client.status().await.expect("status");
-    let builder = TxBuilder::new(&status.chain_id, SUITE);
+    let builder = TxBuilder::new(&status.chain_id, support::SUITE);
 
     // Its genesis section was written by its own hook.
     let welcome: notes::NoteView = client.get("/v1/notes/0").await.expect("genesis note");
