@@ -8,6 +8,11 @@ import { ed25519 } from '@noble/curves/ed25519';
 import { sm2, sm3 } from 'sm-crypto-v2';
 import { Reader, Writer, DecodeError, concat, equalBytes, compareBytes, utf8Bytes } from './borsh.js';
 
+// Decoding limits: exactly those of the Rust verifier (crates/types/src/limits.rs, docs/proofs.md §2).
+const MAX_VALIDATORS = 256;
+const SHORT_TEXT = 256;
+const TEXT = 4096;
+
 /** A bundle that does not verify: `code` names the failed check (stable, for tests and i18n). */
 export class VerifyError extends Error {
   constructor(code, message) {
@@ -70,12 +75,12 @@ const commitCertificate = (r) => ({
   height: r.num(),
   round: r.u32(),
   block_hash: r.fixed(32),
-  signatures: r.vec(() => ({ validator: r.fixed(20), signature: signature(r) }), 1024),
+  signatures: r.vec(() => ({ validator: r.fixed(20), signature: signature(r) }), MAX_VALIDATORS),
 });
 const validatorSet = (r) => ({
-  validators: r.vec(() => ({ address: r.fixed(20), public_key: publicKey(r), voting_power: r.u64(), org: r.string(64) }), 1024),
+  validators: r.vec(() => ({ address: r.fixed(20), public_key: publicKey(r), voting_power: r.u64(), org: r.string(SHORT_TEXT) }), MAX_VALIDATORS),
 });
-const stateEntry = (r) => ({ key: r.bytes(1024), value: r.option(() => r.bytes()), proof: r.bytes(1 << 16) });
+const stateEntry = (r) => ({ key: r.bytes(1024), value: r.option(() => r.bytes(256 * 1024)), proof: r.bytes(1 << 16) });
 const transaction = (r) => ({
   chain_id: r.string(64),
   signer: publicKey(r),
@@ -92,10 +97,10 @@ const receipt = (r) => ({
   outcome: (() => {
     const tag = r.u8();
     if (tag === 0) return { kind: 'success' };
-    if (tag === 1) return { kind: 'failed', code: r.string(), message: r.string() };
+    if (tag === 1) return { kind: 'failed', code: r.string(SHORT_TEXT), message: r.string(TEXT) };
     throw new DecodeError(`outcome tag ${tag}`);
   })(),
-  events: r.vec(() => ({ module: r.string(), kind: r.string(), attributes: r.vec(() => [r.string(), r.string()], 32) }), 64),
+  events: r.vec(() => ({ module: r.string(SHORT_TEXT), kind: r.string(SHORT_TEXT), attributes: r.vec(() => [r.string(SHORT_TEXT), r.string(TEXT)], 32) }), 64),
 });
 const hashes = (r) => r.vec(() => r.fixed(32), 64);
 function transactionClaim(r) {
@@ -127,7 +132,7 @@ function decodeBundle(body) {
   const tag = r.u8();
   b.claims = [];
   if (tag === 0) b.claims = [stateEntry(r)];
-  else if (tag === 2) b.claims = r.vec(() => stateEntry(r), 64);
+  else if (tag === 2) b.claims = r.vec(() => stateEntry(r), 16);
   else if (tag === 1) b.transaction = transactionClaim(r);
   else throw new DecodeError(`claim tag ${tag}`);
   r.end();
@@ -181,6 +186,7 @@ export function trustFromGenesis(bytes) {
     return { address: addressOf(H, public_key), public_key, voting_power: BigInt(v.voting_power), org: String(v.org) };
   });
   validators.sort((a, b) => compareBytes(a.address, b.address));
+  checkCanonicalSet(validators, 'the genesis');
   return { chain_id: g.chain_id, suite, validators, genesis_hash: bytesToHex(H(bytes)) };
 }
 
@@ -221,6 +227,14 @@ function verifySm2(pk, msg, sig) {
 export function verifySignature(pk, msg, sig) {
   if (pk.tag !== sig.tag) return false;
   return pk.tag === 0 ? verifyEd25519(pk.bytes, msg, sig.bytes) : verifySm2(pk.bytes, msg, sig.bytes);
+}
+
+/** A validator set must be canonical: not empty, strictly ascending addresses, no zero power. */
+function checkCanonicalSet(validators, what) {
+  const ok =
+    validators.length > 0 &&
+    validators.every((v, i) => v.voting_power > 0n && (i === 0 || compareBytes(validators[i - 1].address, v.address) < 0));
+  if (!ok) throw new VerifyError('bad_valset_change', `the validator set installed at ${what} is not canonical`);
 }
 
 function checkCommit(H, chainId, hdr, headerRaw, cert, set, what) {
@@ -304,7 +318,14 @@ function expectedProofLength(i, n) {
   return count;
 }
 
+/** The list root a header carries: the tree root bound to the count, `H(0x02 || u64be(n) || tree)`. */
 function listRoot(H, leafBytes, index, total, proof) {
+  const count = new Uint8Array(8);
+  new DataView(count.buffer).setBigUint64(0, BigInt(total));
+  return H(Uint8Array.of(2), count, treeRoot(H, leafBytes, index, total, proof));
+}
+
+function treeRoot(H, leafBytes, index, total, proof) {
   if (index >= total || proof.length !== expectedProofLength(index, total)) {
     throw new VerifyError('bad_list_proof', 'the Merkle list proof has the wrong shape');
   }
@@ -380,6 +401,7 @@ export function verifyBundle(file, trust) {
     if (!equalBytes(c.header.validator_set_hash, setHash)) {
       throw new VerifyError('unknown_validator_set', `${what} names a validator set the verifier does not hold`);
     }
+    checkCanonicalSet(c.set.validators, what);
     checkCommit(H, trust.chain_id, c.header, c.headerRaw, c.certificate, set, what);
     checkState(H, c.header.state_root, VALIDATORS_KEY, c.setRaw, c.proof);
     set = c.set.validators;
@@ -390,6 +412,7 @@ export function verifyBundle(file, trust) {
     throw new VerifyError('unknown_validator_set', 'the block names a validator set the verifier does not hold');
   }
   const commit = checkCommit(H, trust.chain_id, b.header, b.headerRaw, b.certificate, set, `block ${b.header.height}`);
+  if (b.claims.length === 0 && !b.transaction) throw new VerifyError('empty_claim', 'the bundle proves no state key');
   for (const c of b.claims) checkState(H, b.header.state_root, c.key, c.value, c.proof);
   const transaction = b.transaction ? checkTransaction(H, b.header, b.transaction) : null;
   return {

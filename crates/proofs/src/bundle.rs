@@ -235,6 +235,7 @@ impl ProofBundle {
     /// decides `header.height`.
     fn follow_changes(&self, trust: &TrustRoot) -> Result<ValidatorSet, ProofError> {
         let suite = self.suite;
+        trust.validators.check().map_err(|e| ProofError::ValidatorSet(format!("the trusted genesis set: {e}")))?;
         let mut set = trust.validators.clone();
         let mut last = 0u64;
         for c in self.valset_changes.iter() {
@@ -249,6 +250,7 @@ impl ProofBundle {
             if h.validator_set_hash != set.hash(suite) {
                 return Err(at("not decided by the validator set known at that height"));
             }
+            c.set.check().map_err(|e| at(&format!("the new set: {e}")))?;
             verify_commit(suite, h, &c.certificate, &set)?;
             let value = codec::encode(&c.set);
             jmt_hash::verify_state_proof(suite, h.state_root.0, VALIDATORS_KEY, Some(&value), &c.proof)
@@ -277,6 +279,9 @@ impl ProofBundle {
                 })
             }
             Claim::States { entries } => {
+                if entries.is_empty() {
+                    return Err(ProofError::Inclusion("the claim proves no state key".into()));
+                }
                 let mut out = Vec::with_capacity(entries.len());
                 for e in entries.iter() {
                     jmt_hash::verify_state_proof(

@@ -2,7 +2,10 @@
 //!
 //! * leaf hash: `H(0x00 || data)`; inner node: `H(0x01 || left || right)`;
 //! * a node without a right sibling is promoted unchanged to the next level (rs_merkle's rule);
-//! * the root of an empty list is 32 zero bytes.
+//! * the tree root of an empty list is 32 zero bytes;
+//! * the list root, the value in a header, binds the number of elements:
+//!   `H(0x02 || count as u64 big-endian || tree root)`. Without it a proof of element 2 of 3 would
+//!   also prove element 1 of 2 (the promoted last node makes the trees equal).
 
 use govchain_crypto::{Hash32, Suite};
 use rs_merkle::{MerkleProof, MerkleTree};
@@ -37,16 +40,23 @@ fn raw(leaves: &[Hash32]) -> Vec<[u8; 32]> {
     leaves.iter().map(|h| h.0).collect()
 }
 
-/// Root of a list given its leaf hashes.
+/// The list root: the tree root bound to the number of elements.
+fn list_root(suite: Suite, count: usize, tree: [u8; 32]) -> Hash32 {
+    suite.hash_parts(&[&[0x02], &(count as u64).to_be_bytes(), &tree])
+}
+
+/// Root of a list given its leaf hashes (the value a header carries).
 pub fn root(suite: Suite, leaves: &[Hash32]) -> Hash32 {
-    if leaves.is_empty() {
-        return Hash32::ZERO;
-    }
-    let r = match suite {
-        Suite::Ed25519Sha256 => MerkleTree::<Sha256List>::from_leaves(&raw(leaves)).root(),
-        Suite::Sm2Sm3 => MerkleTree::<Sm3List>::from_leaves(&raw(leaves)).root(),
+    let tree = if leaves.is_empty() {
+        [0u8; 32]
+    } else {
+        match suite {
+            Suite::Ed25519Sha256 => MerkleTree::<Sha256List>::from_leaves(&raw(leaves)).root(),
+            Suite::Sm2Sm3 => MerkleTree::<Sm3List>::from_leaves(&raw(leaves)).root(),
+        }
+        .unwrap_or_default()
     };
-    Hash32(r.unwrap_or_default())
+    list_root(suite, leaves.len(), tree)
 }
 
 /// Sibling hashes proving leaf `index`, bottom to top.
@@ -73,17 +83,18 @@ pub fn expected_proof_len(index: usize, total: usize) -> usize {
     n
 }
 
-/// Checks that `leaf` is element `index` of a list of `total` elements with root `root`. The
-/// proof must carry exactly the expected number of hashes.
+/// Checks that `leaf` is element `index` of a list of exactly `total` elements with list root
+/// `root`. The proof must carry exactly the expected number of hashes, and `index < total`.
 pub fn verify(suite: Suite, root: Hash32, index: usize, total: usize, leaf: Hash32, proof: &[Hash32]) -> bool {
     if index >= total || proof.len() != expected_proof_len(index, total) {
         return false;
     }
     let hashes = raw(proof);
-    match suite {
-        Suite::Ed25519Sha256 => MerkleProof::<Sha256List>::new(hashes).verify(root.0, &[index], &[leaf.0], total),
-        Suite::Sm2Sm3 => MerkleProof::<Sm3List>::new(hashes).verify(root.0, &[index], &[leaf.0], total),
-    }
+    let tree = match suite {
+        Suite::Ed25519Sha256 => MerkleProof::<Sha256List>::new(hashes).root(&[index], &[leaf.0], total),
+        Suite::Sm2Sm3 => MerkleProof::<Sm3List>::new(hashes).root(&[index], &[leaf.0], total),
+    };
+    tree.is_ok_and(|t| list_root(suite, total, t) == root)
 }
 
 #[cfg(test)]
@@ -118,9 +129,31 @@ mod tests {
     }
 
     #[test]
-    fn single_leaf_root_is_the_leaf_and_empty_is_zero() {
-        let l = leaf_hash(Suite::Ed25519Sha256, b"x");
-        assert_eq!(root(Suite::Ed25519Sha256, &[l]), l);
-        assert_eq!(root(Suite::Ed25519Sha256, &[]), Hash32::ZERO);
+    fn the_root_binds_the_count() {
+        let s = Suite::Ed25519Sha256;
+        let l = leaf_hash(s, b"x");
+        assert_eq!(root(s, &[l]), list_root(s, 1, l.0));
+        assert_eq!(root(s, &[]), list_root(s, 0, [0; 32]));
+        assert_ne!(root(s, &[]), Hash32::ZERO);
+    }
+
+    /// The forgeries an independent verifier found: with the promoted last node, "#2 of 3" had
+    /// the proof of "#1 of 2", "0 of 3" that of "0 of 4", "1 of 3" that of "1 of 4".
+    #[test]
+    fn a_position_cannot_be_claimed_in_a_list_of_another_length() {
+        for suite in [Suite::Ed25519Sha256, Suite::Sm2Sm3] {
+            for n in 1..=9usize {
+                let leaves: Vec<Hash32> = (0..n).map(|i| leaf_hash(suite, &[i as u8])).collect();
+                let r = root(suite, &leaves);
+                for i in 0..n {
+                    let p = proof(suite, &leaves, i);
+                    for (j, m) in (0..n + 2).flat_map(|j| (1..n + 3).map(move |m| (j, m))) {
+                        if (j, m) != (i, n) && j < m && p.len() == expected_proof_len(j, m) {
+                            assert!(!verify(suite, r, j, m, leaves[i], &p), "{i} of {n} passed as {j} of {m}");
+                        }
+                    }
+                }
+            }
+        }
     }
 }

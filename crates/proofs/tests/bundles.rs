@@ -266,6 +266,12 @@ fn certify(suite: Suite, header: &Header, keys: &[SecretKey]) -> CommitCertifica
 /// change, with the trust root (the genesis set) and three forgeries: the change omitted, the old
 /// set deciding after its replacement, and a change naming a set other than the proven one.
 fn valset_fixture() -> (ProofBundle, TrustRoot, Vec<(&'static str, ProofBundle)>) {
+    valset_fixture_with(false)
+}
+
+/// [`valset_fixture`], with the new set's validators in descending address order when
+/// `unordered` (a set no honest chain writes, signed by the old validators all the same).
+fn valset_fixture_with(unordered: bool) -> (ProofBundle, TrustRoot, Vec<(&'static str, ProofBundle)>) {
     let suite = Suite::Ed25519Sha256;
     let (old_keys, old_set) = validators(suite);
     let new_keys: Vec<SecretKey> = (10..13u8).map(|i| SecretKey::from_seed(Algorithm::Ed25519, [i; 32])).collect();
@@ -281,6 +287,13 @@ fn valset_fixture() -> (ProofBundle, TrustRoot, Vec<(&'static str, ProofBundle)>
             .collect(),
     )
     .expect("set");
+    let new_set = if unordered {
+        let mut v = new_set.validators.to_vec();
+        v.reverse();
+        ValidatorSet { validators: BoundedVec::new(v).expect("bounded") }
+    } else {
+        new_set
+    };
 
     let dir = tempfile::tempdir().expect("tempdir");
     let storage = Storage::open(&dir.path().join("db")).expect("open");
@@ -347,6 +360,31 @@ fn bundles_follow_validator_set_changes_from_the_genesis() {
     }
 }
 
+#[test]
+fn a_validator_set_out_of_address_order_is_refused() {
+    let (bundle, trust, _) = valset_fixture_with(true);
+    let e = bundle.verify(&trust).expect_err("an unordered set is not a validator set");
+    assert!(e.to_string().contains("ascending"), "{e}");
+    let (_, ordered_trust, _) = valset_fixture();
+    let mut v = ordered_trust.validators.validators.to_vec();
+    v.reverse();
+    let unordered_trust =
+        TrustRoot { validators: ValidatorSet { validators: BoundedVec::new(v).expect("b") }, ..trust };
+    let (good, _, _) = valset_fixture();
+    assert!(good.verify(&unordered_trust).is_err(), "nor is an unordered trusted genesis set");
+}
+
+#[test]
+fn a_multi_key_claim_proving_no_key_is_refused() {
+    for suite in [Suite::Ed25519Sha256, Suite::Sm2Sm3] {
+        let f = fixture(suite);
+        let mut b = f.bundles[0].1.clone();
+        b.claim = Claim::States { entries: BoundedVec::default() };
+        let e = b.verify(&f.trust).expect_err("nothing proven is not VERIFIED");
+        assert!(e.to_string().contains("no state key"), "{e}");
+    }
+}
+
 /// Conformance vectors for independent verifiers (the portal's JavaScript verifier checks them
 /// in `portal/tests/verify.test.mjs`): for each suite, bundles that must verify and forgeries
 /// that must not, with the trust root as a genesis-shaped JSON. The committed files must equal
@@ -360,11 +398,22 @@ fn conformance_vectors_match_the_committed_files() {
         weak.certificate.signatures = BoundedVec::new(weak.certificate.signatures[..2].to_vec()).expect("bounded");
         let mut vectors: Vec<(&str, ProofBundle)> = f.bundles.iter().map(|(n, b)| (*n, b.clone())).collect();
         vectors.push(("below-quorum", weak));
+        let mut empty = f.bundles[0].1.clone();
+        empty.claim = Claim::States { entries: BoundedVec::default() };
+        vectors.push(("empty-claim", empty));
+        // Element 1 of 3 claimed as element 1 of 4: the same siblings, refused because the root
+        // binds the count.
+        let mut position = f.bundles[2].1.clone();
+        if let Claim::Transaction { total, .. } = &mut position.claim {
+            *total = 4;
+        }
+        vectors.push(("tx-position-forged", position));
         if suite == Suite::Ed25519Sha256 {
             let (valset, trust, forgeries) = valset_fixture();
             assert_eq!(f.trust.validators.hash(suite), trust.validators.hash(suite), "one trust root for all vectors");
             vectors.push(("valset-change", valset));
             vectors.extend(forgeries);
+            vectors.push(("valset-unordered", valset_fixture_with(true).0));
         }
         check_vectors(suite, &f.trust, &vectors);
     }

@@ -40,6 +40,9 @@ pub enum ValidatorSetError {
     /// More than the encoding allows.
     #[error("more than {MAX_VALIDATORS} validators")]
     TooMany,
+    /// Not in strictly ascending address order (a decoded set must be canonical).
+    #[error("validators are not in strictly ascending address order")]
+    Unordered,
 }
 
 impl ValidatorSet {
@@ -57,6 +60,21 @@ impl ValidatorSet {
         }
         let validators = BoundedVec::new(validators).map_err(|_| ValidatorSetError::TooMany)?;
         Ok(ValidatorSet { validators })
+    }
+
+    /// Checks a decoded set is canonical: not empty, strictly ascending addresses (the lookup
+    /// [`ValidatorSet::get`] relies on it), no zero voting power.
+    pub fn check(&self) -> Result<(), ValidatorSetError> {
+        if self.validators.is_empty() {
+            return Err(ValidatorSetError::Empty);
+        }
+        if self.validators.windows(2).any(|w| w[0].address >= w[1].address) {
+            return Err(ValidatorSetError::Unordered);
+        }
+        if self.validators.iter().any(|v| v.voting_power == 0) {
+            return Err(ValidatorSetError::ZeroPower);
+        }
+        Ok(())
     }
 
     /// `H(GOVCHAIN/VALSET/v1\0 || borsh(set))`.

@@ -56,7 +56,7 @@ impl CertificatesModule {
         let t = CertType {
             id: d.id.clone(),
             name: d.name,
-            version: previous.map(|p| p.version + 1).unwrap_or(1),
+            version: previous.map(|p| p.version.saturating_add(1)).unwrap_or(1),
             owner: org.id,
             fields: d.fields,
             issuers: d.issuers,
@@ -79,10 +79,13 @@ impl CertificatesModule {
             return Err(TxError::unauthorized(format!("{} may not issue {}", org.id, t.id)));
         }
         let valid_from = if a.valid_from_ms == 0 { ctx.time_ms() } else { a.valid_from_ms };
-        let valid_until =
-            if a.valid_until_ms == 0 { valid_from + t.default_validity_days as u64 * DAY_MS } else { a.valid_until_ms };
+        let out_of_range = || TxError::invalid_args("valid_until must be after valid_from, within 100 years");
+        let valid_until = match a.valid_until_ms {
+            0 => valid_from.checked_add(t.default_validity_days as u64 * DAY_MS).ok_or_else(out_of_range)?,
+            v => v,
+        };
         if valid_until <= valid_from || valid_until - valid_from > MAX_VALIDITY_DAYS as u64 * DAY_MS {
-            return Err(TxError::invalid_args("valid_until must be after valid_from, within 100 years"));
+            return Err(out_of_range());
         }
         if !write {
             return Ok(());

@@ -151,3 +151,13 @@ fn a_renewal_links_both_certificates_once() {
     assert_eq!(code(&w.run("market-admin", &other_holder)).as_deref(), Some("invalid_arguments"));
     assert_eq!(cert(&w, 2).successor, None, "a refused renewal changes nothing");
 }
+
+#[test]
+fn extreme_validity_values_are_refused_without_overflow() {
+    let mut w = world();
+    for (from, until) in [(u64::MAX, 0), (u64::MAX - 1, 0), (u64::MAX, u64::MAX), (1, u64::MAX)] {
+        let a = Issue { valid_from_ms: from, valid_until_ms: until, ..issue(9, None) };
+        assert_eq!(code(&w.run("market-officer", &a)).as_deref(), Some("invalid_arguments"), "{from} {until}");
+    }
+    assert!(w.get::<Certificate>(&keys::cert(&id(9))).is_none());
+}

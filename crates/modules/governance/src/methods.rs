@@ -142,7 +142,7 @@ fn execute_action(ctx: &mut TxContext<'_>, action: &Action) -> Result<u64, TxErr
     let set = check_action(ctx, action)?;
     let height = ctx.height();
     if let Some(set) = set {
-        let effective_height = height + config(ctx)?.activation_delay.max(2);
+        let effective_height = height.saturating_add(config(ctx)?.activation_delay.max(2));
         ctx.put_as(keys::VALIDATORS_PENDING.to_vec(), &PendingValidators { effective_height, set })?;
         return Ok(effective_height);
     }
@@ -196,7 +196,7 @@ impl GovernanceModule {
             reason: a.reason,
             proposer: ctx.signer,
             created_height: ctx.height(),
-            expires_height: ctx.height() + cfg.voting_period,
+            expires_height: ctx.height().saturating_add(cfg.voting_period),
             approvals: vec![org.id.clone()],
             status: ProposalStatus::Open,
         };

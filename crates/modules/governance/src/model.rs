@@ -24,6 +24,9 @@ impl Default for GovConfig {
     }
 }
 
+/// Largest activation delay or voting period, in blocks (years at one block a second).
+const MAX_BLOCKS: u64 = 100_000_000;
+
 impl GovConfig {
     /// The one approval rule: how many of `electorate` active government organisations must
     /// approve (`ceil(electorate × num / den)`).
@@ -38,8 +41,11 @@ impl GovConfig {
         if self.threshold_den == 0 || self.threshold_num == 0 || self.threshold_num > self.threshold_den {
             return Err(invalid("governance threshold", "a fraction in (0, 1]"));
         }
-        if self.activation_delay < 2 {
-            return Err(invalid("governance.activation_delay", "at least 2 blocks"));
+        if !(2..=MAX_BLOCKS).contains(&self.activation_delay) {
+            return Err(invalid("governance.activation_delay", "2 to 100 000 000 blocks"));
+        }
+        if !(1..=MAX_BLOCKS).contains(&self.voting_period) {
+            return Err(invalid("governance.voting_period", "1 to 100 000 000 blocks"));
         }
         Ok(())
     }

@@ -123,3 +123,16 @@ fn actions_are_checked_and_organisations_can_join() {
     w.run("police-admin", &Approve { id: 3 });
     assert_eq!(w.get::<ChainParams>(sys::PARAMS).expect("params").max_block_txs, 5000);
 }
+
+#[test]
+fn governance_settings_are_bounded_at_genesis() {
+    for cfg in [
+        GovConfig { voting_period: u64::MAX, ..GovConfig::default() },
+        GovConfig { activation_delay: u64::MAX, ..GovConfig::default() },
+        GovConfig { activation_delay: 1, ..GovConfig::default() },
+        GovConfig { threshold_num: 3, threshold_den: 2, ..GovConfig::default() },
+    ] {
+        assert!(cfg.validate().is_err(), "{cfg:?}");
+    }
+    assert!(GovConfig::default().validate().is_ok());
+}
