@@ -37,11 +37,14 @@ pub(crate) fn module_events(c: &CommittedBlock) -> impl Iterator<Item = ModuleEv
 }
 
 /// Server-sent events: `block` after each commit, `event` for each module event.
-#[utoipa::path(get, path = "/v1/events", params(EventsQuery), responses((status = 200, description = "text/event-stream")))]
+#[utoipa::path(get, path = "/v1/events", params(EventsQuery),
+    responses((status = 200, description = "Server-sent events", content_type = "text/event-stream"),
+              (status = 400, body = crate::ErrorBody)))]
 pub async fn events(
     State(s): State<AppState>,
-    Query(q): Query<EventsQuery>,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    q: Result<Query<EventsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, crate::ApiError> {
+    let Query(q) = q.map_err(govchain_component::http::bad_query)?;
     let rx = s.node.subscribe();
     let with_txs = q.txs;
     let stream = BroadcastStream::new(rx).flat_map(move |item| {
@@ -58,5 +61,5 @@ pub async fn events(
         };
         futures::stream::iter(events)
     });
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

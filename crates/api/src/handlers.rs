@@ -96,17 +96,10 @@ pub async fn submit_batch(State(s): State<AppState>, req: Request) -> ApiResult<
     let forwarded = is_forwarded(&req);
     let (binary, body) = read_body(req, s.config.max_batch_body).await?;
     let raws: Vec<Vec<u8>> = if binary {
-        codec::decode(&body, s.config.max_batch_body).map_err(decode_error)?
+        crate::batch::binary(&body, s.config.max_batch)?.into_iter().map(<[u8]>::to_vec).collect()
     } else {
-        let j: SubmitBatch = serde_json::from_slice(&body).map_err(json_error)?;
-        j.txs.iter().map(|t| hex_tx(t)).collect::<ApiResult<_>>()?
+        crate::batch::json(&body, s.config.max_batch)?.iter().map(|t| hex_tx(t)).collect::<ApiResult<_>>()?
     };
-    if raws.len() > s.config.max_batch {
-        return Err(ApiError::bad_request(
-            "batch_too_large",
-            format!("at most {} transactions per batch", s.config.max_batch),
-        ));
-    }
     let mut results: Vec<Option<ApiResult<Hash32>>> = vec![None; raws.len()];
     let mut good = Vec::new();
     let mut positions = Vec::new();
@@ -223,6 +216,11 @@ pub async fn state_proof(
     responses((status = 200, description = "The genesis file (JSON), byte for byte", content_type = "application/json")))]
 pub async fn genesis(State(s): State<AppState>) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], s.node.genesis()).into_response()
+}
+
+/// A known route asked with a method it does not answer.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(405, "method_not_allowed", "this endpoint does not answer that method; see /openapi.json")
 }
 
 /// Unknown route.

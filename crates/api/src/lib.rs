@@ -11,6 +11,7 @@
 
 #![deny(clippy::unwrap_used)]
 
+mod batch;
 mod events;
 mod handlers;
 mod server;

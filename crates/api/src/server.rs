@@ -107,6 +107,7 @@ pub fn router(
     let router = router
         .route("/openapi.json", get(move || std::future::ready(axum::Json(served.as_ref().clone()))))
         .fallback(handlers::not_found)
+        .method_not_allowed_fallback(handlers::method_not_allowed)
         .layer(axum::middleware::from_fn(record_latency))
         .layer(axum::extract::DefaultBodyLimit::disable());
     (router, doc)

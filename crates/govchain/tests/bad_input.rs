@@ -150,6 +150,27 @@ async fn body_over_the_cap_is_refused_before_decoding() {
     s.expect(s.submit_raw(vec![0u8; 300 * 1024]).await, 413, "body_too_large").await;
 }
 
+/// 32 MiB of empty entries (8 million): refused by the count before any entry is read.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_batch_of_millions_of_empty_entries_is_refused_in_bounded_memory() {
+    let s = setup("127.0.0.23").await;
+    let entries = (32 * 1024 * 1024 - 4) / 4;
+    let mut body = (entries as u32).to_le_bytes().to_vec();
+    body.resize(4 + 4 * entries, 0);
+    let before = s.node.peak_rss_kib();
+    let (status, json) = s.post("/v1/txs/batch", "application/octet-stream", body).await;
+    let rise_mib = (s.node.peak_rss_kib() - before) / 1024;
+    println!("batch of {entries} empty entries: peak RSS rose {rise_mib} MiB");
+    assert_eq!((status, json["error"]["code"].as_str()), (400, Some("batch_too_large")), "{json}");
+    assert!(rise_mib < 100, "peak RSS rose {rise_mib} MiB");
+    let many = format!("{{\"txs\": [{}]}}", vec!["\"\""; 2_000_000].join(","));
+    let (status, json) = s.post("/v1/txs/batch", "application/json", many.into_bytes()).await;
+    assert_eq!((status, json["error"]["code"].as_str()), (400, Some("batch_too_large")), "{json}");
+    let rise_mib = (s.node.peak_rss_kib() - before) / 1024;
+    println!("JSON batch of 2 000 000 empty strings: peak RSS rose {rise_mib} MiB");
+    assert!(rise_mib < 100, "peak RSS rose {rise_mib} MiB");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn truncated_encoding() {
     let s = setup("127.0.0.17").await;

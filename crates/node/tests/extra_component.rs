@@ -221,6 +221,25 @@ async fn run_with_notes() {
             assert!(!body.contains("route_not_found"), "{method} {path} is documented but not served: {body}");
         }
     }
+    // A query string that does not parse answers the JSON error, on every route that takes one.
+    for path in [
+        "/v1/events?txs=maybe",
+        "/v1/records?limit=many",
+        "/v1/search/records?limit=many",
+        "/v1/proofs/state?key=00&height=top",
+        "/v1/proofs/records/x?version=last",
+        "/v1/certificates/x/status?proof=maybe",
+    ] {
+        let resp = http.get(format!("http://{}{path}", node.api_addr)).send().await.expect("request");
+        let (status, ct) = (resp.status(), resp.headers()["content-type"].to_str().unwrap_or("").to_string());
+        let body: serde_json::Value = resp.json().await.unwrap_or_default();
+        assert_eq!((status.as_u16(), ct.as_str()), (400, "application/json"), "{path}: {body}");
+        assert_eq!(body["error"]["code"], "invalid_query", "{path}");
+    }
+    let wrong = http.delete(format!("http://{}/v1/records", node.api_addr)).send().await.expect("request");
+    assert_eq!(wrong.status(), 405);
+    let body: serde_json::Value = wrong.json().await.expect("a JSON error");
+    assert_eq!(body["error"]["code"], "method_not_allowed");
     let unknown = http.get(format!("http://{}/v1/not-a-route", node.api_addr)).send().await.expect("request");
     assert_eq!(unknown.status(), 404);
     assert!(unknown.text().await.expect("body").contains("route_not_found"), "the fallback answers unknown routes");
