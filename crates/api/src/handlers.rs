@@ -3,7 +3,7 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use govchain_component::http::{bad_query, json_error, read_body};
-use govchain_types::{DecodeError, Hash32, SignedTransaction, codec};
+use govchain_types::{DecodeError, Hash32, SignedTransaction};
 
 use crate::ApiError;
 use crate::dto::*;

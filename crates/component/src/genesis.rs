@@ -128,6 +128,12 @@ impl Genesis {
         self.params.validate().map_err(|e| GenesisError::Invalid(format!("params: {e}")))?;
         for v in &self.validators {
             v.public_key.validate().map_err(|e| GenesisError::Invalid(format!("validator {}: {e}", v.name)))?;
+            if v.public_key.algorithm() != self.suite.default_algorithm() {
+                return Err(GenesisError::Invalid(format!(
+                    "validator {}: the key is not of the chain's suite",
+                    v.name
+                )));
+            }
         }
         self.validator_set().map(|_| ())
     }

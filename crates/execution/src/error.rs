@@ -24,6 +24,8 @@ pub enum TxErrorKind {
     Expired,
     /// Not the account's next nonce (`bad_nonce`).
     BadNonce,
+    /// The key or signature is not of the chain's algorithm (`wrong_algorithm`).
+    WrongAlgorithm,
     /// The signer is not a registered account's current key (`unknown_signer`).
     UnknownSigner,
     /// The signer's account is suspended (`account_suspended`).
@@ -47,6 +49,7 @@ impl TxErrorKind {
             TxErrorKind::WrongChainId => "wrong_chain_id",
             TxErrorKind::Expired => "expired",
             TxErrorKind::BadNonce => "bad_nonce",
+            TxErrorKind::WrongAlgorithm => "wrong_algorithm",
             TxErrorKind::UnknownSigner => "unknown_signer",
             TxErrorKind::AccountSuspended => "account_suspended",
             TxErrorKind::Storage => "storage_error",

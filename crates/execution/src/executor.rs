@@ -147,6 +147,13 @@ impl Executor {
                 format!("transaction expired at height {}; chain is at {}", tx.expires_at_height, env.height),
             ));
         }
+        let alg = env.suite.default_algorithm();
+        if tx.signer.algorithm() != alg || stx.signature.algorithm() != alg {
+            return Err(TxError::new(
+                TxErrorKind::WrongAlgorithm,
+                format!("this chain accepts only {alg:?} keys and signatures"),
+            ));
+        }
         let signer = tx.signer.address(env.suite);
         let mut ctx = TxContext::new(env, base, writes, signer, &tx.signer, tx_hash);
         self.gate.check_signer(&mut ctx)

@@ -221,3 +221,37 @@ async fn unregistered_signer() {
     let t = b.call(&stranger, 0, h + 100, &Publish::text("notice", "x", "", vec![])).expect("sign");
     s.expect(s.submit_json(&t).await, 403, "unknown_signer").await;
 }
+
+/// Cheap checks come before signatures: 5 000 transactions from unregistered keys with junk
+/// signatures are refused as `unknown_signer` (no verification spent), and SM2 keys on an
+/// Ed25519 chain as `wrong_algorithm`.
+#[tokio::test(flavor = "multi_thread")]
+async fn unregistered_keys_and_foreign_algorithms_cost_no_signature_verification() {
+    let s = setup("127.0.0.24").await;
+    let (b, _, h) = s.node.builder().await;
+    let batch = |alg: govchain_crypto::Algorithm| -> Vec<Vec<u8>> {
+        (0..5000u32)
+            .map(|i| {
+                let mut seed = [7u8; 32];
+                seed[..4].copy_from_slice(&i.to_le_bytes());
+                let k = govchain_crypto::SecretKey::from_seed(alg, seed);
+                let mut t = b.call(&k, 0, h + 100, &Publish::text("notice", "x", "", vec![])).expect("sign");
+                let junk = k.sign(b"not the transaction");
+                t.signature = junk;
+                t.encode()
+            })
+            .collect()
+    };
+    for (alg, want) in
+        [(govchain_crypto::Algorithm::Ed25519, "unknown_signer"), (govchain_crypto::Algorithm::Sm2, "wrong_algorithm")]
+    {
+        let body = govchain_types::codec::encode(&batch(alg));
+        let started = std::time::Instant::now();
+        let (status, json) = s.post("/v1/txs/batch", "application/octet-stream", body).await;
+        println!("5000 {alg:?} transactions refused in {:?}", started.elapsed());
+        assert_eq!(status, 200, "{json}");
+        let codes: std::collections::BTreeSet<&str> =
+            json["results"].as_array().expect("results").iter().filter_map(|r| r["error"]["code"].as_str()).collect();
+        assert_eq!(codes, [want].into(), "{alg:?}");
+    }
+}

@@ -212,24 +212,32 @@ impl Mempool {
             }
         }
 
-        let items: Vec<VerifyItem<'_>> = cands
-            .iter()
-            .map(|(_, c)| VerifyItem { key: &c.tx.tx.signer, msg: &c.sign_bytes, sig: &c.tx.signature })
-            .collect();
-        let sig_results = verify_batch(&items);
-        let checked: Vec<Result<u64, AdmitError>> = cands
+        // The stateful checks (registered signer, permission, nonce) are reads of committed state:
+        // cheaper than a signature, so they come first and an unregistered key costs no
+        // verification.
+        let stateful: Vec<Result<u64, AdmitError>> = cands
             .par_iter()
-            .zip(sig_results.into_par_iter())
-            .map(|((_, c), sig)| {
-                sig.map_err(crypto_error)?;
+            .map(|(_, c)| {
                 ledger.check(&c.tx, c.hash)?;
                 ledger.account_nonce(&c.sender)
             })
             .collect();
+        let mut passed = Vec::with_capacity(cands.len());
+        for ((i, c), r) in cands.into_iter().zip(stateful) {
+            match r {
+                Ok(committed) => passed.push((i, c, committed)),
+                Err(e) => results[i] = Some(Err(e)),
+            }
+        }
+        let items: Vec<VerifyItem<'_>> = passed
+            .iter()
+            .map(|(_, c, _)| VerifyItem { key: &c.tx.tx.signer, msg: &c.sign_bytes, sig: &c.tx.signature })
+            .collect();
+        let sig_results = verify_batch(&items);
 
         let mut g = self.inner.lock();
-        for ((i, c), check) in cands.into_iter().zip(checked) {
-            results[i] = Some(check.and_then(|committed| self.insert(&mut g, c, committed)));
+        for ((i, c, committed), sig) in passed.into_iter().zip(sig_results) {
+            results[i] = Some(sig.map_err(crypto_error).and_then(|()| self.insert(&mut g, c, committed)));
         }
         drop(g);
         results
@@ -249,6 +257,17 @@ impl Mempool {
         let max = self.config.max_tx_bytes.min(ledger.max_tx_bytes());
         if c.size > max {
             return Err(AdmitError::bad("tx_too_large", format!("{} bytes; limit {max}", c.size)));
+        }
+        let alg = tx.signer.algorithm();
+        if alg != self.suite.default_algorithm() || c.tx.signature.algorithm() != alg {
+            return Err(AdmitError::bad(
+                "wrong_algorithm",
+                format!(
+                    "this chain ({}) accepts only {:?} keys and signatures",
+                    self.suite.name(),
+                    self.suite.default_algorithm()
+                ),
+            ));
         }
         if tx.chain_id.as_str() != self.chain_id {
             return Err(AdmitError::bad(

@@ -1,7 +1,7 @@
 use govchain_execution::system::PendingValidators;
 use govchain_execution::{ChainParams, Module, Phase, TxContext, TxError, TxErrorKind, decode_args, keys};
 use govchain_identity::{
-    OrgKind, Organisation, account_exists, add_organisation, admin_org, deactivate_organisation, load_org,
+    OrgKind, Organisation, account_exists, add_organisation, admin_org, check_key, deactivate_organisation, load_org,
     organisation_exists, organisations, validate_organisation,
 };
 use govchain_types::bounded::BoundedString;
@@ -64,7 +64,7 @@ fn check_action(ctx: &mut TxContext<'_>, action: &Action) -> Result<Option<Valid
                 return Err(TxError::invalid_args("admin_keys must be exactly the keys of the organisation's admins"));
             }
             for k in admin_keys {
-                k.validate().map_err(|e| TxError::invalid_args(e.to_string()))?;
+                check_key(ctx, k)?;
                 if account_exists(ctx, &k.address(suite))? {
                     return Err(TxError::already_exists(format!("account {} exists", k.address(suite))));
                 }
@@ -81,7 +81,7 @@ fn check_action(ctx: &mut TxContext<'_>, action: &Action) -> Result<Option<Valid
             Ok(None)
         }
         Action::AddValidator { public_key, voting_power, org } => {
-            public_key.validate().map_err(|e| TxError::invalid_args(e.to_string()))?;
+            check_key(ctx, public_key)?;
             load_org(ctx, org)?;
             let set = latest_set(ctx)?;
             let address = public_key.address(ctx.env().suite);

@@ -69,6 +69,9 @@ pub fn genesis_writes(suite: Suite, g: &IdentityGenesis) -> Result<GenesisState,
     let mut addrs = BTreeSet::new();
     for a in &g.accounts {
         a.public_key.validate().map_err(|e| err(format!("account {}: {e}", a.label)))?;
+        if a.public_key.algorithm() != suite.default_algorithm() {
+            return Err(err(format!("account {}: the key is not of the chain's suite ({})", a.label, suite.name())));
+        }
         let org = g
             .organisations
             .iter()

@@ -5,6 +5,17 @@ use crate::keys;
 use crate::model::*;
 use crate::validate::{self, MAX_ACCOUNT_ROLES};
 
+/// Checks that a key is well formed and of the chain's algorithm (an Ed25519 chain accepts only
+/// Ed25519 keys, an SM2 chain only SM2 keys).
+pub fn check_key(ctx: &TxContext<'_>, key: &govchain_types::PublicKey) -> Result<(), TxError> {
+    key.validate().map_err(|e| TxError::invalid_args(e.to_string()))?;
+    let alg = ctx.env().suite.default_algorithm();
+    if key.algorithm() != alg {
+        return Err(TxError::new(TxErrorKind::WrongAlgorithm, format!("this chain accepts only {alg:?} keys")));
+    }
+    Ok(())
+}
+
 /// The ids of every organisation, active or not, sorted.
 pub fn org_ids(ctx: &mut TxContext<'_>) -> Result<Vec<String>, TxError> {
     Ok(ctx.get_as::<Vec<String>>(keys::ORG_IDS)?.unwrap_or_default())
@@ -74,7 +85,7 @@ pub struct IdentityModule;
 impl IdentityModule {
     fn register(&self, ctx: &mut TxContext<'_>, a: RegisterAccount, write: bool) -> Result<(), TxError> {
         let org = require_admin(ctx, &a.org)?;
-        a.public_key.validate().map_err(|e| TxError::invalid_args(e.to_string()))?;
+        check_key(ctx, &a.public_key)?;
         if a.roles.len() > MAX_ACCOUNT_ROLES {
             return Err(TxError::invalid_args("too many roles"));
         }
@@ -166,7 +177,7 @@ impl IdentityModule {
     }
 
     fn rotate_key(&self, ctx: &mut TxContext<'_>, r: RotateKey, write: bool) -> Result<(), TxError> {
-        r.new_key.validate().map_err(|e| TxError::invalid_args(e.to_string()))?;
+        check_key(ctx, &r.new_key)?;
         let account = ctx.signer;
         let mut acct = load_account(ctx, &account)?;
         if acct.public_key == r.new_key {

@@ -129,17 +129,21 @@ fn invalid_transactions_are_skipped_when_building_and_reject_a_block_when_valida
     let mut expired = w.tx("fin-admin", &Publish { content: content("c") });
     expired.tx.expires_at_height = 0;
     expired.signature = w.key_of("fin-admin").sign(&expired.tx.sign_bytes());
-    let stranger = SecretKey::from_seed(Algorithm::Sm2, [77; 32]);
-    let mut unknown = good.clone();
-    unknown.tx.signer = stranger.public_key();
-    unknown.signature = stranger.sign(&unknown.tx.sign_bytes());
+    let resigned = |k: SecretKey| {
+        let mut t = good.clone();
+        t.tx.signer = k.public_key();
+        t.signature = k.sign(&t.tx.sign_bytes());
+        t
+    };
+    let unknown = resigned(SecretKey::from_seed(Algorithm::Ed25519, [77; 32]));
+    let other_suite = resigned(SecretKey::from_seed(Algorithm::Sm2, [77; 32]));
 
-    let txs = vec![good.clone(), gap.clone(), expired.clone(), unknown.clone()];
+    let txs = vec![good.clone(), gap.clone(), expired.clone(), unknown.clone(), other_suite.clone()];
     let out = w.execute(&txs, Mode::Build).expect("build");
     assert_eq!(out.included, vec![0]);
     let codes: Vec<&str> = out.rejected.iter().map(|(_, e)| e.code()).collect();
-    assert_eq!(codes, vec!["bad_nonce", "expired", "unknown_signer"]);
-    for (i, bad) in [gap, expired, unknown].into_iter().enumerate() {
+    assert_eq!(codes, vec!["bad_nonce", "expired", "unknown_signer", "wrong_algorithm"]);
+    for (i, bad) in [gap, expired, unknown, other_suite].into_iter().enumerate() {
         let r = w.execute(&[good.clone(), bad], Mode::Validate);
         assert!(matches!(r, Err(BlockError::InvalidTx { index: 1, .. })), "case {i}: {r:?}");
     }
