@@ -23,6 +23,13 @@ pub struct MempoolConfig {
     pub nonce_window: u64,
     /// How many blocks ahead `expires_at_height` may be.
     pub max_ttl: u64,
+    /// Most pending transactions of one sender.
+    pub max_per_sender: usize,
+    /// Most pending bytes of one sender.
+    pub max_bytes_per_sender: usize,
+    /// Blocks a transaction may wait behind a nonce gap (an earlier nonce nobody submitted)
+    /// before it and the sender's other stuck transactions are dropped (`nonce_gap`).
+    pub gap_ttl: u64,
     /// How many dropped-transaction statuses are remembered.
     pub status_capacity: usize,
 }
@@ -34,7 +41,10 @@ impl Default for MempoolConfig {
             max_bytes: 64 * 1024 * 1024,
             max_tx_bytes: govchain_types::limits::MAX_TX_BYTES,
             nonce_window: 1024,
-            max_ttl: 100_000,
+            max_ttl: 10_000,
+            max_per_sender: 256,
+            max_bytes_per_sender: 4 * 1024 * 1024,
+            gap_ttl: 100,
             status_capacity: 1_000_000,
         }
     }
@@ -87,6 +97,8 @@ struct Entry {
     size: usize,
     seq: u64,
     expires: u64,
+    /// Height at which it was admitted, or last found executable (gap eviction).
+    checked_at: u64,
 }
 
 #[derive(Default)]
@@ -95,6 +107,8 @@ struct Inner {
     by_sender: BTreeMap<(Address, u64), Hash32>,
     order: BTreeMap<u64, Hash32>,
     by_expiry: BTreeSet<(u64, u64)>,
+    by_checked: BTreeSet<(u64, u64)>,
+    per_sender: HashMap<Address, (usize, usize)>,
     bytes: usize,
     next_seq: u64,
     dropped: HashMap<Hash32, TxStatus>,
@@ -135,7 +149,15 @@ impl Inner {
         self.by_sender.remove(&(e.sender, e.nonce));
         self.order.remove(&e.seq);
         self.by_expiry.remove(&(e.expires, e.seq));
+        self.by_checked.remove(&(e.checked_at, e.seq));
         self.bytes -= e.size;
+        if let Some(q) = self.per_sender.get_mut(&e.sender) {
+            q.0 -= 1;
+            q.1 -= e.size;
+            if q.0 == 0 {
+                self.per_sender.remove(&e.sender);
+            }
+        }
         Some(e)
     }
 
@@ -237,7 +259,8 @@ impl Mempool {
 
         let mut g = self.inner.lock();
         for ((i, c, committed), sig) in passed.into_iter().zip(sig_results) {
-            results[i] = Some(sig.map_err(crypto_error).and_then(|()| self.insert(&mut g, c, committed)));
+            results[i] =
+                Some(sig.map_err(crypto_error).and_then(|()| self.insert(&mut g, c, committed, next_height - 1)));
         }
         drop(g);
         results
@@ -304,7 +327,7 @@ impl Mempool {
         Ok(())
     }
 
-    fn insert(&self, g: &mut Inner, c: Candidate, committed_nonce: u64) -> Result<Hash32, AdmitError> {
+    fn insert(&self, g: &mut Inner, c: Candidate, committed_nonce: u64, height: u64) -> Result<Hash32, AdmitError> {
         let nonce = c.tx.tx.nonce;
         if nonce < committed_nonce {
             return Err(AdmitError::new(
@@ -333,6 +356,17 @@ impl Mempool {
                 format!("transaction {} is already pending", c.hash),
             ));
         }
+        let (count, bytes) = g.per_sender.get(&c.sender).copied().unwrap_or((0, 0));
+        if count >= self.config.max_per_sender || bytes + c.size > self.config.max_bytes_per_sender {
+            return Err(AdmitError::new(
+                ErrorClass::Overloaded,
+                "sender_quota",
+                format!(
+                    "this account already has {count} pending transactions ({bytes} bytes); at most {} ({} bytes)",
+                    self.config.max_per_sender, self.config.max_bytes_per_sender
+                ),
+            ));
+        }
         if g.by_hash.len() >= self.config.max_txs || g.bytes + c.size > self.config.max_bytes {
             return Err(AdmitError::new(
                 ErrorClass::Overloaded,
@@ -346,9 +380,15 @@ impl Mempool {
         g.order.insert(seq, c.hash);
         g.by_sender.insert((c.sender, nonce), c.hash);
         g.by_expiry.insert((expires, seq));
+        g.by_checked.insert((height, seq));
+        let q = g.per_sender.entry(c.sender).or_default();
+        q.0 += 1;
+        q.1 += c.size;
         g.bytes += c.size;
         g.dropped.remove(&c.hash);
-        g.by_hash.insert(c.hash, Entry { tx: Arc::new(c.tx), sender: c.sender, nonce, size: c.size, seq, expires });
+        let entry =
+            Entry { tx: Arc::new(c.tx), sender: c.sender, nonce, size: c.size, seq, expires, checked_at: height };
+        g.by_hash.insert(c.hash, entry);
         Ok(c.hash)
     }
 
@@ -408,6 +448,48 @@ impl Mempool {
         }
     }
 
+    /// Drops the transactions of senders stuck behind a nonce gap for `gap_ttl` blocks: their
+    /// lowest pending nonce is above the account's next nonce, so none can execute until
+    /// someone submits the missing one. Entries found executable are looked at again `gap_ttl`
+    /// blocks later. At most 4 096 entries are looked at per block.
+    fn evict_gapped(
+        &self,
+        g: &mut Inner,
+        height: u64,
+        nonce_of: &dyn Fn(&Address) -> Result<u64, AdmitError>,
+    ) -> Result<(), AdmitError> {
+        let Some(cutoff) = height.checked_sub(self.config.gap_ttl) else { return Ok(()) };
+        let due: Vec<u64> = g.by_checked.range(..=(cutoff, u64::MAX)).take(4096).map(|(_, seq)| *seq).collect();
+        let senders: BTreeSet<Address> =
+            due.iter().filter_map(|s| g.order.get(s)).filter_map(|h| g.by_hash.get(h)).map(|e| e.sender).collect();
+        for s in senders {
+            let next = nonce_of(&s)?;
+            let pending: Vec<(u64, Hash32)> =
+                g.by_sender.range((s, 0)..=(s, u64::MAX)).map(|((_, n), h)| (*n, *h)).collect();
+            let gapped = pending.first().is_some_and(|(n, _)| *n > next);
+            for (_, h) in pending {
+                if gapped {
+                    g.remove(&h);
+                    let st = TxStatus::Dropped {
+                        code: "nonce_gap".into(),
+                        reason: format!("waited {} blocks behind a missing nonce {next}", self.config.gap_ttl),
+                        height,
+                    };
+                    g.record_drop(h, st, self.config.status_capacity);
+                } else if let Some(e) = g.by_hash.get_mut(&h)
+                    && e.checked_at <= cutoff
+                {
+                    let old = (e.checked_at, e.seq);
+                    e.checked_at = height;
+                    let new = (height, e.seq);
+                    g.by_checked.remove(&old);
+                    g.by_checked.insert(new);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Updates the pool after block `height` was committed with transactions `(id, sender)`:
     /// removes them, drops pending transactions whose nonce a committed transaction used (also
     /// ones that reached the block through another node), and drops transactions that expire
@@ -438,6 +520,7 @@ impl Mempool {
                 g.record_drop(h, st, self.config.status_capacity);
             }
         }
+        self.evict_gapped(&mut g, height, nonce_of)?;
         let next_height = height + 1;
         let expired: Vec<u64> = g.by_expiry.range(..(next_height, 0)).map(|(_, seq)| *seq).collect();
         for seq in expired {

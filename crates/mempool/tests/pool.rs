@@ -160,3 +160,35 @@ fn a_committed_nonce_supersedes_pending_duplicates() {
     p.on_commit(2, &[(other.hash(SUITE), a.public_key().address(SUITE))], &|_| Ok(2)).expect("commit");
     assert!(matches!(p.status(&h1), Some(TxStatus::Dropped { code, .. }) if code == "nonce_superseded"));
 }
+
+/// One account flooding nonces n+1 … n+1023 (never n) takes at most its quota, leaves room for
+/// everyone else, and is dropped (`nonce_gap`) once it has waited `gap_ttl` blocks.
+#[test]
+fn one_senders_flood_leaves_room_for_everyone_else() {
+    let cfg = MempoolConfig { max_txs: 300, max_per_sender: 64, gap_ttl: 10, ..Default::default() };
+    let p = Mempool::new(cfg, "pool-chain", SUITE);
+    let ledger = FakeLedger { height: 1, nonces: HashMap::new(), max_tx_bytes: 64 * 1024 };
+    let flooder = SecretKey::from_seed(Algorithm::Ed25519, [66; 32]);
+    let flood: Vec<_> = (1..1024).map(|n| tx(&flooder, n, 1000, "publish")).collect();
+    let results = codes(&p.admit(flood, &ledger));
+    assert_eq!(results.iter().filter(|c| *c == "ok").count(), 64, "the quota caps one account");
+    assert!(results.iter().skip(64).all(|c| c == "sender_quota"), "{:?}", &results[60..70]);
+    let others: Vec<SecretKey> = (0..4u8).map(|i| SecretKey::from_seed(Algorithm::Ed25519, [i + 1; 32])).collect();
+    for k in &others {
+        let txs: Vec<_> = (0..50).map(|n| tx(k, n, 1000, "publish")).collect();
+        assert!(codes(&p.admit(txs, &ledger)).iter().all(|c| c == "ok"), "room is left for everyone else");
+    }
+    assert_eq!(p.stats().txs, 64 + 200);
+    // Blocks pass; the others' transactions are executable, the flood is stuck behind nonce 0.
+    let none = |_: &Address| Ok(0);
+    for h in 2..=10 {
+        p.on_commit(h, &[], &none).expect("commit");
+    }
+    assert_eq!(p.stats().txs, 264, "not yet gap_ttl blocks");
+    p.on_commit(11, &[], &none).expect("commit");
+    assert_eq!(p.stats().txs, 200, "the stuck flood is dropped, the rest stays");
+    let stuck = tx(&flooder, 1, 1000, "publish").0.hash(SUITE);
+    assert!(matches!(p.status(&stuck), Some(TxStatus::Dropped { code, .. }) if code == "nonce_gap"));
+    let waiting = tx(&others[0], 0, 1000, "publish").0.hash(SUITE);
+    assert_eq!(p.status(&waiting), Some(TxStatus::Pending));
+}

@@ -86,6 +86,14 @@ pub struct MempoolSection {
     pub max_txs: usize,
     /// Most pending bytes.
     pub max_bytes: usize,
+    /// Most pending transactions of one account.
+    pub max_per_sender: usize,
+    /// Most pending bytes of one account.
+    pub max_bytes_per_sender: usize,
+    /// How many blocks ahead a transaction's expiry may be.
+    pub max_ttl_blocks: u64,
+    /// Blocks a transaction may wait behind a missing earlier nonce before it is dropped.
+    pub gap_ttl_blocks: u64,
     /// APIs of the other validators: transactions clients submit here are forwarded to them in
     /// batches, so whichever validator proposes next has them.
     pub forward_to: Vec<String>,
@@ -93,7 +101,16 @@ pub struct MempoolSection {
 
 impl Default for MempoolSection {
     fn default() -> Self {
-        MempoolSection { max_txs: 50_000, max_bytes: 64 * 1024 * 1024, forward_to: vec![] }
+        let d = govchain_mempool::MempoolConfig::default();
+        MempoolSection {
+            max_txs: d.max_txs,
+            max_bytes: d.max_bytes,
+            max_per_sender: d.max_per_sender,
+            max_bytes_per_sender: d.max_bytes_per_sender,
+            max_ttl_blocks: d.max_ttl,
+            gap_ttl_blocks: d.gap_ttl,
+            forward_to: vec![],
+        }
     }
 }
 
@@ -182,10 +199,8 @@ pub struct NodeConfig {
     pub min_block_interval: Duration,
     /// Empty-block interval.
     pub empty_block_interval: Duration,
-    /// Pool limits.
-    pub mempool_max_txs: usize,
-    /// Pool bytes.
-    pub mempool_max_bytes: usize,
+    /// Pool limits (`max_tx_bytes` is the chain parameter's, set when the chain opens).
+    pub mempool: govchain_mempool::MempoolConfig,
     /// Peer APIs to forward client transactions to.
     pub forward_to: Vec<String>,
     /// Consensus timeouts (propose, prevote, precommit).
@@ -216,8 +231,12 @@ impl RawConfig {
         if self.block.empty_interval_ms < self.block.min_interval_ms {
             return Err(eyre!("block.empty_interval_ms must be at least block.min_interval_ms"));
         }
-        if self.mempool.max_txs == 0 || self.mempool.max_bytes == 0 {
-            return Err(eyre!("mempool.max_txs and mempool.max_bytes must be positive"));
+        let m = &self.mempool;
+        if m.max_txs == 0 || m.max_bytes == 0 || m.max_per_sender == 0 || m.max_bytes_per_sender == 0 {
+            return Err(eyre!("mempool.max_txs, max_bytes, max_per_sender and max_bytes_per_sender must be positive"));
+        }
+        if m.max_ttl_blocks == 0 || m.gap_ttl_blocks == 0 {
+            return Err(eyre!("mempool.max_ttl_blocks and mempool.gap_ttl_blocks must be positive"));
         }
         if self.storage.cache_mb < 16 {
             return Err(eyre!("storage.cache_mb must be at least 16"));
@@ -236,8 +255,15 @@ impl RawConfig {
             passphrase_env: self.keys.passphrase_env,
             min_block_interval: Duration::from_millis(self.block.min_interval_ms),
             empty_block_interval: Duration::from_millis(self.block.empty_interval_ms),
-            mempool_max_txs: self.mempool.max_txs,
-            mempool_max_bytes: self.mempool.max_bytes,
+            mempool: govchain_mempool::MempoolConfig {
+                max_txs: self.mempool.max_txs,
+                max_bytes: self.mempool.max_bytes,
+                max_per_sender: self.mempool.max_per_sender,
+                max_bytes_per_sender: self.mempool.max_bytes_per_sender,
+                max_ttl: self.mempool.max_ttl_blocks,
+                gap_ttl: self.mempool.gap_ttl_blocks,
+                ..Default::default()
+            },
             forward_to: self
                 .mempool
                 .forward_to

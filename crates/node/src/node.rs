@@ -9,7 +9,7 @@ use govchain_consensus::{EngineConfig, EngineHandle};
 use govchain_crypto::SecretKey;
 use govchain_crypto::keystore::Keystore;
 use govchain_execution::{ChainParams, keys};
-use govchain_mempool::{Mempool, MempoolConfig};
+use govchain_mempool::Mempool;
 use govchain_state::StateDb;
 use govchain_storage::Storage;
 use govchain_types::{Hash32, Header, ValidatorSet, codec};
@@ -120,12 +120,8 @@ fn open_chain(
     let params: ChainParams = borsh::from_slice(&pbytes)?;
     let executor = govchain_component::executor(components)?;
     let mempool = Mempool::new(
-        MempoolConfig {
-            max_txs: cfg.mempool_max_txs,
-            max_bytes: cfg.mempool_max_bytes,
-            max_tx_bytes: genesis.params.max_tx_bytes as usize,
-            ..Default::default()
-        },
+        // The governed `max_tx_bytes` is read from the tip at each admission (`Ledger`).
+        cfg.mempool.clone(),
         &genesis.chain_id,
         genesis.suite,
     );

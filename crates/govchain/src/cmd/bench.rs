@@ -138,7 +138,7 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
             org: a.org.clone(),
             roles: vec!["publisher".into()],
         };
-        setup.push(builder.call(&admin, nonce, status.height + 10_000, &args)?);
+        setup.push(builder.call(&admin, nonce, status.height + 5_000, &args)?);
         nonce += 1;
     }
     let mut setup_hashes = Vec::new();
@@ -172,7 +172,7 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
                 ),
                 vec!["bench".into()],
             );
-            let t = builder.call(k, (i / n_acc) as u64, height + 100_000, &args);
+            let t = builder.call(k, (i / n_acc) as u64, height + 5_000, &args);
             pb.inc(1);
             t
         })

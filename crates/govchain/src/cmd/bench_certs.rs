@@ -110,7 +110,7 @@ impl Seeder {
                     valid_until_ms: 0,
                     previous: None,
                 };
-                self.builder.call(&self.issuers[*who], *nonce, height + 50_000, &args).ok().map(|t| (id, t))
+                self.builder.call(&self.issuers[*who], *nonce, height + 5_000, &args).ok().map(|t| (id, t))
             })
             .collect();
         let (ids, txs): (Vec<String>, Vec<SignedTransaction>) = txs.into_iter().unzip();
@@ -243,7 +243,7 @@ pub async fn run(_: &Ctx, a: BenchCertsArgs) -> Result<()> {
             org: "market".into(),
             roles: vec!["certifier".into()],
         };
-        setup.push(seeder.builder.call(&admin, i as u64 + 1, 50_000, &args)?);
+        setup.push(seeder.builder.call(&admin, i as u64 + 1, 5_000, &args)?);
     }
     seeder.run_blocks(setup, a.block).await?;
 
