@@ -128,7 +128,7 @@ mod tests {
 
     #[test]
     fn json_batches_stop_at_the_cap() {
-        let many = format!("{{\"txs\": [{}]}}", vec!["\"00\""; 6].join(","));
+        let many = format!("{{\"txs\": [{}]}}", ["\"00\""; 6].join(","));
         assert_eq!(json(many.as_bytes(), 5).expect_err("too many").code, "batch_too_large");
         assert_eq!(json(br#"{"txs": ["ab", "cd"], "x": 1}"#, 5).expect("parses"), vec!["ab", "cd"]);
         assert_eq!(json(br#"{"other": 1}"#, 5).expect_err("missing").code, "missing_field");

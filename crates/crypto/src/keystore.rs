@@ -56,7 +56,34 @@ pub struct Keystore {
     pub ciphertext: String,
 }
 
+impl KdfParams {
+    /// Most memory a keystore may ask for (1 GiB): a file cannot make the reader exhaust memory.
+    pub const MAX_M_COST_KIB: u32 = 1024 * 1024;
+    /// Most passes.
+    pub const MAX_T_COST: u32 = 64;
+    /// Most lanes.
+    pub const MAX_P_COST: u32 = 16;
+
+    /// Checks the parameters read from a file against the bounds.
+    pub fn check(&self) -> Result<(), CryptoError> {
+        let ok = (8..=Self::MAX_M_COST_KIB).contains(&self.m_cost_kib)
+            && (1..=Self::MAX_T_COST).contains(&self.t_cost)
+            && (1..=Self::MAX_P_COST).contains(&self.p_cost);
+        if ok {
+            Ok(())
+        } else {
+            Err(CryptoError::KeystoreFormat(format!(
+                "kdf params out of bounds (memory ≤ {} KiB, passes ≤ {}, lanes ≤ {})",
+                Self::MAX_M_COST_KIB,
+                Self::MAX_T_COST,
+                Self::MAX_P_COST
+            )))
+        }
+    }
+}
+
 fn derive_key(passphrase: &str, salt: &[u8], p: KdfParams) -> Result<Zeroizing<[u8; 32]>, CryptoError> {
+    p.check()?;
     let params = Params::new(p.m_cost_kib, p.t_cost, p.p_cost, Some(32))
         .map_err(|e| CryptoError::KeystoreFormat(format!("kdf params: {e}")))?;
     let argon = Argon2::new(argon2::Algorithm::Argon2id, Version::V0x13, params);
@@ -136,7 +163,9 @@ impl Keystore {
 
     /// Parses JSON.
     pub fn from_json(s: &str) -> Result<Keystore, CryptoError> {
-        serde_json::from_str(s).map_err(|e| CryptoError::KeystoreFormat(e.to_string()))
+        let ks: Keystore = serde_json::from_str(s).map_err(|e| CryptoError::KeystoreFormat(e.to_string()))?;
+        ks.kdf_params.check()?;
+        Ok(ks)
     }
 }
 
@@ -145,6 +174,19 @@ mod tests {
     use super::*;
 
     const FAST: KdfParams = KdfParams { m_cost_kib: 64, t_cost: 1, p_cost: 1 };
+
+    #[test]
+    fn kdf_parameters_read_from_a_file_are_bounded() {
+        let k = SecretKey::from_seed(Algorithm::Ed25519, [3; 32]);
+        let json = Keystore::encrypt("k", &k, "pw", FAST).expect("encrypt").to_json();
+        for (field, value) in [("m_cost_kib", 2_000_000), ("t_cost", 1_000_000), ("p_cost", 0)] {
+            let mut v: serde_json::Value = serde_json::from_str(&json).expect("json");
+            v["kdf_params"][field] = serde_json::json!(value);
+            let e = Keystore::from_json(&v.to_string()).expect_err("out of bounds");
+            assert!(e.to_string().contains("out of bounds"), "{field}: {e}");
+        }
+        assert!(Keystore::from_json(&json).is_ok());
+    }
 
     #[test]
     fn round_trip_and_wrong_passphrase() {

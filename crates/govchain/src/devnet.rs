@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use eyre::{Result, WrapErr};
+use eyre::Result;
+use govchain_crypto::files;
 use govchain_crypto::keystore::{KdfParams, Keystore};
 use govchain_crypto::{Algorithm, SecretKey};
 use govchain_identity::{AccountKind, GenesisAccount, IdentityGenesis, OrgKind, Organisation, Role};
@@ -146,9 +147,8 @@ pub struct NetworkSpec {
 }
 
 fn write_key(dir: &Path, name: &str, key: &SecretKey, passphrase: &str) -> Result<()> {
-    std::fs::create_dir_all(dir).wrap_err_with(|| format!("creating {}", dir.display()))?;
     let ks = Keystore::encrypt(name, key, passphrase, KdfParams::default())?;
-    std::fs::write(dir.join(format!("{name}.json")), ks.to_json())?;
+    files::write_private(&dir.join(format!("{name}.json")), ks.to_json().as_bytes())?;
     Ok(())
 }
 
@@ -173,10 +173,10 @@ pub fn write_network(spec: &NetworkSpec) -> Result<Genesis> {
     let mut peer_addrs = Vec::new();
     for n in &spec.nodes {
         let keys = n.home.join("keys");
-        std::fs::create_dir_all(&keys).wrap_err_with(|| format!("creating {}", keys.display()))?;
+        files::private_dir(&keys)?;
         let mut seed = [0u8; 32];
         rand::rngs::OsRng.fill_bytes(&mut seed);
-        std::fs::write(keys.join("p2p.key"), hex::encode(seed))?;
+        files::write_private(&keys.join("p2p.key"), hex::encode(seed).as_bytes())?;
         peer_addrs.push(format!("{}/p2p/{}", n.p2p, govchain_node::peer_id(seed)?));
         if n.validator {
             let k = SecretKey::generate(alg);
@@ -191,8 +191,8 @@ pub fn write_network(spec: &NetworkSpec) -> Result<Genesis> {
     }
     let mut pseudonym_secret = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut pseudonym_secret);
-    std::fs::create_dir_all(&spec.account_keys)?;
-    std::fs::write(spec.account_keys.join("pseudonym.secret"), hex::encode(pseudonym_secret))?;
+    files::private_dir(&spec.account_keys)?;
+    files::write_private(&spec.account_keys.join("pseudonym.secret"), hex::encode(pseudonym_secret).as_bytes())?;
     let mut accounts = Vec::new();
     let mut admins: Vec<(&str, govchain_types::Address)> = Vec::new();
     for a in ACCOUNTS {

@@ -96,30 +96,36 @@ async fn certificates_end_to_end() {
 
     // Issue a diploma to a holder known only by a pseudonym.
     let cred = path("diploma.json");
-    node.cli_ok(&[
-        "cert",
-        "issue",
-        "--key",
-        "education-officer",
-        "--type",
-        "diploma",
-        "--holder-id",
+    node.cli_ok_stdin(
         ID_NUMBER,
-        "--claim",
-        &format!("holder_name={NAME}"),
-        "--claim",
-        &format!("birth_date={BIRTH}"),
-        "--claim",
-        "degree=工学学士 Bachelor of Engineering",
-        "--claim",
-        &format!("address={ADDRESS}"),
-        "-o",
-        &cred,
-        "--qr",
-        &path("diploma.png"),
-    ]);
+        &[
+            "cert",
+            "issue",
+            "--key",
+            "education-officer",
+            "--type",
+            "diploma",
+            "--holder-id-file",
+            "-",
+            "--claim",
+            &format!("holder_name={NAME}"),
+            "--claim",
+            &format!("birth_date={BIRTH}"),
+            "--claim",
+            "degree=工学学士 Bachelor of Engineering",
+            "--claim",
+            &format!("address={ADDRESS}"),
+            "-o",
+            &cred,
+            "--qr",
+            &path("diploma.png"),
+        ],
+    );
     let credential: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&cred).expect("read")).expect("json");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&cred).expect("credential").permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "the credential holds every claim: readable by its holder only");
     let id = credential["core"]["certificate_id"].as_str().expect("id").to_string();
     assert_eq!(
         scan_qr(&path("diploma.png")),

@@ -21,6 +21,9 @@ fn workspace() -> PathBuf {
 
 fn issue(node: &Node, dir: &std::path::Path, name: &str, qr: Option<&str>) -> String {
     let cred = dir.join(format!("{name}.json")).to_string_lossy().to_string();
+    let id_file = dir.join(format!("{name}.id"));
+    std::fs::write(&id_file, "110101199003070011\n").expect("id file");
+    let id_file = id_file.to_string_lossy().to_string();
     let mut args = vec![
         "cert",
         "issue",
@@ -28,8 +31,8 @@ fn issue(node: &Node, dir: &std::path::Path, name: &str, qr: Option<&str>) -> St
         "education-officer",
         "--type",
         "diploma",
-        "--holder-id",
-        "110101199003070011",
+        "--holder-id-file",
+        &id_file,
         "--claim",
         "holder_name=张伟明",
         "--claim",

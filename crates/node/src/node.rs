@@ -7,6 +7,7 @@ use govchain_api::ApiConfig;
 use govchain_component::Component;
 use govchain_consensus::{EngineConfig, EngineHandle};
 use govchain_crypto::SecretKey;
+use govchain_crypto::files;
 use govchain_crypto::keystore::Keystore;
 use govchain_execution::{ChainParams, keys};
 use govchain_mempool::Mempool;
@@ -15,7 +16,7 @@ use govchain_storage::Storage;
 use govchain_types::{Hash32, Header, ValidatorSet, codec};
 use parking_lot::{Mutex, RwLock};
 use tokio::sync::{Notify, broadcast};
-use tracing::info;
+use tracing::{info, warn};
 
 use crate::app::ChainApp;
 use crate::chain::{Chain, Pacing, Tip};
@@ -46,10 +47,14 @@ impl RunningNode {
 }
 
 /// Loads a keystore, using `$passphrase_env` (or an empty passphrase for development keystores).
+/// The file must be private (`0600`, in a directory others cannot write), as ssh requires of a
+/// private key; an empty-passphrase keystore is used with a warning.
 pub fn load_key(path: &Path, passphrase_env: &str) -> Result<SecretKey> {
-    let text = std::fs::read_to_string(path).wrap_err_with(|| format!("reading keystore {}", path.display()))?;
+    let bytes = files::read_private(path)?;
+    let text = String::from_utf8(bytes).wrap_err_with(|| format!("keystore {} is not text", path.display()))?;
     let ks = Keystore::from_json(&text)?;
     let pass = if ks.empty_passphrase {
+        warn!(keystore = %path.display(), "keystore has an EMPTY passphrase: development only");
         String::new()
     } else {
         std::env::var(passphrase_env)
@@ -59,8 +64,8 @@ pub fn load_key(path: &Path, passphrase_env: &str) -> Result<SecretKey> {
 }
 
 fn read_seed(path: &Path) -> Result<[u8; 32]> {
-    let text = std::fs::read_to_string(path).wrap_err_with(|| format!("reading p2p key {}", path.display()))?;
-    let bytes = hex::decode(text.trim()).wrap_err("p2p key must be 64 hex characters")?;
+    let text = files::read_private(path)?;
+    let bytes = hex::decode(String::from_utf8_lossy(&text).trim()).wrap_err("p2p key must be 64 hex characters")?;
     bytes.try_into().map_err(|_| eyre!("p2p key must be 32 bytes"))
 }
 
@@ -155,6 +160,12 @@ pub async fn start(cfg: NodeConfig) -> Result<RunningNode> {
 /// Starts a node with an explicit list of components (the standard ones are
 /// [`crate::components`]).
 pub async fn start_with(cfg: NodeConfig, components: Vec<Arc<dyn Component>>) -> Result<RunningNode> {
+    // Keys first: a key file others can read stops the node before it opens anything.
+    let validator_key = match &cfg.validator_key {
+        Some(p) if p.exists() => Some(load_key(p, &cfg.passphrase_env)?),
+        _ => None,
+    };
+    let p2p_seed = read_seed(&cfg.p2p_key)?;
     let (genesis, genesis_hash, genesis_file) = crate::genesis::load(&cfg.genesis, &components)?;
     let chain = open_chain(&cfg, &genesis, genesis_hash, genesis_file, &components)?;
 
@@ -177,10 +188,6 @@ pub async fn start_with(cfg: NodeConfig, components: Vec<Arc<dyn Component>>) ->
     }
     let api = tokio::spawn(async move { axum::serve(listener, app).await });
 
-    let validator_key = match &cfg.validator_key {
-        Some(p) if p.exists() => Some(load_key(p, &cfg.passphrase_env)?),
-        _ => None,
-    };
     let engine_cfg = EngineConfig {
         wal_dir: cfg.home.join("data").join("wal"),
         moniker: cfg.moniker.clone(),
@@ -189,7 +196,7 @@ pub async fn start_with(cfg: NodeConfig, components: Vec<Arc<dyn Component>>) ->
         listen: cfg.p2p_listen.clone(),
         persistent_peers: cfg.persistent_peers.clone(),
         validator_key,
-        p2p_seed: read_seed(&cfg.p2p_key)?,
+        p2p_seed,
         timeouts: {
             let mut t = EngineConfig::default_timeouts();
             (t.propose, t.prevote, t.precommit) = cfg.timeouts;

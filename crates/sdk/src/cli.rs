@@ -42,8 +42,11 @@ impl Ctx {
     /// Loads and decrypts a key (`$GOVCHAIN_PASSPHRASE` for encrypted keystores).
     pub fn load_key(&self, name: &str) -> Result<SecretKey> {
         let path = self.key_path(name);
-        let text = std::fs::read_to_string(&path).wrap_err_with(|| format!("no key {name} ({})", path.display()))?;
-        let ks = Keystore::from_json(&text)?;
+        if !path.exists() {
+            return Err(eyre!("no key {name} ({})", path.display()));
+        }
+        let bytes = govchain_crypto::files::read_private(&path)?;
+        let ks = Keystore::from_json(&String::from_utf8_lossy(&bytes))?;
         let pass = if ks.empty_passphrase {
             String::new()
         } else {

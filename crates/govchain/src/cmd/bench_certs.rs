@@ -227,7 +227,7 @@ pub async fn run(_: &Ctx, a: BenchCertsArgs) -> Result<()> {
     let mut setup = vec![seeder.builder.call(
         &admin,
         0,
-        50_000,
+        5_000,
         &DefineType {
             id: "permit".into(),
             name: "许可证 Permit".into(),

@@ -51,8 +51,7 @@ pub fn run(ctx: &Ctx, c: KeysCmd) -> Result<()> {
             };
             let key = SecretKey::generate(alg);
             let ks = Keystore::encrypt(&name, &key, &pass, KdfParams::default())?;
-            std::fs::create_dir_all(ctx.keys_dir())?;
-            std::fs::write(&path, ks.to_json())?;
+            govchain_crypto::files::write_private(&path, ks.to_json().as_bytes())?;
             println!("{}", key.public_key());
             eprintln!("wrote {}", path.display());
             Ok(())

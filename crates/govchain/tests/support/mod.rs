@@ -145,6 +145,25 @@ impl Node {
             .expect("run govchain")
     }
 
+    /// Runs a CLI command that must succeed with `input` on its standard input.
+    pub fn cli_ok_stdin(&self, input: &str, args: &[&str]) -> String {
+        use std::io::Write;
+        let mut child = Command::new(bin())
+            .args(args)
+            .env("GOVCHAIN_HOME", &self.home)
+            .env("GOVCHAIN_API", &self.api)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run govchain");
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        let o = child.wait_with_output().expect("wait");
+        let t = text(&o);
+        assert!(o.status.success(), "govchain {args:?} failed:\n{t}\nnode logs:\n{}", self.logs());
+        t
+    }
+
     /// Runs a CLI command that must succeed; returns its output (panics with the node's logs).
     pub fn cli_ok(&self, args: &[&str]) -> String {
         let o = self.cli(args);

@@ -126,9 +126,11 @@ pub struct IssueArgs {
     /// Type id.
     #[arg(long = "type")]
     type_id: String,
-    /// The holder's national id: turned into a pseudonym with the identity authority's secret.
+    /// A file holding the holder's national id (`-` reads it from standard input): turned into
+    /// a pseudonym with the identity authority's secret. Never given on the command line, where
+    /// other users and the shell history would see it.
     #[arg(long, conflicts_with = "holder")]
-    holder_id: Option<String>,
+    holder_id_file: Option<PathBuf>,
     /// The holder's pseudonym (64 hex), when already known.
     #[arg(long)]
     holder: Option<String>,
@@ -171,15 +173,45 @@ fn parse_field(s: &str) -> Result<Field> {
     Ok(Field { name: parts[0].to_string(), kind, required: parts.get(2) == Some(&"required") })
 }
 
-/// The identity authority's pseudonym secret: `$GOVCHAIN_PSEUDONYM_SECRET` (hex) or
-/// `<home>/keys/pseudonym.secret`.
+/// The identity authority's pseudonym secret: `$GOVCHAIN_PSEUDONYM_SECRET` (hex) or the private
+/// file `<home>/keys/pseudonym.secret`; at least 32 bytes (an empty variable is an error, never
+/// an empty key).
 fn pseudonym_secret(ctx: &Ctx) -> Result<Vec<u8>> {
     let hex_secret = match std::env::var("GOVCHAIN_PSEUDONYM_SECRET") {
         Ok(s) => s,
-        Err(_) => std::fs::read_to_string(ctx.keys_dir().join("pseudonym.secret"))
-            .wrap_err("no pseudonym secret: set GOVCHAIN_PSEUDONYM_SECRET or give --holder")?,
+        Err(_) => {
+            let path = ctx.keys_dir().join("pseudonym.secret");
+            if !path.exists() {
+                bail!("no pseudonym secret: set GOVCHAIN_PSEUDONYM_SECRET or give --holder");
+            }
+            String::from_utf8(govchain_crypto::files::read_private(&path)?).wrap_err("pseudonym secret is not text")?
+        }
     };
-    hex::decode(hex_secret.trim()).wrap_err("pseudonym secret must be hex")
+    let secret = hex::decode(hex_secret.trim()).wrap_err("pseudonym secret must be hex")?;
+    if secret.len() < crate::credential::MIN_PSEUDONYM_SECRET {
+        bail!("the pseudonym secret must be at least {} bytes", crate::credential::MIN_PSEUDONYM_SECRET);
+    }
+    Ok(secret)
+}
+
+/// Reads a national id from a file, or from standard input for `-`.
+fn read_national_id(path: &Path) -> Result<String> {
+    let text = if path == Path::new("-") {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut s)?;
+        s
+    } else {
+        std::fs::read_to_string(path).wrap_err_with(|| format!("reading {}", path.display()))?
+    };
+    Ok(text.trim().to_string())
+}
+
+/// Whom a certificate is issued to.
+enum Holder {
+    /// A pseudonym computed elsewhere.
+    Pseudonym(Hash32),
+    /// A national id, made into a pseudonym for the issuing organisation and type.
+    NationalId(String),
 }
 
 async fn load_type(ctx: &Ctx, id: &str) -> Result<CertType> {
@@ -242,7 +274,7 @@ fn qr_png(code: &qrcode::QrCode) -> Result<Vec<u8>> {
 struct IssueSpec<'a> {
     key: &'a str,
     cert_type: CertType,
-    holder: Hash32,
+    holder: Holder,
     values: Vec<(String, String)>,
     valid_days: Option<u64>,
     previous: Option<String>,
@@ -256,6 +288,10 @@ async fn issue(ctx: &Ctx, s: IssueSpec<'_>) -> Result<Credential> {
     let key = ctx.load_key(s.key)?;
     let issuer_account = govchain_identity::client::account(&client, &key.public_key().address(suite)).await?;
     let issuer = govchain_types::Address::from_text(&issuer_account.address).map_err(|e| eyre!("{e}"))?;
+    let holder = match s.holder {
+        Holder::Pseudonym(h) => h,
+        Holder::NationalId(id) => pseudonym(suite, &pseudonym_secret(ctx)?, &issuer_account.org, &s.cert_type.id, &id)?,
+    };
     let (claims, commitment) = salt_claims(suite, &s.values)?;
     let valid_from_ms = now_ms();
     let days = s.valid_days.unwrap_or(s.cert_type.default_validity_days as u64);
@@ -266,7 +302,7 @@ async fn issue(ctx: &Ctx, s: IssueSpec<'_>) -> Result<Credential> {
         type_version: s.cert_type.version,
         issuer_org: issuer_account.org,
         issuer,
-        holder: s.holder,
+        holder,
         commitment,
         valid_from_ms,
         valid_until_ms: valid_from_ms + days * DAY_MS,
@@ -287,7 +323,8 @@ async fn issue(ctx: &Ctx, s: IssueSpec<'_>) -> Result<Credential> {
 }
 
 fn save_credential(ctx: &Ctx, c: &Credential, out: &Path, qr: Option<PathBuf>) -> Result<()> {
-    std::fs::write(out, serde_json::to_string_pretty(c)?)?;
+    // Every claim in clear: personal data, private to its holder.
+    govchain_crypto::files::write_private(out, serde_json::to_string_pretty(c)?.as_bytes())?;
     println!("issued certificate {} → {}", c.core.certificate_id, out.display());
     if let Some(q) = qr {
         let url = format!("{}/verify?cert={}", ctx.api.trim_end_matches('/'), c.core.certificate_id);
@@ -331,11 +368,10 @@ async fn run(ctx: &Ctx, c: CertCmd) -> Result<()> {
         }
         CertCmd::Type(TypeCmd::List) => print_json(&client::cert_types(&ctx.client()).await?),
         CertCmd::Issue(a) => {
-            let suite = ctx.suite().await?;
-            let holder = match (&a.holder, &a.holder_id) {
-                (Some(h), _) => Hash32::from_hex(h).ok_or_else(|| eyre!("--holder must be 64 hex"))?,
-                (None, Some(id)) => pseudonym(suite, &pseudonym_secret(ctx)?, id),
-                (None, None) => bail!("give --holder-id or --holder"),
+            let holder = match (&a.holder, &a.holder_id_file) {
+                (Some(h), _) => Holder::Pseudonym(Hash32::from_hex(h).ok_or_else(|| eyre!("--holder must be 64 hex"))?),
+                (None, Some(f)) => Holder::NationalId(read_national_id(f)?),
+                (None, None) => bail!("give --holder-id-file (a file, or - for standard input) or --holder"),
             };
             let values = a
                 .claims
@@ -361,7 +397,7 @@ async fn run(ctx: &Ctx, c: CertCmd) -> Result<()> {
             let spec = IssueSpec {
                 key: &key,
                 cert_type,
-                holder: old.core.holder,
+                holder: Holder::Pseudonym(old.core.holder),
                 values,
                 valid_days,
                 previous: Some(old.core.certificate_id.clone()),
@@ -375,7 +411,7 @@ async fn run(ctx: &Ctx, c: CertCmd) -> Result<()> {
             if offline {
                 p.proofs = client::cert_proofs(&ctx.client(), &cred.core.certificate_id).await?.bundles;
             }
-            std::fs::write(&out, serde_json::to_string_pretty(&p)?)?;
+            govchain_crypto::files::write_private(&out, serde_json::to_string_pretty(&p)?.as_bytes())?;
             println!(
                 "presentation revealing {} of {} claims → {}",
                 p.disclosed.len(),

@@ -26,7 +26,12 @@ const CLAIM_DOMAIN: &[u8] = b"GOVCHAIN/CLAIM/v1\0";
 const CLAIMS_DOMAIN: &[u8] = b"GOVCHAIN/CLAIMS/v1\0";
 const CREDENTIAL_DOMAIN: &[u8] = b"GOVCHAIN/CREDENTIAL/v1\0";
 const CERT_ID_DOMAIN: &[u8] = b"GOVCHAIN/CERT-ID/v1\0";
-const PSEUDONYM_DOMAIN: &[u8] = b"GOVCHAIN/PSEUDONYM/v1\0";
+const PSEUDONYM_DOMAIN: &[u8] = b"GOVCHAIN/PSEUDONYM/v2\0";
+
+/// Shortest pseudonym secret, in bytes.
+pub const MIN_PSEUDONYM_SECRET: usize = 32;
+/// Longest national id, in bytes.
+pub const MAX_NATIONAL_ID: usize = 64;
 
 /// One salted claim.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,6 +128,12 @@ pub enum CredentialError {
     /// A reveal names no claim.
     #[error("no claim named {0}")]
     NoSuchClaim(String),
+    /// The pseudonym secret is too short to be a key.
+    #[error("the pseudonym secret must be at least {MIN_PSEUDONYM_SECRET} bytes")]
+    ShortSecret,
+    /// A national id that is empty, too long or not printable.
+    #[error("a national id is 1-{MAX_NATIONAL_ID} printable characters")]
+    BadNationalId,
 }
 
 /// Digest of one claim.
@@ -155,11 +166,28 @@ pub fn certificate_id(suite: Suite, chain_id: &str, issuer: &Address, commitment
     suite.hash_parts(&[CERT_ID_DOMAIN, &enc]).to_hex()
 }
 
-/// A holder pseudonym: `H("GOVCHAIN/PSEUDONYM/v1\0" || secret || national id)`. The secret is
-/// held by the identity authority; without it the pseudonym cannot be linked to the id, even by
-/// trying every possible id.
-pub fn pseudonym(suite: Suite, secret: &[u8], national_id: &str) -> Hash32 {
-    suite.hash_parts(&[PSEUDONYM_DOMAIN, secret, national_id.as_bytes()])
+/// A holder pseudonym: `HMAC_H(secret, "GOVCHAIN/PSEUDONYM/v2\0" || borsh((issuer_org, type_id,
+/// national_id)))`, the national id trimmed and upper-cased. The secret (at least 32 bytes) is held
+/// by the identity authority; without it the pseudonym cannot be computed or linked to an id, even
+/// by trying every possible id. It differs per issuing organisation and certificate type, so one
+/// presentation does not reveal, or let a verifier look up, the holder's other certificates
+/// (docs/adr/007).
+pub fn pseudonym(
+    suite: Suite,
+    secret: &[u8],
+    issuer_org: &str,
+    type_id: &str,
+    national_id: &str,
+) -> Result<Hash32, CredentialError> {
+    if secret.len() < MIN_PSEUDONYM_SECRET {
+        return Err(CredentialError::ShortSecret);
+    }
+    let id = national_id.trim().to_uppercase();
+    if id.is_empty() || id.len() > MAX_NATIONAL_ID || id.chars().any(|c| c.is_control()) {
+        return Err(CredentialError::BadNationalId);
+    }
+    let msg = borsh::to_vec(&(issuer_org, type_id, id.as_str())).map_err(|_| CredentialError::BadNationalId)?;
+    Ok(suite.hmac(secret, &[PSEUDONYM_DOMAIN, &msg]))
 }
 
 fn is_date(v: &str) -> bool {
@@ -262,6 +290,21 @@ impl Credential {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pseudonyms_are_keyed_and_differ_per_issuer_and_type() {
+        let suite = Suite::Ed25519Sha256;
+        let secret = [7u8; 32];
+        let id = "11010119900101123x";
+        let p = pseudonym(suite, &secret, "education", "diploma", id).expect("pseudonym");
+        assert_eq!(p, pseudonym(suite, &secret, "education", "diploma", " 11010119900101123X ").expect("same"));
+        assert_ne!(p, pseudonym(suite, &secret, "education", "transcript", id).expect("other type"));
+        assert_ne!(p, pseudonym(suite, &secret, "market", "diploma", id).expect("other issuer"));
+        assert_ne!(p, pseudonym(suite, &[8u8; 32], "education", "diploma", id).expect("other secret"));
+        assert_eq!(pseudonym(suite, &[], "education", "diploma", id), Err(CredentialError::ShortSecret));
+        assert_eq!(pseudonym(suite, &[7u8; 31], "education", "diploma", id), Err(CredentialError::ShortSecret));
+        assert_eq!(pseudonym(suite, &secret, "education", "diploma", "  "), Err(CredentialError::BadNationalId));
+    }
 
     #[test]
     fn dates_integers_booleans() {

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use govchain_api::NodeApi;
 use govchain_component::{Component, Genesis, GenesisValidator};
+use govchain_crypto::files;
 use govchain_crypto::keystore::{KdfParams, Keystore};
 use govchain_crypto::{Algorithm, SecretKey};
 use govchain_identity::{AccountKind, GenesisAccount, IdentityGenesis, OrgKind, Organisation, Role};
@@ -74,10 +75,9 @@ pub fn genesis(clerk_permissions: &[&str]) -> Genesis {
 
 /// Writes a node home for `genesis` (API on `api`, p2p on `p2p`) and returns its checked config.
 pub fn write_home(dir: &Path, genesis: &Genesis, api: &str, p2p: &str) -> NodeConfig {
-    std::fs::create_dir_all(dir.join("keys")).expect("keys dir");
-    std::fs::write(dir.join("keys/p2p.key"), hex::encode([9u8; 32])).expect("p2p key");
+    files::write_private(&dir.join("keys/p2p.key"), hex::encode([9u8; 32]).as_bytes()).expect("p2p key");
     let ks = Keystore::encrypt("validator", &key("validator"), "", KdfParams::default()).expect("keystore");
-    std::fs::write(dir.join("keys/validator.json"), ks.to_json()).expect("validator key");
+    files::write_private(&dir.join("keys/validator.json"), ks.to_json().as_bytes()).expect("validator key");
     std::fs::write(dir.join("genesis.json"), serde_json::to_vec_pretty(genesis).expect("json")).expect("genesis");
     let config = format!(
         "moniker = \"test\"\ngenesis = \"genesis.json\"\n[api]\nlisten = \"{api}\"\nportal = false\n[p2p]\nlisten = \"{p2p}\"\npersistent_peers = []\n[keys]\nvalidator = \"keys/validator.json\"\np2p = \"keys/p2p.key\"\n[block]\nmin_interval_ms = 1\nempty_interval_ms = 1\n"
