@@ -37,8 +37,9 @@ export async function list(_, params) {
 }
 
 /** One record: its latest content and every version, each verifiable. */
-export async function record([id]) {
-  const r = await api(`/v1/records/${encodeURIComponent(id)}`);
+export async function record([id], params) {
+  const before = params && params.get('before');
+  const r = await api(`/v1/records/${encodeURIComponent(id)}${before ? `?before=${encodeURIComponent(before)}` : ''}`);
   const x = r.latest;
   return [
     h('h1', {}, x.title, x.status === 'withdrawn' ? h('span', { class: 'badge bad' }, t('withdrawn')) : null),
@@ -79,6 +80,7 @@ export async function record([id]) {
         ),
       ),
     ),
+    r.older ? h('p', {}, link(`/records/${encodeURIComponent(x.id)}?before=${r.older}`, t('older'))) : null,
   ];
 }
 

@@ -413,9 +413,9 @@ impl Chain {
         let header = &ex.block.header;
         let height = header.height;
         let header_bytes = codec::encode(header);
-        let body = codec::encode(&ex.block.txs);
+        let (body, tx_spans) = codec::encode_list(&ex.block.txs);
         let cert_bytes = codec::encode(cert);
-        let receipts = codec::encode(&ex.output.receipts);
+        let (receipts, receipt_spans) = codec::encode_list(&ex.output.receipts);
         let tx_hashes: Vec<[u8; 32]> = ex.tx_hashes.iter().map(|h| h.0).collect();
         let commit = BlockCommit {
             height,
@@ -424,6 +424,8 @@ impl Chain {
             certificate: &cert_bytes,
             receipts: &receipts,
             tx_hashes: &tx_hashes,
+            tx_spans: &tx_spans,
+            receipt_spans: &receipt_spans,
             state: &ex.state,
             index: &ex.output.index,
         };

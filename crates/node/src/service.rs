@@ -163,11 +163,11 @@ impl NodeApi for NodeService {
     }
 
     fn tx(&self, hash: &Hash32) -> R<TxView> {
-        if let Some(loc) = self.chain.storage.tx_location(&hash.0).map_err(internal)? {
-            let receipts = self.receipts(loc.height)?;
-            let body = self.body(loc.height)?;
-            let r = receipts.get(loc.index as usize).ok_or_else(|| ApiError::internal("receipt missing"))?;
-            let tx = body.get(loc.index as usize).ok_or_else(|| ApiError::internal("transaction missing"))?;
+        if let Some((loc, tx, r)) = self.chain.storage.committed_tx(&hash.0).map_err(internal)? {
+            // Only this transaction and its receipt are read, never the whole block.
+            let tx = SignedTransaction::decode(&tx).map_err(internal)?;
+            let r: Receipt = codec::decode(&r, govchain_types::limits::MAX_BLOCK_BYTES).map_err(internal)?;
+            let r = &r;
             let call = tx.call();
             return Ok(TxView {
                 hash: hash.to_hex(),

@@ -23,6 +23,8 @@ fn empty_write_set_keeps_root_and_versions_it() {
             certificate: &[],
             receipts: &[],
             tx_hashes: &[],
+            tx_spans: &[],
+            receipt_spans: &[],
             state: &s1,
             index: &[],
         })

@@ -12,6 +12,9 @@ pub struct StateWrites {
     pub stale: Vec<(u64, Vec<u8>)>,
 }
 
+/// A byte range of an encoded list: (offset, length).
+pub type Span = (u32, u32);
+
 /// Everything written when a block is committed (borrowed: nothing is copied to commit).
 #[derive(Debug, Clone, Copy)]
 pub struct BlockCommit<'a> {
@@ -27,6 +30,10 @@ pub struct BlockCommit<'a> {
     pub receipts: &'a [u8],
     /// Transaction ids in block order.
     pub tx_hashes: &'a [[u8; 32]],
+    /// (offset, length) of each transaction in `body`.
+    pub tx_spans: &'a [Span],
+    /// (offset, length) of each receipt in `receipts`.
+    pub receipt_spans: &'a [Span],
     /// State tree writes.
     pub state: &'a StateWrites,
     /// Secondary-index changes.

@@ -15,7 +15,7 @@ mod error;
 mod store;
 mod tables;
 
-pub use batch::{BlockCommit, StateWrites};
+pub use batch::{BlockCommit, Span, StateWrites};
 pub use error::StorageError;
 pub use govchain_types::IndexOp;
 pub use store::{IndexEntry, StateReader, Storage, TxLocation, UndecidedEntry};

@@ -122,12 +122,19 @@ impl Storage {
         tx.open_table(BODIES)?.insert(c.height, c.body)?;
         tx.open_table(CERTS)?.insert(c.height, c.certificate)?;
         tx.open_table(RECEIPTS)?.insert(c.height, c.receipts)?;
+        if c.tx_spans.len() != c.tx_hashes.len() || c.receipt_spans.len() != c.tx_hashes.len() {
+            return Err(StorageError::Database("one span per transaction and receipt is required".into()));
+        }
         {
             let mut idx = tx.open_table(TX_INDEX)?;
             for (i, h) in c.tx_hashes.iter().enumerate() {
-                let mut loc = [0u8; 12];
+                let mut loc = [0u8; 28];
                 loc[..8].copy_from_slice(&c.height.to_be_bytes());
-                loc[8..].copy_from_slice(&(i as u32).to_be_bytes());
+                loc[8..12].copy_from_slice(&(i as u32).to_be_bytes());
+                let (t, r) = (c.tx_spans[i], c.receipt_spans[i]);
+                for (j, v) in [t.0, t.1, r.0, r.1].into_iter().enumerate() {
+                    loc[12 + 4 * j..16 + 4 * j].copy_from_slice(&v.to_be_bytes());
+                }
                 idx.insert(h, &loc)?;
             }
         }
@@ -187,10 +194,29 @@ impl Storage {
     pub fn tx_location(&self, hash: &[u8; 32]) -> Result<Option<TxLocation>, StorageError> {
         let r = self.db.begin_read()?;
         let t = r.open_table(TX_INDEX)?;
-        Ok(t.get(hash)?.map(|v| {
+        Ok(t.get(hash)?.map(|v| location(v.value())))
+    }
+
+    /// A committed transaction's location, encoding and receipt encoding, read without decoding
+    /// (or copying) the rest of its block.
+    pub fn committed_tx(&self, hash: &[u8; 32]) -> Result<Option<(TxLocation, Vec<u8>, Vec<u8>)>, StorageError> {
+        let r = self.db.begin_read()?;
+        let Some(v) = r.open_table(TX_INDEX)?.get(hash)? else { return Ok(None) };
+        let loc = location(v.value());
+        let span = |j: usize| {
             let b = v.value();
-            TxLocation { height: be_u64(&b[..8]), index: u32::from_be_bytes([b[8], b[9], b[10], b[11]]) }
-        }))
+            let n = |k: usize| u32::from_be_bytes([b[k], b[k + 1], b[k + 2], b[k + 3]]) as usize;
+            (n(12 + 8 * j), n(16 + 8 * j))
+        };
+        let slice = |table: redb::TableDefinition<u64, &[u8]>, (off, len): (usize, usize)| {
+            let t = r.open_table(table)?;
+            let g = t.get(loc.height)?.ok_or(StorageError::Corrupt { table: "tx_index", detail: "no block".into() })?;
+            g.value()
+                .get(off..off + len)
+                .map(<[u8]>::to_vec)
+                .ok_or(StorageError::Corrupt { table: "tx_index", detail: "span outside the block".into() })
+        };
+        Ok(Some((loc, slice(BODIES, span(0))?, slice(RECEIPTS, span(1))?)))
     }
 
     /// Number of committed transactions.
@@ -322,6 +348,10 @@ fn write_index(tx: &redb::WriteTransaction, ops: &[IndexOp]) -> Result<(), Stora
         }
     }
     Ok(())
+}
+
+fn location(b: &[u8; 28]) -> TxLocation {
+    TxLocation { height: be_u64(&b[..8]), index: u32::from_be_bytes([b[8], b[9], b[10], b[11]]) }
 }
 
 fn be_u64(b: &[u8]) -> u64 {

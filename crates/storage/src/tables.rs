@@ -13,8 +13,10 @@ pub const BODIES: TableDefinition<u64, &[u8]> = TableDefinition::new("bodies");
 pub const CERTS: TableDefinition<u64, &[u8]> = TableDefinition::new("certs");
 /// height → encoded `Vec<Receipt>`.
 pub const RECEIPTS: TableDefinition<u64, &[u8]> = TableDefinition::new("receipts");
-/// tx hash → height (8 bytes BE) || index (4 bytes BE).
-pub const TX_INDEX: TableDefinition<&[u8; 32], &[u8; 12]> = TableDefinition::new("tx_index");
+/// tx hash → height (8 BE) || index (4 BE) || the transaction's offset and length in the block
+/// body (4 + 4 BE) || its receipt's offset and length in the receipts (4 + 4 BE): one
+/// transaction is read without decoding its block.
+pub const TX_INDEX: TableDefinition<&[u8; 32], &[u8; 28]> = TableDefinition::new("tx_index_v2");
 /// encoded JMT `NodeKey` → encoded JMT `Node`.
 pub const JMT_NODES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("jmt_nodes");
 /// key hash (32) || version (8 BE) → encoded `Option<Vec<u8>>` (None marks a deletion).

@@ -43,6 +43,20 @@ pub fn encode<T: BorshSerialize + ?Sized>(value: &T) -> Vec<u8> {
     borsh::to_vec(value).unwrap_or_default()
 }
 
+/// Encodes a list exactly as `encode(&items.to_vec())` would (a `u32` count, then the items) and
+/// returns each item's (offset, length) in the encoding, so one item can later be read alone.
+pub fn encode_list<T: BorshSerialize>(items: &[T]) -> (Vec<u8>, Vec<(u32, u32)>) {
+    let mut out = (items.len() as u32).to_le_bytes().to_vec();
+    let mut spans = Vec::with_capacity(items.len());
+    for item in items {
+        let start = out.len();
+        // Writing into a Vec cannot fail.
+        let _ = item.serialize(&mut out);
+        spans.push((start as u32, (out.len() - start) as u32));
+    }
+    (out, spans)
+}
+
 /// Decodes a value, refusing inputs longer than `max` bytes before parsing, and refusing
 /// trailing bytes.
 pub fn decode<T: BorshDeserialize>(bytes: &[u8], max: usize) -> Result<T, DecodeError> {
@@ -66,4 +80,20 @@ fn classify(e: io::Error) -> DecodeError {
         return DecodeError::Truncated;
     }
     DecodeError::Malformed(msg)
+}
+
+#[cfg(test)]
+mod list_tests {
+    use super::*;
+
+    #[test]
+    fn a_list_with_spans_is_the_plain_encoding() {
+        let items: Vec<Vec<u8>> = vec![vec![1, 2, 3], vec![], vec![9; 300]];
+        let (bytes, spans) = encode_list(&items);
+        assert_eq!(bytes, encode(&items));
+        for (item, (off, len)) in items.iter().zip(spans) {
+            let one: Vec<u8> = decode(&bytes[off as usize..(off + len) as usize], usize::MAX).expect("item");
+            assert_eq!(&one, item);
+        }
+    }
 }

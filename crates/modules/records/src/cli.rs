@@ -160,7 +160,7 @@ async fn run(ctx: &Ctx, c: RecordsCmd) -> Result<()> {
             let q = RecordQuery { org, category, from_ms, to_ms, limit: Some(limit), cursor };
             print_json(&client::records(&ctx.client(), &q).await?)
         }
-        RecordsCmd::Show { id } => print_json(&client::record(&ctx.client(), &id).await?),
+        RecordsCmd::Show { id } => print_json(&client::record_all_versions(&ctx.client(), &id).await?),
         RecordsCmd::Proof { id, version, out } => {
             let bytes = client::record_proof(&ctx.client(), &id, version).await?;
             std::fs::write(&out, &bytes)?;

@@ -8,7 +8,7 @@ use govchain_api_types::{ApiError, ErrorBody};
 use govchain_component::http::{Host, Routes, bad_query, blocking, routes};
 
 use crate::query;
-use crate::views::{RecordHistory, RecordPage, RecordProofQuery, RecordQuery};
+use crate::views::{RecordHistory, RecordHistoryQuery, RecordPage, RecordProofQuery, RecordQuery};
 
 /// `GET /v1/records`, `/v1/records/{id}`, `/v1/proofs/records/{id}`.
 pub fn routes() -> Routes {
@@ -26,12 +26,17 @@ async fn list_records(
     blocking(&h, move |c| query::list(c, &q)).await.map(Json)
 }
 
-/// A record with every version.
+/// A record: its latest version and a page of its versions (`before`, `limit`).
 #[utoipa::path(get, path = "/v1/records/{id}", tag = "records",
-    params(("id" = String, Path, description = "Record id")),
-    responses((status = 200, body = RecordHistory), (status = 404, body = ErrorBody)))]
-async fn get_record(State(h): State<Host>, Path(id): Path<String>) -> Result<Json<RecordHistory>, ApiError> {
-    blocking(&h, move |c| query::history(c, &id)).await.map(Json)
+    params(("id" = String, Path, description = "Record id"), RecordHistoryQuery),
+    responses((status = 200, body = RecordHistory), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn get_record(
+    State(h): State<Host>,
+    Path(id): Path<String>,
+    q: Result<Query<RecordHistoryQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<RecordHistory>, ApiError> {
+    let Query(q) = q.map_err(bad_query)?;
+    blocking(&h, move |c| query::history(c, &id, &q)).await.map(Json)
 }
 
 /// Proof bundle of a record version (binary; see docs/proofs.md).

@@ -6,12 +6,14 @@ use govchain_types::validate;
 
 use crate::keys;
 use crate::model::Record;
-use crate::views::{RecordHistory, RecordPage, RecordQuery, RecordView};
+use crate::views::{RecordHistory, RecordHistoryQuery, RecordPage, RecordQuery, RecordView};
 
 /// Most records per page.
 pub const MAX_LIMIT: usize = 200;
-/// Most versions listed with a record (the latest ones).
-pub const MAX_VERSIONS_SHOWN: u32 = 1000;
+/// Most versions in one page of a record's history (each at most 32 KiB of body).
+pub const MAX_VERSIONS_PAGE: u32 = 100;
+/// Versions in a page of a record's history by default.
+pub const DEFAULT_VERSIONS_PAGE: u32 = 20;
 
 /// The latest version of a record after block `height`.
 pub fn latest(q: &dyn ChainQuery, id: &str, height: u64) -> Result<Option<Record>, ApiError> {
@@ -19,14 +21,9 @@ pub fn latest(q: &dyn ChainQuery, id: &str, height: u64) -> Result<Option<Record
     q.get_as(&keys::version(id, head), height)
 }
 
-/// The versions of a record after block `height`, oldest first (the latest
-/// [`MAX_VERSIONS_SHOWN`]).
-pub fn versions(q: &dyn ChainQuery, id: &str, height: u64) -> Result<Vec<Record>, ApiError> {
-    let head: u32 = q
-        .get_as(&keys::head(id), height)?
-        .ok_or_else(|| ApiError::not_found("record_not_found", format!("no record {id}")))?;
-    let first = head.saturating_sub(MAX_VERSIONS_SHOWN - 1).max(1);
-    (first..=head)
+/// Versions `[first, last]` of a record after block `height`, oldest first.
+pub fn versions(q: &dyn ChainQuery, id: &str, first: u32, last: u32, height: u64) -> Result<Vec<Record>, ApiError> {
+    (first..=last)
         .map(|v| {
             q.get_as::<Record>(&keys::version(id, v), height)?
                 .ok_or_else(|| ApiError::internal(format!("record {id} version {v} missing")))
@@ -84,12 +81,32 @@ fn check_id(id: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// `GET /v1/records/{id}`: a record with every version.
-pub fn history(q: &dyn ChainQuery, id: &str) -> Result<RecordHistory, ApiError> {
+/// `GET /v1/records/{id}`: a record's latest version and a page of its versions (at most
+/// [`MAX_VERSIONS_PAGE`] reads, whatever the record's length).
+pub fn history(q: &dyn ChainQuery, id: &str, page: &RecordHistoryQuery) -> Result<RecordHistory, ApiError> {
     check_id(id)?;
-    let views: Vec<RecordView> = versions(q, id, q.height())?.iter().map(RecordView::from).collect();
-    let latest = views.last().cloned().ok_or_else(|| ApiError::not_found("record_not_found", id.to_string()))?;
-    Ok(RecordHistory { id: id.into(), latest, versions: views })
+    let limit = page.limit.unwrap_or(DEFAULT_VERSIONS_PAGE);
+    if limit == 0 || limit > MAX_VERSIONS_PAGE {
+        return Err(ApiError::bad_request("invalid_query", format!("limit must be 1-{MAX_VERSIONS_PAGE}")));
+    }
+    let height = q.height();
+    let head: u32 = q
+        .get_as(&keys::head(id), height)?
+        .ok_or_else(|| ApiError::not_found("record_not_found", format!("no record {id}")))?;
+    let last = match page.before {
+        Some(0 | 1) => return Err(ApiError::bad_request("invalid_query", "before must be at least 2")),
+        Some(b) => (b - 1).min(head),
+        None => head,
+    };
+    let first = last.saturating_sub(limit - 1).max(1);
+    let latest = latest(q, id, height)?.ok_or_else(|| ApiError::not_found("record_not_found", id.to_string()))?;
+    let versions = versions(q, id, first, last, height)?.iter().map(RecordView::from).collect();
+    Ok(RecordHistory {
+        id: id.into(),
+        latest: RecordView::from(&latest),
+        versions,
+        older: (first > 1).then_some(first),
+    })
 }
 
 /// `GET /v1/proofs/records/{id}`: a proof bundle of a record version (the latest by default)

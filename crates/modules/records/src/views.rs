@@ -64,15 +64,27 @@ pub struct RecordPage {
     pub next_cursor: Option<String>,
 }
 
-/// A record with all its versions (oldest first).
+/// A record: its latest version and a page of its versions (oldest first).
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct RecordHistory {
     /// Record id.
     pub id: String,
     /// Latest version.
     pub latest: RecordView,
-    /// Every version, oldest first.
+    /// Versions `[first, before)` of the page asked for, oldest first (by default the latest 20).
     pub versions: Vec<RecordView>,
+    /// When older versions exist: pass as `before` for the previous page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub older: Option<u32>,
+}
+
+/// Which versions of a record to list.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams)]
+pub struct RecordHistoryQuery {
+    /// List versions below this one (default: all up to the latest).
+    pub before: Option<u32>,
+    /// Page size (1-100, default 20).
+    pub limit: Option<u32>,
 }
 
 /// Record listing filters.

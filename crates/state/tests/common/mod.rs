@@ -13,6 +13,8 @@ pub fn commit(storage: &Storage, height: u64, state: &StateWrites) {
             certificate: &[],
             receipts: &[],
             tx_hashes: &[],
+            tx_spans: &[],
+            receipt_spans: &[],
             state,
             index: &[],
         };
