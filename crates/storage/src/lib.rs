@@ -18,4 +18,4 @@ mod tables;
 pub use batch::{BlockCommit, Span, StateWrites};
 pub use error::StorageError;
 pub use govchain_types::IndexOp;
-pub use store::{IndexEntry, StateReader, Storage, TxLocation, UndecidedEntry};
+pub use store::{CommittedTx, IndexEntry, StateReader, Storage, TxLocation, UndecidedEntry};

@@ -12,6 +12,9 @@ pub type IndexEntry = (Vec<u8>, Vec<u8>);
 /// A persisted undecided proposal: (round, block hash, opaque record).
 pub type UndecidedEntry = (u32, [u8; 32], Vec<u8>);
 
+/// A committed transaction: where it is, its encoding, and its receipt's encoding.
+pub type CommittedTx = (TxLocation, Vec<u8>, Vec<u8>);
+
 /// Where a committed transaction is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TxLocation {
@@ -199,7 +202,7 @@ impl Storage {
 
     /// A committed transaction's location, encoding and receipt encoding, read without decoding
     /// (or copying) the rest of its block.
-    pub fn committed_tx(&self, hash: &[u8; 32]) -> Result<Option<(TxLocation, Vec<u8>, Vec<u8>)>, StorageError> {
+    pub fn committed_tx(&self, hash: &[u8; 32]) -> Result<Option<CommittedTx>, StorageError> {
         let r = self.db.begin_read()?;
         let Some(v) = r.open_table(TX_INDEX)?.get(hash)? else { return Ok(None) };
         let loc = location(v.value());
