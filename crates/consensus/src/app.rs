@@ -36,7 +36,12 @@ use tracing::{debug, error, info, warn};
 
 use crate::context::{self, BlockId, GovContext, Height, ProposalPart, ValAddress};
 use crate::signing::GovSigner;
-use crate::streaming::{Assembled, PartStreams, stream_sign_bytes, to_messages};
+use crate::streaming::{Assembled, PartStreams, StreamPolicy, stream_sign_bytes, to_messages};
+
+/// Heights ahead of the current one whose proposals are buffered (a peer ahead of us).
+const BUFFER_AHEAD: u64 = 2;
+/// Proposals buffered per future height (one per round the peer may already be in).
+const BUFFER_PER_HEIGHT: usize = 4;
 
 /// Verdict on a received block.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,6 +74,9 @@ pub trait Application: Send + Sync + 'static {
     fn committed_height(&self) -> u64;
     /// The validator set that decides `height` (height ≤ committed + 1).
     fn validator_set(&self, height: u64) -> Option<ValidatorSet>;
+    /// The largest block the chain's parameters allow now (proposal streams beyond it are
+    /// refused while they arrive).
+    fn max_block_bytes(&self) -> usize;
     /// Builds a block for `height` as `proposer`, finishing before `deadline`. Returns the block
     /// hash and encoding. The application keeps the execution result for `commit`.
     async fn build_block(
@@ -273,21 +281,42 @@ impl<A: Application> Adapter<A> {
         Some(value)
     }
 
+    /// Whether a stream announced for (`height`, `round`) by `proposer` may be buffered: at the
+    /// current height only from that round's expected proposer; for the next `BUFFER_AHEAD`
+    /// heights only from a validator of the current set; never for past or far heights.
+    fn admits(&self, height: u64, round: Round, proposer: Address) -> bool {
+        let current = self.current_height;
+        if height == current {
+            return self.expected_proposer(height, round) == Some(proposer);
+        }
+        height > current
+            && height <= current + BUFFER_AHEAD
+            && self.app.validator_set(current).is_some_and(|s| s.get(&proposer).is_some())
+    }
+
     async fn received_part(
         &mut self,
         peer: PeerId,
         part: StreamMessage<ProposalPart>,
     ) -> Option<ProposedValue<GovContext>> {
-        let a = self.streams.insert(peer, part)?;
+        let mut streams = std::mem::take(&mut self.streams);
+        let assembled = {
+            let admit = |h: u64, r: Round, p: Address| self.admits(h, r, p);
+            let policy = StreamPolicy { max_block_bytes: self.app.max_block_bytes(), admit: &admit };
+            streams.insert(peer, part, &policy)
+        };
+        self.streams = streams;
+        let a = assembled?;
         if a.height < self.current_height {
             debug!(height = a.height, "proposal for a past height");
             return None;
         }
         if a.height > self.current_height {
-            let heights = self.pending.len();
-            let q = self.pending.entry(a.height).or_default();
-            if q.len() < 16 && heights < 8 {
-                q.push(a);
+            if a.height <= self.current_height + BUFFER_AHEAD {
+                let q = self.pending.entry(a.height).or_default();
+                if q.len() < BUFFER_PER_HEIGHT {
+                    q.push(a);
+                }
             }
             return None;
         }

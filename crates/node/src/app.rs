@@ -22,6 +22,10 @@ impl Application for ChainApp {
         self.0.validators_for(height)
     }
 
+    fn max_block_bytes(&self) -> usize {
+        self.0.tip().params.max_block_bytes as usize
+    }
+
     async fn build_block(
         &self,
         height: u64,
