@@ -120,7 +120,7 @@ struct Undecided {
 }
 
 /// Adapter state.
-pub(crate) struct Adapter<A: Application> {
+pub(crate) struct Adapter<A: Application + ?Sized> {
     pub app: Arc<A>,
     pub signer: Option<Arc<GovSigner>>,
     pub me: Address,
@@ -131,7 +131,7 @@ pub(crate) struct Adapter<A: Application> {
     pub committed: Option<u64>,
 }
 
-fn params<A: Application>(app: &A, timeouts: LinearTimeouts, height: u64) -> Option<HeightParams<GovContext>> {
+fn params<A: Application + ?Sized>(app: &A, timeouts: LinearTimeouts, height: u64) -> Option<HeightParams<GovContext>> {
     let set = app.validator_set(height)?;
     Some(HeightParams::new(context::ValidatorSet::from_set(&set), timeouts, None))
 }
@@ -174,7 +174,7 @@ fn send<T>(reply: tokio::sync::oneshot::Sender<T>, value: T, what: &str) {
     }
 }
 
-impl<A: Application> Adapter<A> {
+impl<A: Application + ?Sized> Adapter<A> {
     fn expected_proposer(&self, height: u64, round: Round) -> Option<Address> {
         let set = self.app.validator_set(height)?;
         let set = context::ValidatorSet::from_set(&set);

@@ -127,7 +127,7 @@ fn multiaddr(s: &str) -> Result<Multiaddr> {
 }
 
 /// Starts the engine and the adapter loop for `app`.
-pub async fn start<A: Application>(cfg: EngineConfig, app: Arc<A>) -> Result<EngineHandle> {
+pub async fn start<A: Application + ?Sized>(cfg: EngineConfig, app: Arc<A>) -> Result<EngineHandle> {
     let ctx = GovContext::new(&cfg.chain_id);
     let mut p2p = P2pConfig {
         listen_addr: multiaddr(&cfg.listen)?,

@@ -26,10 +26,11 @@ mod query;
 pub mod search;
 pub mod service;
 
+pub use app::ChainApp;
 pub use chain::{Chain, Pacing, Tip};
 pub use components::components;
 pub use config::{NodeConfig, RawConfig};
 pub use genesis::{ChainParams, Genesis, GenesisValidator};
 pub use govchain_consensus::peer_id;
 pub use metrics::Metrics;
-pub use node::{RunningNode, api_router, load_key, open, open_with, start, start_with};
+pub use node::{RunningNode, api_router, load_key, open, open_with, start, start_with, start_with_application};

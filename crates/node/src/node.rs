@@ -5,7 +5,7 @@ use std::sync::Arc;
 use eyre::{Result, WrapErr, bail, eyre};
 use govchain_api::ApiConfig;
 use govchain_component::Component;
-use govchain_consensus::{EngineConfig, EngineHandle};
+use govchain_consensus::{Application, EngineConfig, EngineHandle};
 use govchain_crypto::SecretKey;
 use govchain_crypto::files;
 use govchain_crypto::keystore::Keystore;
@@ -160,6 +160,17 @@ pub async fn start(cfg: NodeConfig) -> Result<RunningNode> {
 /// Starts a node with an explicit list of components (the standard ones are
 /// [`crate::components`]).
 pub async fn start_with(cfg: NodeConfig, components: Vec<Arc<dyn Component>>) -> Result<RunningNode> {
+    start_with_application(cfg, components, |chain| Arc::new(ChainApp(chain))).await
+}
+
+/// [`start_with`], with the consensus engine talking to `application(chain)` instead of the
+/// chain itself: for harnesses that observe or alter what a validator does (the byzantine
+/// validator of `tests/byzantine.rs` wraps [`ChainApp`]).
+pub async fn start_with_application(
+    cfg: NodeConfig,
+    components: Vec<Arc<dyn Component>>,
+    application: impl FnOnce(Arc<Chain>) -> Arc<dyn Application>,
+) -> Result<RunningNode> {
     // Keys first: a key file others can read stops the node before it opens anything.
     let validator_key = match &cfg.validator_key {
         Some(p) if p.exists() => Some(load_key(p, &cfg.passphrase_env)?),
@@ -203,7 +214,7 @@ pub async fn start_with(cfg: NodeConfig, components: Vec<Arc<dyn Component>>) ->
             t
         },
     };
-    let engine = govchain_consensus::start(engine_cfg, Arc::new(ChainApp(chain.clone()))).await?;
+    let engine = govchain_consensus::start(engine_cfg, application(chain.clone())).await?;
     info!(api = %api_addr, p2p = %cfg.p2p_listen, "node started");
     Ok(RunningNode { chain, api_addr, engine, api })
 }

@@ -158,3 +158,57 @@ impl Driver {
         self.chain.commit(cert).await.expect("commit");
     }
 }
+
+/// The genesis of an `n`-validator network run by `town` (validators `validator-0` …), with
+/// `params` as the chain parameters.
+pub fn network_genesis(n: usize, params: govchain_execution::ChainParams) -> Genesis {
+    let mut g = genesis(&["records.*"]);
+    g.params = params;
+    g.validators = (0..n)
+        .map(|i| GenesisValidator {
+            name: format!("validator-{i}"),
+            public_key: key(&format!("validator-{i}")).public_key(),
+            voting_power: 1,
+            org: "town".into(),
+        })
+        .collect();
+    g
+}
+
+/// Homes for the validators of `genesis` on 127.0.0.`first_ip`…, each a persistent peer of the
+/// others and relaying client transactions to them; short consensus timeouts.
+pub fn write_network(dir: &Path, genesis: &Genesis, first_ip: u8) -> Vec<NodeConfig> {
+    let n = genesis.validators.len();
+    let ip = |i: usize| format!("127.0.0.{}", first_ip as usize + i);
+    let seed = |i: usize| [first_ip.wrapping_add(i as u8).wrapping_add(1); 32];
+    let peers: Vec<String> = (0..n)
+        .map(|i| format!("/ip4/{}/tcp/28800/p2p/{}", ip(i), govchain_node::peer_id(seed(i)).expect("peer id")))
+        .collect();
+    (0..n)
+        .map(|i| {
+            let home = dir.join(format!("node{i}"));
+            files::write_private(&home.join("keys/p2p.key"), hex::encode(seed(i)).as_bytes()).expect("p2p key");
+            let ks = Keystore::encrypt("validator", &key(&format!("validator-{i}")), "", KdfParams::default())
+                .expect("keystore");
+            files::write_private(&home.join("keys/validator.json"), ks.to_json().as_bytes()).expect("key");
+            std::fs::write(home.join("genesis.json"), serde_json::to_vec_pretty(genesis).expect("json"))
+                .expect("genesis");
+            let quote = |v: Vec<String>| v.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", ");
+            let others = |f: &dyn Fn(usize) -> String| quote((0..n).filter(|j| *j != i).map(f).collect());
+            let config = format!(
+                "moniker = \"v{i}\"\ngenesis = \"genesis.json\"\n[api]\nlisten = \"{}:18800\"\nportal = false\n\
+                 [p2p]\nlisten = \"/ip4/{}/tcp/28800\"\npersistent_peers = [{}]\n\
+                 [keys]\nvalidator = \"keys/validator.json\"\np2p = \"keys/p2p.key\"\n\
+                 [block]\nmin_interval_ms = 20\nempty_interval_ms = 200\n\
+                 [mempool]\nforward_to = [{}]\n\
+                 [consensus]\ntimeout_propose_ms = 800\ntimeout_prevote_ms = 300\ntimeout_precommit_ms = 300\n",
+                ip(i),
+                ip(i),
+                others(&|j| peers[j].clone()),
+                others(&|j| format!("http://{}:18800", ip(j))),
+            );
+            std::fs::write(home.join("config.toml"), config).expect("config");
+            govchain_node::RawConfig::load(&home.join("config.toml")).expect("config").check(&home).expect("valid")
+        })
+        .collect()
+}
