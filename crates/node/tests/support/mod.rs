@@ -178,7 +178,14 @@ pub fn network_genesis(n: usize, params: govchain_execution::ChainParams) -> Gen
 /// Homes for the validators of `genesis` on 127.0.0.`first_ip`…, each a persistent peer of the
 /// others and relaying client transactions to them; short consensus timeouts.
 pub fn write_network(dir: &Path, genesis: &Genesis, first_ip: u8) -> Vec<NodeConfig> {
-    let n = genesis.validators.len();
+    let keys: Vec<usize> = (0..genesis.validators.len()).collect();
+    write_nodes(dir, genesis, first_ip, &keys)
+}
+
+/// Homes for nodes on 127.0.0.`first_ip`…, node `i` signing with validator `keys[i]`'s key (two
+/// nodes sharing a key make a validator that votes twice).
+pub fn write_nodes(dir: &Path, genesis: &Genesis, first_ip: u8, keys: &[usize]) -> Vec<NodeConfig> {
+    let n = keys.len();
     let ip = |i: usize| format!("127.0.0.{}", first_ip as usize + i);
     let seed = |i: usize| [first_ip.wrapping_add(i as u8).wrapping_add(1); 32];
     let peers: Vec<String> = (0..n)
@@ -188,7 +195,7 @@ pub fn write_network(dir: &Path, genesis: &Genesis, first_ip: u8) -> Vec<NodeCon
         .map(|i| {
             let home = dir.join(format!("node{i}"));
             files::write_private(&home.join("keys/p2p.key"), hex::encode(seed(i)).as_bytes()).expect("p2p key");
-            let ks = Keystore::encrypt("validator", &key(&format!("validator-{i}")), "", KdfParams::default())
+            let ks = Keystore::encrypt("validator", &key(&format!("validator-{}", keys[i])), "", KdfParams::default())
                 .expect("keystore");
             files::write_private(&home.join("keys/validator.json"), ks.to_json().as_bytes()).expect("key");
             std::fs::write(home.join("genesis.json"), serde_json::to_vec_pretty(genesis).expect("json"))
