@@ -44,6 +44,9 @@ enum Command {
     /// Manage encrypted keys.
     #[command(subcommand)]
     Keys(cmd::keys::KeysCmd),
+    /// Check the chain store of a node's home (the node stopped).
+    #[command(subcommand)]
+    Db(cmd::db::DbCmd),
     /// Chain status.
     Status,
     /// Show a block (latest by default).
@@ -136,6 +139,7 @@ fn run(modules: &[Box<dyn ModuleCli>], matches: &clap::ArgMatches) -> eyre::Resu
             Command::Init(a) => cmd::network::init(&ctx, a),
             Command::Testnet(a) => cmd::network::testnet(a).await,
             Command::Keys(c) => cmd::keys::run(&ctx, c),
+            Command::Db(c) => cmd::db::run(&ctx, c),
             Command::Status => cmd::query::status(&ctx).await,
             Command::Block { height } => cmd::query::block(&ctx, height).await,
             Command::Tx(c) => cmd::query::tx(&ctx, c).await,

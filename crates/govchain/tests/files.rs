@@ -25,6 +25,9 @@ fn key_files_are_private_and_loose_ones_are_refused() {
     }
     assert!(n >= 13, "keystores, p2p.key and pseudonym.secret ({n} files)");
 
+    let out = node.cli(&["db", "check"]);
+    assert!(out.status.success() && text(&out).contains("store OK"), "{}", text(&out));
+
     let validator = keys.join("validator.json");
     std::fs::set_permissions(&validator, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     let out = Command::new(bin())

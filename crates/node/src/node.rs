@@ -113,8 +113,9 @@ fn open_chain(
     let (hash, time_ms) = if height == 0 {
         (Hash32::ZERO, genesis.genesis_time_ms)
     } else {
-        let bytes = storage.header(height)?.ok_or_else(|| eyre!("tip header missing"))?;
-        let h: Header = codec::decode(&bytes, 1 << 16).map_err(|e| eyre!("{e}"))?;
+        let bytes = storage.header(height)?.ok_or_else(|| eyre!("the chain store is damaged: tip header missing"))?;
+        let h: Header =
+            codec::decode(&bytes, 1 << 16).map_err(|e| eyre!("the chain store is damaged: tip header: {e}"))?;
         (h.hash(genesis.suite), h.time_ms)
     };
     let vbytes =
@@ -132,7 +133,7 @@ fn open_chain(
     );
     let (events, _) = broadcast::channel(1024);
     info!(height, "opened chain");
-    Ok(Arc::new(Chain {
+    let chain = Arc::new(Chain {
         chain_id: genesis.chain_id.clone(),
         suite: genesis.suite,
         storage,
@@ -149,7 +150,9 @@ fn open_chain(
         events,
         tx_arrived: Notify::new(),
         commit_lock: tokio::sync::Mutex::new(()),
-    }))
+    });
+    chain.check_tip()?;
+    Ok(chain)
 }
 
 /// Starts a node with the standard components: storage, API and consensus.

@@ -44,7 +44,7 @@ pub struct NodeArgs {
     listen: Option<String>,
 }
 
-fn load_config(home: &Path, listen: Option<String>) -> Result<govchain_node::NodeConfig> {
+pub fn load_config(home: &Path, listen: Option<String>) -> Result<govchain_node::NodeConfig> {
     let mut raw = RawConfig::load(&home.join("config.toml"))?;
     if let Some(l) = listen {
         raw.api.listen = l;

@@ -91,7 +91,8 @@ pub struct Driver {
     pub chain: Arc<Chain>,
     pub service: Arc<NodeService>,
     pub builder: TxBuilder,
-    _dir: tempfile::TempDir,
+    pub cfg: NodeConfig,
+    pub dir: tempfile::TempDir,
 }
 
 impl Driver {
@@ -101,7 +102,7 @@ impl Driver {
         let cfg = write_home(dir.path(), genesis, "127.0.0.1:0", "/ip4/127.0.0.1/tcp/0");
         let (chain, _) = govchain_node::open_with(&cfg, components).expect("open");
         let service = Arc::new(NodeService::new(chain.clone()));
-        Driver { chain, service, builder: TxBuilder::new(CHAIN_ID, SUITE), _dir: dir }
+        Driver { chain, service, builder: TxBuilder::new(CHAIN_ID, SUITE), cfg, dir }
     }
 
     /// The validator's address (the proposer of every block).
