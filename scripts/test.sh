@@ -21,6 +21,9 @@ cargo machete
 echo "== portal unit tests (node --test)" >&2
 (cd portal && npm test --silent)
 echo "== tests" >&2
+# The API abuse test holds over a thousand sockets on each side: the soft file limit is raised
+# to the hard one (often 1,024 → 1,048,576 on Debian).
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --no-fail-fast
   cargo test --workspace --doc

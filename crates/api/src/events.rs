@@ -45,9 +45,14 @@ pub async fn events(
     q: Result<Query<EventsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, crate::ApiError> {
     let Query(q) = q.map_err(govchain_component::http::bad_query)?;
+    // The slot is held by the stream and freed when the client goes away.
+    let slot = s.guards.event_streams.clone().try_acquire_owned().map_err(|_| {
+        crate::ApiError::unavailable("too_many_subscribers", "the node serves as many event streams as it can")
+    })?;
     let rx = s.node.subscribe();
     let with_txs = q.txs;
     let stream = BroadcastStream::new(rx).flat_map(move |item| {
+        let _held = &slot;
         let events: Vec<Result<Event, Infallible>> = match item {
             Ok(c) => {
                 let block = block_event(&c, with_txs);

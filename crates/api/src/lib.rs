@@ -14,8 +14,12 @@
 mod batch;
 mod events;
 mod handlers;
+mod limits;
+mod serve;
 mod server;
 
 pub use govchain_api_types::{ApiError, ErrorBody, ErrorDetail, dto};
 pub use handlers::FORWARDED_HEADER;
+pub use limits::{ClientAddr, Guards, Limits};
+pub use serve::serve;
 pub use server::{ApiConfig, NodeApi, router};

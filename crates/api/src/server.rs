@@ -68,6 +68,7 @@ impl Default for ApiConfig {
 pub(crate) struct AppState {
     pub node: Arc<dyn NodeApi>,
     pub config: Arc<ApiConfig>,
+    pub guards: Arc<crate::Guards>,
 }
 
 /// The description of the whole API; the paths are added from the routes themselves.
@@ -85,8 +86,9 @@ pub fn router(
     node: Arc<dyn NodeApi>,
     config: ApiConfig,
     components: OpenApiRouter,
+    guards: &Arc<crate::Guards>,
 ) -> (Router, utoipa::openapi::OpenApi) {
-    let state = AppState { node, config: Arc::new(config) };
+    let state = AppState { node, config: Arc::new(config), guards: guards.clone() };
     let core: OpenApiRouter = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(handlers::health))
         .routes(routes!(handlers::status))

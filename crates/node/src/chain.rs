@@ -117,6 +117,9 @@ pub struct Chain {
     pub(crate) events: broadcast::Sender<Arc<CommittedBlock>>,
     pub(crate) tx_arrived: Notify,
     pub(crate) commit_lock: tokio::sync::Mutex<()>,
+    /// Signature checks of proposed and synced blocks run here, not on the global rayon pool
+    /// that transaction admission (driven by API clients) uses.
+    pub(crate) verify_pool: rayon::ThreadPool,
 }
 
 fn now_ms() -> u64 {
@@ -348,7 +351,12 @@ impl Chain {
             .zip(&sign_bytes)
             .map(|(i, m)| VerifyItem { key: &txs[*i].tx.signer, msg: m, sig: &txs[*i].signature })
             .collect();
-        if let Some((pos, e)) = verify_batch(&items).into_iter().enumerate().find_map(|(p, r)| r.err().map(|e| (p, e)))
+        if let Some((pos, e)) = self
+            .verify_pool
+            .install(|| verify_batch(&items))
+            .into_iter()
+            .enumerate()
+            .find_map(|(p, r)| r.err().map(|e| (p, e)))
         {
             return Err(format!("transaction {} has a bad signature: {e}", unverified[pos]));
         }

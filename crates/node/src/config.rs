@@ -16,11 +16,73 @@ pub struct ApiSection {
     pub listen: String,
     /// Serve the public web portal next to the API (`/`, `/search`, `/verify`, …).
     pub portal: bool,
+    /// Open connections in all; more are closed at once.
+    pub max_connections: usize,
+    /// Open connections from one IP address; more are closed at once.
+    pub max_connections_per_ip: usize,
+    /// Milliseconds a client has to send a request's headers (slow clients are cut off).
+    pub header_timeout_ms: u64,
+    /// Milliseconds a request may take, body included (event streams excepted): 408.
+    pub request_timeout_ms: u64,
+    /// Requests answered at once; more get 503 `overloaded`.
+    pub max_in_flight: usize,
+    /// Requests per second from one IP address (0: no limit); more get 429 `rate_limited`.
+    pub rate_per_s: u32,
+    /// Requests one IP address may send at once above its rate.
+    pub rate_burst: u32,
+    /// Rate-limit loopback clients too (off by default: a local portal or tool is trusted).
+    pub rate_limit_loopback: bool,
+    /// Event streams open at once; more get 503 `too_many_subscribers`.
+    pub max_event_streams: usize,
+    /// Worker threads of the API's own runtime (consensus and commits have theirs).
+    pub threads: usize,
+    /// Threads the API's reads from storage may use at once.
+    pub blocking_threads: usize,
 }
 
 impl Default for ApiSection {
     fn default() -> Self {
-        ApiSection { listen: "127.0.0.1:8080".into(), portal: true }
+        let l = govchain_api::Limits::default();
+        ApiSection {
+            listen: "127.0.0.1:8080".into(),
+            portal: true,
+            max_connections: l.max_connections,
+            max_connections_per_ip: l.max_connections_per_ip,
+            header_timeout_ms: l.header_timeout.as_millis() as u64,
+            request_timeout_ms: l.request_timeout.as_millis() as u64,
+            max_in_flight: l.max_in_flight,
+            rate_per_s: l.rate_per_s,
+            rate_burst: l.rate_burst,
+            rate_limit_loopback: l.rate_limit_loopback,
+            max_event_streams: l.max_event_streams,
+            threads: crate::ApiThreads::default().workers,
+            blocking_threads: crate::ApiThreads::default().blocking,
+        }
+    }
+}
+
+impl ApiSection {
+    fn limits(&self) -> Result<govchain_api::Limits> {
+        if self.max_connections == 0 || self.max_connections_per_ip == 0 || self.max_in_flight == 0 {
+            return Err(eyre!("api.max_connections, max_connections_per_ip and max_in_flight must be positive"));
+        }
+        if self.threads == 0 || self.blocking_threads == 0 {
+            return Err(eyre!("api.threads and api.blocking_threads must be positive"));
+        }
+        if self.header_timeout_ms < 100 || self.request_timeout_ms < 100 {
+            return Err(eyre!("api.header_timeout_ms and api.request_timeout_ms must be at least 100"));
+        }
+        Ok(govchain_api::Limits {
+            max_connections: self.max_connections,
+            max_connections_per_ip: self.max_connections_per_ip,
+            header_timeout: Duration::from_millis(self.header_timeout_ms),
+            request_timeout: Duration::from_millis(self.request_timeout_ms),
+            max_in_flight: self.max_in_flight,
+            rate_per_s: self.rate_per_s,
+            rate_burst: self.rate_burst,
+            rate_limit_loopback: self.rate_limit_loopback,
+            max_event_streams: self.max_event_streams,
+        })
     }
 }
 
@@ -185,6 +247,10 @@ pub struct NodeConfig {
     pub api_listen: SocketAddr,
     /// Serve the web portal on the API address.
     pub portal: bool,
+    /// What the public may cost the API.
+    pub api_limits: govchain_api::Limits,
+    /// The API runtime's threads.
+    pub api_threads: crate::ApiThreads,
     /// P2P listen multiaddr.
     pub p2p_listen: String,
     /// Persistent peers.
@@ -248,6 +314,8 @@ impl RawConfig {
             genesis: home.join(genesis),
             api_listen,
             portal: self.api.portal,
+            api_limits: self.api.limits()?,
+            api_threads: crate::ApiThreads { workers: self.api.threads, blocking: self.api.blocking_threads },
             p2p_listen: self.p2p.listen,
             persistent_peers: self.p2p.persistent_peers,
             validator_key: (!self.keys.validator.is_empty()).then(|| home.join(&self.keys.validator)),

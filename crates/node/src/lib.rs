@@ -2,7 +2,7 @@
 //! executor, mempool, consensus engine and HTTP API together.
 //!
 //! ```text
-//!  HTTP ──► NodeService ──► Mempool (batch-verify, check) ──┐
+//!  HTTP ──► NodeService ──► Mempool (batch-verify, check) ──┐   (the API has its own runtime)
 //!                                                           ▼
 //!  Malachite engine ◄──► consensus adapter ◄──► Chain::{build, check, commit}
 //!                                                           │
@@ -13,6 +13,7 @@
 
 #![deny(clippy::unwrap_used)]
 
+mod api_server;
 mod app;
 mod chain;
 mod components;
@@ -27,6 +28,7 @@ mod query;
 pub mod search;
 pub mod service;
 
+pub use api_server::ApiThreads;
 pub use app::ChainApp;
 pub use chain::{Chain, Pacing, Tip};
 pub use components::components;

@@ -32,15 +32,15 @@ pub struct RunningNode {
     /// Bound API address.
     pub api_addr: SocketAddr,
     engine: EngineHandle,
-    api: tokio::task::JoinHandle<std::io::Result<()>>,
+    api: crate::api_server::ApiServer,
 }
 
 impl RunningNode {
     /// Waits until the API server or the consensus engine stops.
     pub async fn wait(self) -> Result<()> {
-        let RunningNode { engine, api, .. } = self;
+        let RunningNode { engine, mut api, .. } = self;
         tokio::select! {
-            r = api => { r??; bail!("API server stopped") }
+            r = api.stopped() => { r?; bail!("API server stopped") }
             r = engine.app_task => { r?; bail!("consensus engine stopped") }
         }
     }
@@ -150,6 +150,11 @@ fn open_chain(
         events,
         tx_arrived: Notify::new(),
         commit_lock: tokio::sync::Mutex::new(()),
+        verify_pool: rayon::ThreadPoolBuilder::new()
+            .num_threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
+            .thread_name(|i| format!("verify-{i}"))
+            .build()
+            .wrap_err("starting the block verification pool")?,
     });
     chain.check_tip()?;
     Ok(chain)
@@ -183,10 +188,8 @@ pub async fn start_with_application(
     let (genesis, genesis_hash, genesis_file) = crate::genesis::load(&cfg.genesis, &components)?;
     let chain = open_chain(&cfg, &genesis, genesis_hash, genesis_file, &components)?;
 
-    let listener = tokio::net::TcpListener::bind(cfg.api_listen)
-        .await
-        .wrap_err_with(|| format!("binding the API to {}", cfg.api_listen))?;
-    let api_addr = listener.local_addr()?;
+    // Bound first (the port may be 0), served once the router is built.
+    let (mut api, api_addr) = crate::api_server::ApiServer::bind(cfg.api_listen, cfg.api_threads).await?;
     let forwarder = (!cfg.forward_to.is_empty()).then(|| crate::forward::Forwarder::start(cfg.forward_to.clone()));
     let search = crate::search::start(chain.clone(), &cfg.home.join("data").join("search"))?;
     let service = Arc::new(NodeService {
@@ -196,11 +199,12 @@ pub async fn start_with_application(
         search: Some(search),
     });
     let api_cfg = ApiConfig { listen: api_addr, ..Default::default() };
-    let mut app = api_router(service, api_cfg, &components).0;
+    let guards = govchain_api::Guards::new(cfg.api_limits.clone());
+    let mut app = api_router(service, api_cfg, &components, &guards).0;
     if cfg.portal {
         app = app.merge(govchain_portal::router()).fallback(govchain_portal::fallback);
     }
-    let api = tokio::spawn(async move { axum::serve(listener, app).await });
+    api.serve(app, guards);
 
     let engine_cfg = EngineConfig {
         wal_dir: cfg.home.join("data").join("wal"),
@@ -228,9 +232,10 @@ pub fn api_router(
     service: Arc<NodeService>,
     config: ApiConfig,
     components: &[Arc<dyn Component>],
+    guards: &Arc<govchain_api::Guards>,
 ) -> (axum::Router, utoipa::openapi::OpenApi) {
     let host: govchain_component::http::Host = service.clone();
     let modules =
         components.iter().fold(govchain_component::http::Routes::new(), |r, c| r.merge(c.routes())).with_state(host);
-    govchain_api::router(service, config, modules)
+    govchain_api::router(service, config, modules, guards)
 }

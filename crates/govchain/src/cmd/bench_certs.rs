@@ -206,8 +206,10 @@ pub async fn run(_: &Ctx, a: BenchCertsArgs) -> Result<()> {
     let service = Arc::new(NodeService::new(chain.clone()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let (router, _) = govchain_node::api_router(service.clone(), ApiConfig::default(), &govchain_node::components());
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    let guards = govchain_api::Guards::new(cfg.api_limits.clone());
+    let (router, _) =
+        govchain_node::api_router(service.clone(), ApiConfig::default(), &govchain_node::components(), &guards);
+    tokio::spawn(govchain_api::serve(listener, router, guards));
 
     let load = |n: &str| govchain_node::load_key(&home.join("keys").join(format!("{n}.json")), "GOVCHAIN_PASSPHRASE");
     let mut seeder = Seeder {
