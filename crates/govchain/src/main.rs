@@ -126,7 +126,7 @@ fn run(modules: &[Box<dyn ModuleCli>], matches: &clap::ArgMatches) -> eyre::Resu
         return runtime.block_on(m.run(&ctx, sub));
     }
     let cli = Cli::from_arg_matches(matches)?;
-    runtime.block_on(async move {
+    let result = runtime.block_on(async move {
         match cli.command {
             Command::Dev(a) => {
                 init_logging(&cli.globals.log);
@@ -151,5 +151,9 @@ fn run(modules: &[Box<dyn ModuleCli>], matches: &clap::ArgMatches) -> eyre::Resu
                 cmd::bench_certs::run(&ctx, a).await
             }
         }
-    })
+    });
+    // Background threads (the search index follower waits for the next block) are not waited
+    // for: every committed block is already durable when a command returns.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    result
 }

@@ -161,7 +161,7 @@ async fn slow_connections_and_a_read_flood_neither_stall_the_chain_nor_shut_out_
     drop(streams);
 
     // One address may hold 64 connections; its 65th is closed at once, unanswered.
-    let greedy: IpAddr = "127.0.3.10".parse().expect("ip");
+    let greedy: IpAddr = "127.0.7.10".parse().expect("ip");
     let mut held = Vec::new();
     for _ in 0..64 {
         held.push(connect_from(greedy, addr).await.expect("within the limit"));
@@ -188,12 +188,12 @@ async fn slow_connections_and_a_read_flood_neither_stall_the_chain_nor_shut_out_
     let closed = Arc::new(AtomicU64::new(0));
     let mut attackers = Vec::new();
     for i in 0..SLOW_CONNECTIONS {
-        let source: IpAddr = format!("127.0.1.{}", 10 + (i as u8 % SLOW_ADDRESSES)).parse().expect("ip");
+        let source: IpAddr = format!("127.0.9.{}", 10 + (i as u8 % SLOW_ADDRESSES)).parse().expect("ip");
         attackers.push(tokio::spawn(slow_client(source, addr, stop.clone(), closed.clone())));
     }
     let (ok, shed) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
     for a in 0..FLOOD_ADDRESSES {
-        let source: IpAddr = format!("127.0.2.{}", 10 + a).parse().expect("ip");
+        let source: IpAddr = format!("127.0.8.{}", 10 + a).parse().expect("ip");
         let http = reqwest::Client::builder().local_address(source).build().expect("client");
         for _ in 0..FLOOD_CONNECTIONS_PER_ADDRESS {
             attackers.push(tokio::spawn(flooder(
@@ -210,7 +210,7 @@ async fn slow_connections_and_a_read_flood_neither_stall_the_chain_nor_shut_out_
     let attack_from = client.status().await.expect("status").height;
     let started = Instant::now();
     let honest =
-        reqwest::Client::builder().local_address("127.0.4.10".parse::<IpAddr>().expect("ip")).build().expect("client");
+        reqwest::Client::builder().local_address("127.0.6.10".parse::<IpAddr>().expect("ip")).build().expect("client");
     let mut slowest = Duration::ZERO;
     let mut answered = 0;
     // A person's pace: ten requests a second, well under the per-address rate.

@@ -1,5 +1,6 @@
 //! `kill -9` under load: every transaction acknowledged as committed before the crash is still
-//! committed after the restart, the height never goes back, and the chain continues.
+//! committed after the restart, the height never goes back, and the chain continues. And a
+//! `SIGTERM` (systemd, `kill`) stops a node promptly and cleanly.
 
 mod support;
 
@@ -75,4 +76,17 @@ async fn kill_9_under_load_loses_no_committed_transaction() {
         .expect("sign");
     let hash = client.submit(&t).await.expect("submit after restart");
     assert_eq!(client.wait_tx(&hash, Duration::from_secs(30)).await.expect("wait").status, "committed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_stops_the_node_promptly_and_it_resumes_where_it_was() {
+    let mut node = Node::init("127.0.0.32", "ed25519");
+    node.start();
+    let before = node.wait_height(3, Duration::from_secs(60)).await;
+    let status = node.terminate(Duration::from_secs(10));
+    assert!(status.success(), "exit status {status}; logs:\n{}", node.logs());
+    assert!(node.logs().contains("SIGTERM: stopping"), "{}", node.logs());
+    node.start();
+    let after = node.wait_height(before, Duration::from_secs(60)).await;
+    assert!(after >= before, "height went back from {before} to {after}");
 }
