@@ -11,6 +11,9 @@ command -v curl >/dev/null 2>&1 || need_apt+=(curl)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# The API contract test runs schemathesis (PyPI) in a virtual environment of its own.
+command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
+python3 -c "import venv, ensurepip" >/dev/null 2>&1 || need_apt+=(python3-venv)
 # A CJK font, so that the portal's screenshots show Chinese text rather than empty boxes.
 [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need_apt+=(fonts-wqy-microhei)
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -40,3 +43,17 @@ if [ ! -f "$stamp" ] || ! cmp -s "$portal_dir/package-lock.json" "$stamp"; then
   (cd "$portal_dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
   cp "$portal_dir/package-lock.json" "$stamp"
 fi
+
+# schemathesis for the API contract test (crates/govchain/tests/contract.rs), pinned with its
+# dependencies in scripts/contract/requirements.txt; installed again only when that file changes.
+repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+st_venv="$repo_dir/target/tools/schemathesis"
+st_stamp="$st_venv/.govchain-requirements"
+if [ ! -x "$st_venv/bin/schemathesis" ] || ! cmp -s "$repo_dir/scripts/contract/requirements.txt" "$st_stamp"; then
+  echo "installing schemathesis (API contract test)" >&2
+  rm -rf "$st_venv"
+  python3 -m venv "$st_venv"
+  "$st_venv/bin/pip" install --quiet --disable-pip-version-check -r "$repo_dir/scripts/contract/requirements.txt" >&2
+  cp "$repo_dir/scripts/contract/requirements.txt" "$st_stamp"
+fi
+export GOVCHAIN_SCHEMATHESIS="$st_venv/bin/schemathesis"

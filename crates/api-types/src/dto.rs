@@ -11,13 +11,16 @@ pub use crate::error::{ErrorBody, ErrorDetail};
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct SubmitTx {
     /// Hex of the canonical encoding of a `SignedTransaction`.
+    #[schema(pattern = "^([0-9a-fA-F]{2})+$")]
     pub tx: String,
 }
 
 /// `POST /v1/txs/batch` body.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct SubmitBatch {
-    /// Hex-encoded signed transactions (at most 2000).
+    /// Hex-encoded signed transactions (at most 5000). An entry that is not a transaction (not
+    /// hex, cut short) gets its own error in the results, like any other refused entry.
+    #[schema(max_items = 5000)]
     pub txs: Vec<String>,
 }
 
@@ -219,15 +222,19 @@ pub struct StatusView {
 
 /// Query of a state proof.
 #[derive(Clone, Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StateProofQuery {
-    /// State key, hex.
+    /// State key, hex (1-1024 bytes).
+    #[param(pattern = "^([0-9a-fA-F]{2}){1,1024}$")]
     pub key: String,
     /// Height (default: latest).
+    #[param(nullable = false, minimum = 1)]
     pub height: Option<u64>,
 }
 
 /// Event stream options.
 #[derive(Clone, Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EventsQuery {
     /// Include every transaction id in block events.
     #[serde(default)]
@@ -267,20 +274,28 @@ pub struct ModuleEvent {
 
 /// Record search parameters.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
 pub struct RecordSearch {
     /// Words in Chinese and/or English (at most 200 characters); empty lists newest first.
+    #[param(nullable = false, max_length = 200)]
     pub q: Option<String>,
-    /// Organisation id.
+    /// Organisation id (empty: any).
+    #[param(nullable = false, pattern = "^[a-z0-9-]{0,32}$")]
     pub org: Option<String>,
-    /// Category.
+    /// Category (empty: any).
+    #[param(nullable = false, pattern = "^[a-z0-9-]{0,32}$")]
     pub category: Option<String>,
-    /// Published at or after (ms since epoch).
+    /// Published at or after (ms since epoch, at most 2^63-1).
+    #[param(nullable = false)]
     pub from_ms: Option<u64>,
-    /// Published before (ms since epoch).
+    /// Published before (ms since epoch, at most 2^63-1).
+    #[param(nullable = false)]
     pub to_ms: Option<u64>,
     /// Page size (1-100, default 20).
+    #[param(nullable = false, minimum = 1, maximum = 100)]
     pub limit: Option<usize>,
     /// Results to skip (at most 10 000).
+    #[param(nullable = false, maximum = 10000)]
     pub offset: Option<usize>,
 }
 

@@ -48,7 +48,7 @@ fn parse_hash(s: &str) -> ApiResult<Hash32> {
 }
 
 /// Liveness.
-#[utoipa::path(get, path = "/health", responses((status = 200, description = "The node is up")))]
+#[utoipa::path(get, path = "/health", responses((status = 200, description = "The node is up: `{\"status\": \"ok\"}`", body = Object)))]
 pub async fn health() -> impl IntoResponse {
     Json(serde_json::json!({"status": "ok"}))
 }
@@ -61,13 +61,15 @@ pub async fn status(State(s): State<AppState>) -> ApiResult<Json<StatusView>> {
 }
 
 /// Prometheus metrics.
-#[utoipa::path(get, path = "/metrics", responses((status = 200, description = "Prometheus text format")))]
+#[utoipa::path(get, path = "/metrics", responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String)))]
 pub async fn metrics(State(s): State<AppState>) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], s.node.metrics())
 }
 
 /// Submit one signed transaction (JSON `{"tx": hex}` or raw `application/octet-stream`).
-#[utoipa::path(post, path = "/v1/txs", request_body = SubmitTx,
+#[utoipa::path(post, path = "/v1/txs",
+    request_body(description = "One signed transaction: JSON, or its canonical encoding as raw bytes",
+        content((SubmitTx = "application/json"), ([u8] = "application/octet-stream"))),
     responses((status = 202, body = Accepted), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
               (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn submit_tx(State(s): State<AppState>, req: Request) -> ApiResult<Response> {
@@ -89,7 +91,9 @@ pub async fn submit_tx(State(s): State<AppState>, req: Request) -> ApiResult<Res
 /// Submit many signed transactions (JSON `{"txs": [hex]}` or borsh `Vec<Vec<u8>>` as
 /// `application/octet-stream`). Each gets its own result; the request fails with 503 only when
 /// every transaction was refused because the pool is full.
-#[utoipa::path(post, path = "/v1/txs/batch", request_body = SubmitBatch,
+#[utoipa::path(post, path = "/v1/txs/batch",
+    request_body(description = "Signed transactions: JSON, or a borsh `Vec<bytes>` as raw bytes",
+        content((SubmitBatch = "application/json"), ([u8] = "application/octet-stream"))),
     responses((status = 200, body = BatchResult), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody),
               (status = 503, body = ErrorBody)))]
 pub async fn submit_batch(State(s): State<AppState>, req: Request) -> ApiResult<Json<BatchResult>> {
@@ -144,7 +148,7 @@ pub async fn submit_batch(State(s): State<AppState>, req: Request) -> ApiResult<
 }
 
 /// Status of a transaction: pending, committed (with receipt) or dropped (with reason).
-#[utoipa::path(get, path = "/v1/txs/{hash}", params(("hash" = String, Path, description = "Transaction id")),
+#[utoipa::path(get, path = "/v1/txs/{hash}", params(("hash" = String, Path, description = "Transaction id (64 hex characters)", pattern = "^[0-9a-fA-F]{64}$")),
     responses((status = 200, body = TxView), (status = 404, body = ErrorBody)))]
 pub async fn get_tx(State(s): State<AppState>, Path(hash): Path<String>) -> ApiResult<Json<TxView>> {
     let h = parse_hash(&hash)?;
@@ -160,7 +164,7 @@ pub async fn latest_block(State(s): State<AppState>) -> ApiResult<Json<BlockView
 }
 
 /// A block with its commit certificate.
-#[utoipa::path(get, path = "/v1/blocks/{height}", params(("height" = u64, Path, description = "Height")),
+#[utoipa::path(get, path = "/v1/blocks/{height}", params(("height" = u64, Path, description = "Height", minimum = 1)),
     responses((status = 200, body = BlockView), (status = 404, body = ErrorBody)))]
 pub async fn get_block(State(s): State<AppState>, Path(height): Path<String>) -> ApiResult<Json<BlockView>> {
     let h: u64 = height.parse().map_err(|_| ApiError::bad_request("invalid_height", "height must be a number"))?;
@@ -185,7 +189,7 @@ fn bundle(bytes: Vec<u8>) -> Response {
 }
 
 /// Proof bundle of a committed transaction and its receipt.
-#[utoipa::path(get, path = "/v1/proofs/txs/{hash}", params(("hash" = String, Path, description = "Transaction id")),
+#[utoipa::path(get, path = "/v1/proofs/txs/{hash}", params(("hash" = String, Path, description = "Transaction id (64 hex characters)", pattern = "^[0-9a-fA-F]{64}$")),
     responses((status = 200, description = "Proof bundle", content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
 pub async fn tx_proof(State(s): State<AppState>, Path(hash): Path<String>) -> ApiResult<Response> {
     let h = parse_hash(&hash)?;
@@ -195,7 +199,8 @@ pub async fn tx_proof(State(s): State<AppState>, Path(hash): Path<String>) -> Ap
 
 /// Proof bundle of a state key: presence with its value, or absence.
 #[utoipa::path(get, path = "/v1/proofs/state", params(StateProofQuery),
-    responses((status = 200, description = "Proof bundle", content_type = "application/octet-stream"), (status = 400, body = ErrorBody)))]
+    responses((status = 200, description = "Proof bundle", content_type = "application/octet-stream"), (status = 400, body = ErrorBody),
+              (status = 404, body = ErrorBody, description = "`block_not_found`: no such height")))]
 pub async fn state_proof(
     State(s): State<AppState>,
     q: Result<Query<StateProofQuery>, axum::extract::rejection::QueryRejection>,

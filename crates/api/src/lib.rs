@@ -12,6 +12,7 @@
 #![deny(clippy::unwrap_used)]
 
 mod batch;
+mod contract;
 mod events;
 mod handlers;
 mod limits;

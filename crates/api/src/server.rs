@@ -104,7 +104,8 @@ pub fn router(
         .routes(routes!(handlers::state_proof))
         .routes(routes!(events::events))
         .with_state(state);
-    let (router, doc) = core.merge(components).split_for_parts();
+    let (router, mut doc) = core.merge(components).split_for_parts();
+    crate::contract::complete(&mut doc);
     let served = Arc::new(doc.clone());
     let router = router
         .route("/openapi.json", get(move || std::future::ready(axum::Json(served.as_ref().clone()))))

@@ -107,9 +107,28 @@ fn view(h: &Highlighted) -> HighlightedText {
     HighlightedText { text: h.text.clone(), highlights: h.highlights.iter().map(|&(a, b)| [a, b]).collect() }
 }
 
+/// Most results a search may skip (`offset`).
+pub const MAX_OFFSET: usize = 10_000;
+
 /// Answers `GET /v1/search/records`.
 pub fn search(index: Option<&SearchIndex>, q: &RecordSearch) -> Result<SearchResponse, ApiError> {
     let index = index.ok_or_else(|| ApiError::unavailable("search_unavailable", "this node keeps no search index"))?;
+    // The rules `/openapi.json` states for these parameters.
+    for (what, v) in [("org", &q.org), ("category", &q.category)] {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            govchain_types::validate::slug(what, v).map_err(|e| ApiError::invalid("invalid_query", e))?;
+        }
+    }
+    if q.q.as_deref().is_some_and(|w| w.chars().count() > govchain_search::MAX_QUERY_CHARS) {
+        let max = govchain_search::MAX_QUERY_CHARS;
+        return Err(ApiError::bad_request("invalid_query", format!("the query is longer than {max} characters")));
+    }
+    if [q.from_ms, q.to_ms].iter().flatten().any(|ms| *ms > i64::MAX as u64) {
+        return Err(ApiError::bad_request("invalid_query", "times are at most 2^63-1 ms"));
+    }
+    if q.offset.is_some_and(|o| o > MAX_OFFSET) {
+        return Err(ApiError::bad_request("invalid_query", format!("offset must be at most {MAX_OFFSET}")));
+    }
     let query = SearchQuery {
         q: q.q.clone().unwrap_or_default(),
         org: q.org.clone(),
@@ -117,7 +136,7 @@ pub fn search(index: Option<&SearchIndex>, q: &RecordSearch) -> Result<SearchRes
         from_ms: q.from_ms,
         to_ms: q.to_ms,
         limit: q.limit.unwrap_or(20),
-        offset: q.offset.unwrap_or(0).min(10_000),
+        offset: q.offset.unwrap_or(0),
     };
     let r = index.search(&query).map_err(|e| match e {
         SearchError::BadQuery(m) => ApiError::bad_request("invalid_query", m),

@@ -34,7 +34,7 @@ pub const MIN_PSEUDONYM_SECRET: usize = 32;
 pub const MAX_NATIONAL_ID: usize = 64;
 
 /// One salted claim.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Claim {
     /// Field name.
     pub name: String,
@@ -45,7 +45,7 @@ pub struct Claim {
 }
 
 /// What the issuer signs and the chain mirrors.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CredentialCore {
     /// Chain id.
     pub chain_id: String,
@@ -58,10 +58,13 @@ pub struct CredentialCore {
     /// Issuing organisation.
     pub issuer_org: String,
     /// Issuing official.
+    #[schema(value_type = String, pattern = "^(0x)?[0-9a-fA-F]{40}$")]
     pub issuer: Address,
     /// Holder pseudonym.
+    #[schema(value_type = String, pattern = "^[0-9a-fA-F]{64}$")]
     pub holder: Hash32,
     /// Commitment to the claims.
+    #[schema(value_type = String, pattern = "^[0-9a-fA-F]{64}$")]
     pub commitment: Hash32,
     /// Valid from (ms).
     pub valid_from_ms: u64,
@@ -89,21 +92,25 @@ pub struct Credential {
 }
 
 /// A presentation: the credential with only some claims revealed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Presentation {
     /// `govchain-presentation/1`.
     pub format: String,
     /// Chain suite.
+    #[schema(value_type = String, pattern = "^(ed25519-sha256|sm2-sm3)$")]
     pub suite: Suite,
     /// Signed core.
     pub core: CredentialCore,
-    /// Issuer's key at issuance.
+    /// Issuer's key at issuance (`alg:hex`).
+    #[schema(value_type = String, pattern = "^(ed25519|sm2):([0-9a-fA-F]{2})+$")]
     pub issuer_key: PublicKey,
-    /// Issuer's signature over the core.
+    /// Issuer's signature over the core (`alg:hex`).
+    #[schema(value_type = String, pattern = "^(ed25519|sm2):([0-9a-fA-F]{2})+$")]
     pub signature: Signature,
     /// Revealed claims.
     pub disclosed: Vec<Claim>,
-    /// Digests of the claims not revealed.
+    /// Digests (64 hex characters each) of the claims not revealed.
+    #[schema(value_type = Vec<String>)]
     pub hidden: Vec<Hash32>,
     /// Proof bundles (base64) for offline verification: the certificate's status at a recent
     /// height, and the type and issuer account at the issuance height.

@@ -31,7 +31,7 @@ async fn list_cert_types(State(h): State<Host>) -> Result<Json<Vec<CertTypeView>
 
 /// One certificate type.
 #[utoipa::path(get, path = "/v1/certificate-types/{id}", tag = "certificates",
-    params(("id" = String, Path, description = "Type id")),
+    params(("id" = String, Path, description = "Type id", pattern = "^[A-Za-z0-9_-]{1,64}$")),
     responses((status = 200, body = CertTypeView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_cert_type(State(h): State<Host>, Path(id): Path<String>) -> Result<Json<CertTypeView>, ApiError> {
     blocking(&h, move |q| query::cert_type(q, &id)).await.map(Json)
@@ -39,7 +39,7 @@ async fn get_cert_type(State(h): State<Host>, Path(id): Path<String>) -> Result<
 
 /// A certificate as recorded on chain.
 #[utoipa::path(get, path = "/v1/certificates/{id}", tag = "certificates",
-    params(("id" = String, Path, description = "Certificate id")),
+    params(("id" = String, Path, description = "Certificate id", pattern = "^[A-Za-z0-9_-]{1,64}$")),
     responses((status = 200, body = CertRecordView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_certificate(State(h): State<Host>, Path(id): Path<String>) -> Result<Json<CertRecordView>, ApiError> {
     blocking(&h, move |q| query::certificate(q, &id)).await.map(Json)
@@ -47,7 +47,7 @@ async fn get_certificate(State(h): State<Host>, Path(id): Path<String>) -> Resul
 
 /// A certificate's status now, with a proof bundle of its record when `proof=true`.
 #[utoipa::path(get, path = "/v1/certificates/{id}/status", tag = "certificates",
-    params(("id" = String, Path, description = "Certificate id"), CertStatusQuery),
+    params(("id" = String, Path, description = "Certificate id", pattern = "^[A-Za-z0-9_-]{1,64}$"), CertStatusQuery),
     responses((status = 200, body = CertStatusView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn cert_status(
     State(h): State<Host>,
@@ -61,7 +61,7 @@ async fn cert_status(
 
 /// Proof bundles for verifying a presentation of this certificate offline.
 #[utoipa::path(get, path = "/v1/certificates/{id}/proofs", tag = "certificates",
-    params(("id" = String, Path, description = "Certificate id")),
+    params(("id" = String, Path, description = "Certificate id", pattern = "^[A-Za-z0-9_-]{1,64}$")),
     responses((status = 200, body = CertProofs), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn cert_proofs(State(h): State<Host>, Path(id): Path<String>) -> Result<Json<CertProofs>, ApiError> {
     blocking(&h, move |q| query::proofs(q, &id)).await.map(Json)
@@ -69,7 +69,7 @@ async fn cert_proofs(State(h): State<Host>, Path(id): Path<String>) -> Result<Js
 
 /// Verifies a presentation; answers valid or the reason, with the proofs of the facts used.
 #[utoipa::path(post, path = "/v1/certificates/verify", tag = "certificates",
-    request_body(content = Object, description = "A govchain-presentation/1 document"),
+    request_body(content = crate::credential::Presentation, description = "A govchain-presentation/1 document"),
     responses((status = 200, body = VerifyResponse), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody)))]
 async fn verify_presentation(State(h): State<Host>, req: Request) -> Result<Json<VerifyResponse>, ApiError> {
     let (_, body) = read_body(req, MAX_PRESENTATION_BYTES).await?;

@@ -127,6 +127,7 @@ pub struct VerifyResponse {
 
 /// Query of a certificate status.
 #[derive(Clone, Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CertStatusQuery {
     /// Include a proof bundle.
     #[serde(default)]

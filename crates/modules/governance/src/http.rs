@@ -22,7 +22,7 @@ async fn list_proposals(State(h): State<Host>) -> Result<Json<Vec<ProposalView>>
 
 /// One governance proposal.
 #[utoipa::path(get, path = "/v1/governance/proposals/{id}", tag = "governance",
-    params(("id" = u64, Path, description = "Proposal id")),
+    params(("id" = u64, Path, description = "Proposal id", minimum = 0)),
     responses((status = 200, body = ProposalView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_proposal(State(h): State<Host>, Path(id): Path<String>) -> Result<Json<ProposalView>, ApiError> {
     let id: u64 = id.parse().map_err(|_| ApiError::bad_request("invalid_id", "proposal id must be a number"))?;

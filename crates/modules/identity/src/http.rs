@@ -22,15 +22,16 @@ async fn list_orgs(State(h): State<Host>) -> Result<Json<Vec<OrgView>>, ApiError
 
 /// One organisation.
 #[utoipa::path(get, path = "/v1/organisations/{id}", tag = "identity",
-    params(("id" = String, Path, description = "Organisation id")),
-    responses((status = 200, body = OrgView), (status = 404, body = ErrorBody)))]
+    params(("id" = String, Path, description = "Organisation id", pattern = "^[a-z0-9-]{1,32}$")),
+    responses((status = 200, body = OrgView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_org(State(h): State<Host>, Path(id): Path<String>) -> Result<Json<OrgView>, ApiError> {
+    govchain_types::validate::slug("organisation id", &id).map_err(|e| ApiError::invalid("invalid_id", e))?;
     blocking(&h, move |q| query::organisation(q, &id)).await.map(Json)
 }
 
 /// One account, with its next nonce.
 #[utoipa::path(get, path = "/v1/accounts/{address}", tag = "identity",
-    params(("address" = String, Path, description = "0x address")),
+    params(("address" = String, Path, description = "Address: 40 hex characters, `0x` optional", pattern = "^(0x)?[0-9a-fA-F]{40}$")),
     responses((status = 200, body = AccountView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_account(State(h): State<Host>, Path(address): Path<String>) -> Result<Json<AccountView>, ApiError> {
     let a = Address::from_text(&address).map_err(|e| ApiError::bad_request("invalid_address", e.to_string()))?;

@@ -28,7 +28,7 @@ async fn list_records(
 
 /// A record: its latest version and a page of its versions (`before`, `limit`).
 #[utoipa::path(get, path = "/v1/records/{id}", tag = "records",
-    params(("id" = String, Path, description = "Record id"), RecordHistoryQuery),
+    params(("id" = String, Path, description = "Record id", pattern = "^[A-Za-z0-9_-]{1,64}$"), RecordHistoryQuery),
     responses((status = 200, body = RecordHistory), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_record(
     State(h): State<Host>,
@@ -41,7 +41,7 @@ async fn get_record(
 
 /// Proof bundle of a record version (binary; see docs/proofs.md).
 #[utoipa::path(get, path = "/v1/proofs/records/{id}", tag = "records",
-    params(("id" = String, Path, description = "Record id"), RecordProofQuery),
+    params(("id" = String, Path, description = "Record id", pattern = "^[A-Za-z0-9_-]{1,64}$"), RecordProofQuery),
     responses((status = 200, description = "Proof bundle", content_type = "application/octet-stream"),
               (status = 404, body = ErrorBody)))]
 async fn record_proof(

@@ -12,6 +12,8 @@ use crate::views::{RecordHistory, RecordHistoryQuery, RecordPage, RecordQuery, R
 pub const MAX_LIMIT: usize = 200;
 /// Most versions in one page of a record's history (each at most 32 KiB of body).
 pub const MAX_VERSIONS_PAGE: u32 = 100;
+/// Most bytes of a listing cursor (an index key).
+pub const MAX_CURSOR_BYTES: usize = 256;
 /// Versions in a page of a record's history by default.
 pub const DEFAULT_VERSIONS_PAGE: u32 = 20;
 
@@ -42,12 +44,18 @@ fn check_filter(v: &Option<String>, what: &str) -> Result<(), ApiError> {
 pub fn list(q: &dyn ChainQuery, f: &RecordQuery) -> Result<RecordPage, ApiError> {
     check_filter(&f.org, "org")?;
     check_filter(&f.category, "category")?;
+    if [f.from_ms, f.to_ms].iter().flatten().any(|ms| *ms > i64::MAX as u64) {
+        return Err(ApiError::bad_request("invalid_query", "times are at most 2^63-1 ms"));
+    }
     let limit = f.limit.unwrap_or(50);
     if limit == 0 || limit > MAX_LIMIT {
         return Err(ApiError::bad_request("invalid_query", format!("limit must be 1-{MAX_LIMIT}")));
     }
     let prefix = keys::list_prefix(f.org.as_deref(), f.category.as_deref());
     let before = match (&f.cursor, f.to_ms) {
+        (Some(c), _) if c.len() > 2 * MAX_CURSOR_BYTES => {
+            return Err(ApiError::bad_request("invalid_query", "the cursor is longer than any this node gives"));
+        }
         (Some(c), _) => Some(hex::decode(c).map_err(|_| ApiError::bad_request("invalid_query", "bad cursor"))?),
         (None, Some(to)) => Some(keys::time_bound(&prefix, to)),
         (None, None) => None,
@@ -75,10 +83,7 @@ pub fn list(q: &dyn ChainQuery, f: &RecordQuery) -> Result<RecordPage, ApiError>
 }
 
 fn check_id(id: &str) -> Result<(), ApiError> {
-    if id.is_empty() || id.len() > validate::MAX_PATH_ID {
-        return Err(ApiError::bad_request("invalid_record_id", "record id must be 1-64 bytes"));
-    }
-    Ok(())
+    validate::path_id("record id", id).map_err(|e| ApiError::invalid("invalid_id", e))
 }
 
 /// `GET /v1/records/{id}`: a record's latest version and a page of its versions (at most
@@ -115,6 +120,7 @@ pub fn proof(q: &dyn ChainQuery, id: &str, version: Option<u32>) -> Result<Vec<u
     check_id(id)?;
     let height = q.latest_block()?;
     let v = match version {
+        Some(0) => return Err(ApiError::bad_request("invalid_query", "versions count from 1")),
         Some(v) => v,
         None => q
             .get_as::<u32>(&keys::head(id), height)?

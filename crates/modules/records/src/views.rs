@@ -80,34 +80,46 @@ pub struct RecordHistory {
 
 /// Which versions of a record to list.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RecordHistoryQuery {
     /// List versions below this one (default: all up to the latest).
+    #[param(nullable = false, minimum = 2, maximum = 4294967295_u64, format = Int64)]
     pub before: Option<u32>,
     /// Page size (1-100, default 20).
+    #[param(nullable = false, minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
 }
 
 /// Record listing filters.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, IntoParams, ToSchema)]
+#[into_params(parameter_in = Query)]
 pub struct RecordQuery {
     /// Organisation id.
+    #[param(nullable = false, pattern = "^[a-z0-9-]{1,32}$")]
     pub org: Option<String>,
     /// Category.
+    #[param(nullable = false, pattern = "^[a-z0-9-]{1,32}$")]
     pub category: Option<String>,
-    /// Published at or after (ms since epoch).
+    /// Published at or after (ms since epoch, at most 2^63-1).
+    #[param(nullable = false)]
     pub from_ms: Option<u64>,
-    /// Published before (ms since epoch).
+    /// Published before (ms since epoch, at most 2^63-1).
+    #[param(nullable = false)]
     pub to_ms: Option<u64>,
     /// Page size (1-200, default 50).
+    #[param(nullable = false, minimum = 1, maximum = 200)]
     pub limit: Option<usize>,
-    /// Cursor from a previous page.
+    /// Cursor from a previous page (`next_cursor`).
+    #[param(nullable = false, pattern = "^([0-9a-fA-F]{2}){0,256}$")]
     pub cursor: Option<String>,
 }
 
 /// Query of a record proof.
 #[derive(Clone, Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RecordProofQuery {
     /// Version (default: latest).
+    #[param(nullable = false, minimum = 1, maximum = 4294967295_u64, format = Int64)]
     pub version: Option<u32>,
 }
 
