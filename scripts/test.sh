@@ -30,3 +30,5 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   cargo test --workspace --no-fail-fast
 fi
+echo "== fuzzing: a short AFL++ round per target (scripts/fuzz.sh 8)" >&2
+scripts/fuzz.sh 8

@@ -22,7 +22,7 @@ fn read_u32(b: &[u8], at: usize) -> Result<usize, ApiError> {
 
 /// The entries of a binary batch (borsh `Vec<Vec<u8>>`), as slices of the body. The count
 /// prefix is checked against `max` first; trailing bytes are refused.
-pub(crate) fn binary(body: &[u8], max: usize) -> Result<Vec<&[u8]>, ApiError> {
+pub fn binary(body: &[u8], max: usize) -> Result<Vec<&[u8]>, ApiError> {
     let count = read_u32(body, 0)?;
     if count > max {
         return Err(too_many(max));
@@ -42,7 +42,7 @@ pub(crate) fn binary(body: &[u8], max: usize) -> Result<Vec<&[u8]>, ApiError> {
 }
 
 /// The hex entries of a JSON batch `{"txs": ["…", …]}`; parsing stops at entry `max + 1`.
-pub(crate) fn json(body: &[u8], max: usize) -> Result<Vec<String>, ApiError> {
+pub fn json(body: &[u8], max: usize) -> Result<Vec<String>, ApiError> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let parsed = Body(max).deserialize(&mut de).and_then(|txs| de.end().map(|_| txs));
     match parsed {

@@ -11,7 +11,7 @@
 
 #![deny(clippy::unwrap_used)]
 
-mod batch;
+pub mod batch;
 mod contract;
 mod events;
 mod handlers;

@@ -13,9 +13,10 @@ mod context;
 mod engine;
 mod signing;
 mod streaming;
+pub use streaming::{Assembled, PartStreams, StreamPolicy, to_messages};
 
 pub use app::{AppError, Application, CommitOutcome, ProposalCheck};
 pub use codec::GovCodec;
-pub use context::{BlockId, GovContext, Height, ValAddress, proposer_index};
+pub use context::{BlockId, GovContext, Height, ProposalPart, ValAddress, proposer_index};
 pub use engine::{EngineConfig, EngineHandle, engine_metrics, peer_id, start};
 pub use signing::{GovSigner, GovVerifier};
