@@ -29,6 +29,9 @@ pub trait ChainQuery: Send + Sync {
     fn suite(&self) -> Suite;
     /// Latest committed height (0 before block 1).
     fn height(&self) -> u64;
+    /// Block time of the latest block in ms since the epoch (the genesis time before block 1):
+    /// "now" for queries that ask whether something is in force.
+    fn time_ms(&self) -> u64;
     /// The validators deciding the next height.
     fn validators(&self) -> ValidatorSet;
     /// The value of `key` in the state after block `height` (0: the genesis state).

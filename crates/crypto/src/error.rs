@@ -41,4 +41,7 @@ pub enum CryptoError {
     /// Keystore file is malformed.
     #[error("keystore format error: {0}")]
     KeystoreFormat(String),
+    /// Sealed or encrypted bytes could not be opened: wrong key, wrong context, or changed bytes.
+    #[error("decryption failed: wrong key or damaged ciphertext")]
+    Decrypt,
 }

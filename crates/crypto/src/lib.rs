@@ -14,6 +14,7 @@
 mod batch;
 pub mod ed25519;
 mod error;
+pub mod exchange;
 pub mod files;
 mod hash;
 mod keys;

@@ -91,6 +91,10 @@ impl ChainQuery for NodeService {
         self.chain.tip().height
     }
 
+    fn time_ms(&self) -> u64 {
+        self.chain.tip().time_ms
+    }
+
     fn validators(&self) -> ValidatorSet {
         self.chain.tip().validators
     }

@@ -176,6 +176,7 @@ impl WorldBuilder {
             state: MemState(state.writes),
             exec: executor(components).expect("a valid component list"),
             height: 0,
+            time_offset_ms: 0,
             suite: self.suite,
             nonces: BTreeMap::new(),
             keys: BTreeMap::new(),
@@ -191,6 +192,9 @@ pub struct World {
     pub exec: Executor,
     /// Last executed height.
     pub height: u64,
+    /// Added to every later block's time (block `h` has time `START_MS + (h - 1)·1000 + offset`):
+    /// tests of expiry move time forward without executing days of blocks.
+    pub time_offset_ms: u64,
     /// Suite.
     pub suite: Suite,
     nonces: BTreeMap<String, u64>,
@@ -252,7 +256,7 @@ impl World {
             chain_id: CHAIN_ID.into(),
             suite: self.suite,
             height: self.height + 1,
-            time_ms: START_MS + self.height * 1000,
+            time_ms: START_MS + self.height * 1000 + self.time_offset_ms,
         }
     }
 
