@@ -34,6 +34,8 @@ pub const ORGS: &[(&str, &str)] = &[
     ("market", "市场监督管理局 Market Regulation Administration"),
     ("police", "公安局 Public Security Bureau"),
     ("education", "教育局 Education Bureau"),
+    ("hrss", "人力资源和社会保障局 Human Resources and Social Security Bureau"),
+    ("civil-affairs", "民政局 Civil Affairs Bureau"),
 ];
 
 /// Demo accounts.
@@ -95,6 +97,35 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         roles: &["publisher", "certifier"],
         admin: false,
     },
+    DemoAccount { name: "hrss-admin", org: "hrss", kind: AccountKind::Official, roles: &["data-officer"], admin: true },
+    DemoAccount {
+        name: "hrss-exchange",
+        org: "hrss",
+        kind: AccountKind::Official,
+        roles: &["data-exchange"],
+        admin: false,
+    },
+    DemoAccount {
+        name: "civil-admin",
+        org: "civil-affairs",
+        kind: AccountKind::Official,
+        roles: &["data-officer"],
+        admin: true,
+    },
+    DemoAccount {
+        name: "civil-caseworker",
+        org: "civil-affairs",
+        kind: AccountKind::Official,
+        roles: &["caseworker"],
+        admin: false,
+    },
+    DemoAccount {
+        name: "civil-exchange",
+        org: "civil-affairs",
+        kind: AccountKind::Official,
+        roles: &["data-exchange"],
+        admin: false,
+    },
     DemoAccount { name: "citizen-demo", org: "police", kind: AccountKind::Citizen, roles: &[], admin: false },
     DemoAccount { name: "business-demo", org: "market", kind: AccountKind::Business, roles: &[], admin: false },
 ];
@@ -112,6 +143,12 @@ fn roles() -> Vec<Role> {
         Role {
             name: "publisher".into(),
             permissions: vec!["records.publish".into(), "records.amend".into(), "records.withdraw".into()],
+        },
+        Role { name: "data-officer".into(), permissions: vec!["datashare.*".into()] },
+        Role { name: "caseworker".into(), permissions: vec!["datashare.request".into()] },
+        Role {
+            name: "data-exchange".into(),
+            permissions: vec!["datashare.deliver".into(), "datashare.request".into()],
         },
     ]
 }
@@ -269,6 +306,13 @@ pub fn create(home: &Path, suite: Suite, api: &str, p2p: &str) -> Result<bool> {
         account_keys: home.join("keys"),
         passphrase: String::new(),
     })?;
+    // The dev node runs both demo bureaus' data exchanges, with their exchange keys.
+    for name in ["hrss-exchange-key", "civil-exchange-key"] {
+        write_key(&home.join("keys"), name, &SecretKey::generate(suite.default_algorithm()), "")?;
+    }
+    let mut cfg = std::fs::read_to_string(home.join("config.toml"))?;
+    cfg.push_str(&crate::devshare::config_toml(api));
+    std::fs::write(home.join("config.toml"), cfg)?;
     Ok(true)
 }
 

@@ -2,6 +2,7 @@
 
 mod cmd;
 mod devnet;
+mod devshare;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use govchain_sdk::cli::{Ctx, ModuleCli};

@@ -59,6 +59,19 @@ impl ApiServer {
         }
     }
 
+    /// Runs `f` on the API runtime (services that belong with the API, such as the data
+    /// exchange).
+    pub(crate) fn spawn<F>(&self, f: F) -> JoinHandle<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match &self.runtime {
+            Some(rt) => rt.spawn(f),
+            None => tokio::spawn(f),
+        }
+    }
+
     /// Ends when the server stops (it does not on its own: only on a fatal error).
     pub(crate) async fn stopped(&mut self) -> std::io::Result<()> {
         match self.task.as_mut() {

@@ -232,6 +232,9 @@ pub struct RawConfig {
     pub consensus: ConsensusSection,
     /// Storage caches.
     pub storage: StorageSection,
+    /// The data exchanges with other departments (`[[datashare]]`, one per organisation this
+    /// node serves; none: this node takes no part).
+    pub datashare: Vec<govchain_datashare::exchange::ExchangeConfig>,
 }
 
 /// Checked configuration.
@@ -275,6 +278,8 @@ pub struct NodeConfig {
     pub storage_cache_bytes: usize,
     /// Decoded state-tree nodes kept in memory.
     pub node_cache: usize,
+    /// The data exchanges this node runs (`[[datashare]]`).
+    pub datashare: Vec<govchain_datashare::exchange::ExchangeConfig>,
 }
 
 impl RawConfig {
@@ -351,6 +356,7 @@ impl RawConfig {
             ),
             storage_cache_bytes: self.storage.cache_mb.saturating_mul(1024 * 1024),
             node_cache: self.storage.node_cache,
+            datashare: self.datashare,
         })
     }
 }

@@ -18,6 +18,7 @@ mod app;
 mod chain;
 mod components;
 pub mod config;
+mod exchange_host;
 mod forward;
 pub mod genesis;
 mod integrity;

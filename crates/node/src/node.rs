@@ -31,6 +31,8 @@ pub struct RunningNode {
     pub chain: Arc<Chain>,
     /// Bound API address.
     pub api_addr: SocketAddr,
+    /// Bound data-exchange addresses (`[[datashare]]`), in config order.
+    pub exchange_addrs: Vec<SocketAddr>,
     engine: EngineHandle,
     api: crate::api_server::ApiServer,
 }
@@ -200,11 +202,15 @@ pub async fn start_with_application(
     });
     let api_cfg = ApiConfig { listen: api_addr, ..Default::default() };
     let guards = govchain_api::Guards::new(cfg.api_limits.clone());
-    let mut app = api_router(service, api_cfg, &components, &guards).0;
+    let mut app = api_router(service.clone(), api_cfg, &components, &guards).0;
     if cfg.portal {
         app = app.merge(govchain_portal::router()).fallback(govchain_portal::fallback);
     }
     api.serve(app, guards);
+    let mut exchange_addrs = Vec::new();
+    for d in &cfg.datashare {
+        exchange_addrs.push(start_exchange(&cfg, d, service.clone(), &api).await?);
+    }
 
     let engine_cfg = EngineConfig {
         wal_dir: cfg.home.join("data").join("wal"),
@@ -223,7 +229,31 @@ pub async fn start_with_application(
     };
     let engine = govchain_consensus::start(engine_cfg, application(chain.clone())).await?;
     info!(api = %api_addr, p2p = %cfg.p2p_listen, "node started");
-    Ok(RunningNode { chain, api_addr, engine, api })
+    Ok(RunningNode { chain, api_addr, exchange_addrs, engine, api })
+}
+
+/// Starts the data exchange on the API runtime: keys, connectors, listener.
+async fn start_exchange(
+    cfg: &NodeConfig,
+    d: &govchain_datashare::exchange::ExchangeConfig,
+    service: Arc<NodeService>,
+    api: &crate::api_server::ApiServer,
+) -> Result<SocketAddr> {
+    use govchain_datashare::exchange::{Exchange, serve};
+    let operator = load_key(&cfg.home.join(&d.operator_key), &cfg.passphrase_env)?;
+    let exchange_key = load_key(&cfg.home.join(&d.exchange_key), &cfg.passphrase_env)?;
+    let listen: SocketAddr = d.listen.parse().map_err(|e| eyre!("datashare.listen = {:?}: {e}", d.listen))?;
+    let host = Arc::new(crate::exchange_host::NodeExchangeHost { service });
+    let (d, home) = (d.clone(), cfg.home.clone());
+    let started = api.spawn(async move {
+        let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("binding {listen}: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let x = Exchange::new(host, &d, &home, operator, exchange_key).await?;
+        info!(exchange = %addr, org = %x.org(), "data exchange started");
+        tokio::spawn(serve(listener, Arc::new(x)));
+        Ok::<SocketAddr, String>(addr)
+    });
+    started.await.map_err(|e| eyre!("data exchange: {e}"))?.map_err(|e| eyre!("data exchange: {e}"))
 }
 
 /// The node's API router over `service`: the core routes and every component's routes (with

@@ -18,6 +18,6 @@ pub use certificate::verify_commit;
 
 /// Bundle size limits.
 pub mod bundle_limits {
-    pub use crate::bundle::{MAX_BUNDLE_BYTES, MAX_VALSET_CHANGES};
+    pub use crate::bundle::{MAX_BUNDLE_BYTES, MAX_STATE_ENTRIES, MAX_VALSET_CHANGES};
 }
 pub use error::ProofError;

@@ -85,6 +85,10 @@ pub async fn node(ctx: &Ctx, a: NodeArgs) -> Result<()> {
 pub async fn dev(ctx: &Ctx, a: DevArgs) -> Result<()> {
     let suite = Suite::from_name(&a.suite).ok_or_else(|| eyre!("--suite must be ed25519 or sm2"))?;
     let created = devnet::create(&ctx.home, suite, &a.listen, &a.p2p)?;
+    if created {
+        let citizen = ctx.load_key("citizen-demo")?;
+        crate::devshare::write_database(&ctx.home, &citizen).await?;
+    }
     if a.init_only {
         println!("{} {}", if created { "created" } else { "kept existing" }, ctx.home.display());
         return Ok(());
@@ -112,9 +116,13 @@ pub async fn dev(ctx: &Ctx, a: DevArgs) -> Result<()> {
     );
     if fresh && !a.no_demo_records {
         let home = ctx.home.clone();
+        let listen = a.listen.clone();
         tokio::spawn(async move {
             if let Err(e) = seed_demo_records(&url, &home).await {
                 tracing::warn!(error = %e, "could not publish demo records");
+            }
+            if let Err(e) = crate::devshare::seed(&url, &home, &listen).await {
+                tracing::warn!(error = %e, "could not publish the data-sharing demo");
             }
         });
     }

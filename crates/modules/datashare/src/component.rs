@@ -56,4 +56,9 @@ impl Component for DatashareComponent {
     fn routes(&self) -> govchain_component::http::Routes {
         crate::http::routes()
     }
+
+    #[cfg(feature = "cli")]
+    fn cli(&self) -> Option<Box<dyn govchain_sdk::cli::ModuleCli>> {
+        Some(crate::cli::cli())
+    }
 }

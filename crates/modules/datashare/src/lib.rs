@@ -21,7 +21,11 @@
 
 #![deny(clippy::unwrap_used)]
 
+#[cfg(feature = "cli")]
+mod cli;
 mod component;
+#[cfg(feature = "exchange")]
+pub mod exchange;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod keys;
@@ -31,6 +35,8 @@ pub mod policy;
 pub mod query;
 pub mod subject;
 pub mod views;
+pub mod who;
+pub mod wire;
 
 pub use component::DatashareComponent;
 pub use methods::{DatashareModule, MAX_CASE_REF, month_of};

@@ -317,6 +317,7 @@ pub enum Outcome {
 
 /// Why an access can be refused.
 pub const REFUSAL_CODES: &[&str] = &[
+    "unauthorized",
     "no_grant",
     "grant_expired",
     "grant_revoked",

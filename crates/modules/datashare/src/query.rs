@@ -218,31 +218,33 @@ pub fn lookup(q: &dyn ChainQuery, req: &LookupRequest) -> Result<LookupResponse,
         }
         Some(h) => h,
     };
-    // One proof per distinct key; a tag asked twice gets the same answer twice.
+    // Distinct keys in key order, proven in bundles of at most MAX_STATE_ENTRIES; a tag asked
+    // twice gets the same answer twice.
     let mut unique: Vec<Vec<u8>> = tags.iter().map(keys::receipt).collect();
     unique.sort();
     unique.dedup();
-    let proven = q.prove(&unique, height)?;
+    let mut values = std::collections::BTreeMap::new();
+    let mut proofs = Vec::new();
+    for chunk in unique.chunks(govchain_proofs::bundle_limits::MAX_STATE_ENTRIES) {
+        let proven = q.prove(chunk, height)?;
+        for (k, v) in chunk.iter().zip(proven.values) {
+            values.insert(k.clone(), v);
+        }
+        proofs.push(base64::engine::general_purpose::STANDARD.encode(&proven.bundle));
+    }
     let receipts = tags
         .iter()
         .map(|t| {
-            let i = unique.binary_search(&keys::receipt(t)).map_err(|_| ApiError::internal("lookup key lost"))?;
-            proven
-                .values
-                .get(i)
+            values
+                .get(&keys::receipt(t))
                 .cloned()
                 .flatten()
-                .as_ref()
-                .map(|b| borsh::from_slice::<Receipt>(b).map(|r| ReceiptView::from(&r)))
+                .map(|b| borsh::from_slice::<Receipt>(&b).map(|r| ReceiptView::from(&r)))
                 .transpose()
                 .map_err(|e| ApiError::internal(format!("corrupt receipt: {e}")))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(LookupResponse {
-        height: proven.height,
-        receipts,
-        proof: base64::engine::general_purpose::STANDARD.encode(&proven.bundle),
-    })
+    Ok(LookupResponse { height, receipts, proofs })
 }
 
 /// `GET /v1/datashare/receipts?from=&limit=`: the global sequence (public: statistics,

@@ -225,8 +225,9 @@ pub struct LookupResponse {
     pub height: u64,
     /// One entry per tag asked, in order: the receipt, or null (proven absent).
     pub receipts: Vec<Option<ReceiptView>>,
-    /// Proof bundle (base64) of `datashare/receipt/<tag>` for every distinct tag, in key order.
-    pub proof: String,
+    /// Proof bundles (base64) of `datashare/receipt/<tag>` for every distinct tag, in key order,
+    /// at most 16 keys per bundle (the bundle format's limit), all at `height`.
+    pub proofs: Vec<String>,
 }
 
 /// A subject tag: 64 hex characters.

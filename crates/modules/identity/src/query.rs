@@ -66,3 +66,36 @@ pub fn account(q: &dyn ChainQuery, address: &Address) -> Result<AccountView, Api
     let pending = q.pending_nonce(&a.public_key.address(q.suite()), next);
     Ok(AccountView::new(&a, next, pending))
 }
+
+/// The off-chain form of [`crate::require_permission`]: the account `key` currently signs for,
+/// if it is an active official of an active organisation holding a role that grants
+/// `permission` at `height`. Data-sharing nodes check the officials who sign their requests
+/// with it.
+pub fn official_with(
+    q: &dyn ChainQuery,
+    key: &govchain_types::PublicKey,
+    permission: &str,
+    height: u64,
+) -> Result<(Account, Organisation), ApiError> {
+    let denied = |m: String| ApiError::new(403, "unauthorized", m);
+    let key_address = key.address(q.suite());
+    let address = account_of_key(q, &key_address, height)?;
+    let acct = account_at(q, &address, height)?.ok_or_else(|| denied(format!("no account for key {key_address}")))?;
+    if acct.public_key != *key || !acct.active || acct.kind != crate::AccountKind::Official {
+        return Err(denied("the key is not an active official's current key".into()));
+    }
+    let org: Organisation = q
+        .get_as(&keys::org(&acct.org), height)?
+        .filter(|o: &Organisation| o.active)
+        .ok_or_else(|| denied(format!("organisation {} is not active", acct.org)))?;
+    let allowed = acct.roles.iter().any(|r| {
+        org.roles
+            .iter()
+            .find(|role| &role.name == r)
+            .is_some_and(|role| role.permissions.iter().any(|p| crate::validate::grants(p, permission)))
+    });
+    if !allowed {
+        return Err(denied(format!("no role of the signer grants {permission}")));
+    }
+    Ok((acct, org))
+}
