@@ -206,11 +206,12 @@ pub async fn start_with_application(
     if cfg.portal {
         app = app.merge(govchain_portal::router()).fallback(govchain_portal::fallback);
     }
-    api.serve(app, guards);
+    // The exchanges first: once the API answers, they do too.
     let mut exchange_addrs = Vec::new();
     for d in &cfg.datashare {
         exchange_addrs.push(start_exchange(&cfg, d, service.clone(), &api).await?);
     }
+    api.serve(app, guards);
 
     let engine_cfg = EngineConfig {
         wal_dir: cfg.home.join("data").join("wal"),

@@ -50,11 +50,17 @@ impl Node {
 
     /// Starts (or restarts) the node process; logs go to `home/node-<n>.log`.
     pub fn start(&mut self) {
+        self.start_with_env(&[]);
+    }
+
+    /// [`Node::start`] with extra environment variables (test failpoints).
+    pub fn start_with_env(&mut self, env: &[(&str, &str)]) {
         let n = std::fs::read_dir(&self.home).map(|d| d.count()).unwrap_or(0);
         let log = std::fs::File::create(self.home.join(format!("node-{n}.log"))).expect("log file");
         let child = Command::new(bin())
             .args(["node", "--listen", &self.listen, "--log", "info"])
             .env("GOVCHAIN_HOME", &self.home)
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()

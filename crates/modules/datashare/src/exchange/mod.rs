@@ -101,6 +101,9 @@ pub struct Exchange {
     http: reqwest::Client,
     subjects: parking_lot::Mutex<BTreeMap<Hash32, Arc<tokio::sync::Mutex<u64>>>>,
     submit_lock: tokio::sync::Mutex<()>,
+    /// Test hook (`GOVCHAIN_TEST_FAILPOINT=datashare_after_receipt`): the process aborts after a
+    /// delivery's receipt is committed and before the delivery is sent, as a crash would.
+    abort_after_receipt: bool,
 }
 
 /// How long a receipt may take to commit.
@@ -156,6 +159,7 @@ impl Exchange {
             http: reqwest::Client::builder().timeout(Duration::from_secs(60)).build().map_err(|e| e.to_string())?,
             subjects: parking_lot::Mutex::new(BTreeMap::new()),
             submit_lock: tokio::sync::Mutex::new(()),
+            abort_after_receipt: std::env::var("GOVCHAIN_TEST_FAILPOINT").is_ok_and(|v| v == "datashare_after_receipt"),
         })
     }
 

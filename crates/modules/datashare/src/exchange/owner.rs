@@ -228,6 +228,10 @@ impl Exchange {
                 Some(suite.hash(&plain)),
             )
             .await?;
+        if self.abort_after_receipt {
+            tracing::error!("test failpoint datashare_after_receipt: aborting after the receipt, before the delivery");
+            std::process::abort();
+        }
         let d = DeliveryBody { access_id: body.access_id, receipt: tag, height, sealed };
         Ok(Signed::sign(DELIVERY_DOMAIN, &d, &self.operator))
     }
