@@ -14,6 +14,8 @@ command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 # The API contract test runs schemathesis (PyPI) in a virtual environment of its own.
 command -v python3 >/dev/null 2>&1 || need_apt+=(python3)
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || need_apt+=(python3-venv)
+# The data-sharing connector tests run a real PostgreSQL server (started by the test itself).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 # A CJK font, so that the portal's screenshots show Chinese text rather than empty boxes.
 [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need_apt+=(fonts-wqy-microhei)
 if [ ${#need_apt[@]} -gt 0 ]; then

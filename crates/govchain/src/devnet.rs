@@ -36,6 +36,7 @@ pub const ORGS: &[(&str, &str)] = &[
     ("education", "教育局 Education Bureau"),
     ("hrss", "人力资源和社会保障局 Human Resources and Social Security Bureau"),
     ("civil-affairs", "民政局 Civil Affairs Bureau"),
+    ("audit", "审计局 Audit Office"),
 ];
 
 /// Demo accounts.
@@ -126,6 +127,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         roles: &["data-exchange"],
         admin: false,
     },
+    DemoAccount { name: "auditor", org: "audit", kind: AccountKind::Official, roles: &["data-auditor"], admin: true },
     DemoAccount { name: "citizen-demo", org: "police", kind: AccountKind::Citizen, roles: &[], admin: false },
     DemoAccount { name: "business-demo", org: "market", kind: AccountKind::Business, roles: &[], admin: false },
 ];
@@ -146,6 +148,7 @@ fn roles() -> Vec<Role> {
         },
         Role { name: "data-officer".into(), permissions: vec!["datashare.*".into()] },
         Role { name: "caseworker".into(), permissions: vec!["datashare.request".into()] },
+        Role { name: "data-auditor".into(), permissions: vec!["datashare.audit".into()] },
         Role {
             name: "data-exchange".into(),
             permissions: vec!["datashare.deliver".into(), "datashare.request".into()],

@@ -67,6 +67,10 @@ enum Command {
     Bench(cmd::bench::BenchArgs),
     /// Certificate status checks with proofs at 10 000 and 1 000 000 certificates.
     BenchCerts(cmd::bench_certs::BenchCertsArgs),
+    /// Benchmark data sharing: access round trips at 100 concurrent requests, receipts per
+    /// second beside the records bench, and "who used my data" for a citizen with 1,000 of
+    /// 1,000,000 receipts (answer and verification times).
+    BenchData(cmd::bench_data::BenchDataArgs),
 }
 
 /// Drops the engine's `NoPeersSubscribedToTopic` errors: a validator alone (the dev chain), or one
@@ -146,7 +150,11 @@ fn run(modules: &[Box<dyn ModuleCli>], matches: &clap::ArgMatches) -> eyre::Resu
             Command::Tx(c) => cmd::query::tx(&ctx, c).await,
             Command::State(c) => cmd::query::state(&ctx, c).await,
             Command::Verify(a) => cmd::verify::run(&ctx, a),
-            Command::Bench(a) => cmd::bench::run(&ctx, a).await,
+            Command::Bench(a) => cmd::bench::run(&ctx, a).await.map(|_| ()),
+            Command::BenchData(a) => {
+                init_logging("warn");
+                cmd::bench_data::run(&ctx, a).await
+            }
             Command::BenchCerts(a) => {
                 init_logging("warn");
                 cmd::bench_certs::run(&ctx, a).await

@@ -329,7 +329,7 @@ async fn every_access_is_receipted_first_and_the_citizen_sees_them_all_proven() 
     assert_eq!(receipts.len(), 7);
 
     // A node that hides one receipt is caught by the citizen's verification.
-    let genesis: govchain_component::Genesis =
+    let genesis: govchain_node::Genesis =
         serde_json::from_str(&std::fs::read_to_string(b.node.genesis()).expect("genesis")).expect("genesis");
     let trust = genesis.trust_root().expect("trust");
     let me = b.node.key("citizen-demo");
@@ -386,9 +386,37 @@ async fn every_access_is_receipted_first_and_the_citizen_sees_them_all_proven() 
         linking.iter().map(hex::encode).collect::<Vec<_>>()
     );
 
+    // An auditor with the legal role sees the same list, proven the same way.
+    let zf = b.subject_file(ZHANG.0);
+    let audit = json(&b.node.cli_ok(&[
+        "data",
+        "audit",
+        "--key",
+        "auditor",
+        "--dataset",
+        "social-insurance",
+        "--subject-file",
+        &zf,
+        "--case-ref",
+        "AUD-2026-3",
+    ]));
+    assert_eq!(audit["counts"][0]["receipts"], 5, "{audit}");
+    let denied = b.node.cli(&[
+        "data",
+        "audit",
+        "--key",
+        "civil-caseworker",
+        "--dataset",
+        "social-insurance",
+        "--subject-file",
+        &zf,
+        "--case-ref",
+        "x",
+    ]);
+    assert!(!denied.status.success() && text(&denied).contains("unauthorized"), "{}", text(&denied));
+
     // Erasure of the demo citizen at hrss: an erasure receipt in their sequence, the owner's and
     // the grantee's copies no longer open.
-    let zf = b.subject_file(ZHANG.0);
     let erased = json(&b.node.cli_ok(&[
         "data",
         "erase",

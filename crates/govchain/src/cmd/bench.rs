@@ -51,6 +51,22 @@ pub struct BenchArgs {
     rate: u64,
 }
 
+impl BenchArgs {
+    /// The defaults with `txs` publications (for `govchain bench-data`'s records phase).
+    pub fn with_txs(txs: usize) -> BenchArgs {
+        BenchArgs {
+            accounts: 200,
+            txs,
+            batch: 500,
+            concurrency: 4,
+            admin_key: "finance-admin".into(),
+            org: "finance".into(),
+            verify_seconds: 1,
+            rate: 0,
+        }
+    }
+}
+
 /// One core verifying single Ed25519 signatures one after another (the GovChain rule).
 pub fn ed25519_verify_rate(seconds: u64) -> f64 {
     let key = SecretKey::from_seed(Algorithm::Ed25519, [7u8; 32]);
@@ -101,7 +117,8 @@ fn stage_breakdown(metrics: &str) -> Vec<(String, f64, f64)> {
 }
 
 /// Runs the benchmark.
-pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
+/// Runs the benchmark; returns the committed transactions per second.
+pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<f64> {
     if a.accounts == 0 || a.txs == 0 || a.batch == 0 || a.concurrency == 0 {
         bail!("--accounts, --txs, --batch and --concurrency must be positive");
     }
@@ -326,5 +343,5 @@ pub async fn run(ctx: &Ctx, a: BenchArgs) -> Result<()> {
         verify_rate,
         tps / verify_rate
     );
-    Ok(())
+    Ok(tps)
 }

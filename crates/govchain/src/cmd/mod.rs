@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod bench_certs;
+pub mod bench_data;
 pub mod db;
 pub mod keys;
 pub mod network;

@@ -132,6 +132,25 @@ pub enum DataCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Audit one subject (permission datashare.audit): get their sequence key from the data
+    /// set's owner and list their receipts there, verified, as the subject would.
+    Audit {
+        /// Signing key (datashare.audit).
+        #[arg(long)]
+        key: String,
+        /// Data set.
+        #[arg(long)]
+        dataset: String,
+        /// File with the subject id (`-`: stdin).
+        #[arg(long)]
+        subject_file: PathBuf,
+        /// The audit's case reference (in the owner's log).
+        #[arg(long)]
+        case_ref: String,
+        /// Trusted genesis (default: the home's).
+        #[arg(long)]
+        genesis: Option<PathBuf>,
+    },
     /// Public counts of a month.
     Stats {
         /// `YYYY-MM`.
@@ -289,6 +308,34 @@ async fn run(ctx: &Ctx, cmd: DataCmd) -> Result<()> {
             )
         }
         DataCmd::WhoUsed { key, genesis, json } => who_used(ctx, &key, genesis, json).await,
+        DataCmd::Audit { key, dataset, subject_file, case_ref, genesis } => {
+            let subject = read_lines(&subject_file)?.into_iter().next().ok_or_else(|| eyre!("no subject id"))?;
+            let status = c.status().await?;
+            let ds: DatasetDetail = c.get(&format!("/v1/datashare/datasets/{dataset}")).await?;
+            let profile: ProfileView = c.get(&format!("/v1/datashare/profiles/{}", ds.dataset.owner)).await?;
+            let k = ctx.load_key(&key)?;
+            let body = AuditBody { chain_id: status.chain_id, dataset, subject, case_ref, issued_ms: now_ms() };
+            let got =
+                post_signed(&profile.latest.endpoint, "/exchange/v1/audit", &Signed::sign(AUDIT_DOMAIN, &body, &k))
+                    .await?;
+            let suite = govchain_types::Suite::from_name(&status.suite).ok_or_else(|| eyre!("unknown suite"))?;
+            let sk = crate::subject::SubjectKey::from_hex(suite, got["subject_key"].as_str().unwrap_or_default())
+                .ok_or_else(|| eyre!("the owner gave no subject key"))?;
+            let version = got["key_version"].as_u64().unwrap_or(0) as u32;
+            let (g, _) = Genesis::load(&genesis.unwrap_or_else(|| ctx.home.join("genesis.json")))?;
+            let keys = vec![(ds.dataset.owner.clone(), version, sk)];
+            let report = crate::who::walk_keys(&g.trust_root()?, &keys, status.height, |req| {
+                let c = c.clone();
+                async move {
+                    c.post_json::<LookupResponse, _>("/v1/datashare/receipts/lookup", &req)
+                        .await
+                        .map_err(|e| e.to_string())
+                }
+            })
+            .await
+            .map_err(|e| eyre!("{e}"))?;
+            print_json(&report)
+        }
         DataCmd::Stats { month } => {
             print_json(&c.get_query::<Vec<StatView>, _>("/v1/datashare/stats", &[("month", month)]).await?)
         }

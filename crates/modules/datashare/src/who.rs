@@ -144,6 +144,26 @@ pub async fn walk<F, Fut>(
     subject: &SecretKey,
     owners: &Owners,
     height: u64,
+    lookup: F,
+) -> Result<Report, WhoError>
+where
+    F: FnMut(LookupRequest) -> Fut,
+    Fut: std::future::Future<Output = Result<LookupResponse, String>>,
+{
+    let mut keys = Vec::new();
+    for (owner, version, exchange_key) in owners {
+        let key = SubjectKey::subject_side(trust.suite, subject, exchange_key, owner, *version)
+            .map_err(|e| WhoError::Proof(format!("key agreement with {owner}: {e}")))?;
+        keys.push((owner.clone(), *version, key));
+    }
+    walk_keys(trust, &keys, height, lookup).await
+}
+
+/// [`walk`] with the sequence keys given (an auditor's, from the owner).
+pub async fn walk_keys<F, Fut>(
+    trust: &TrustRoot,
+    keys: &[(String, u32, SubjectKey)],
+    height: u64,
     mut lookup: F,
 ) -> Result<Report, WhoError>
 where
@@ -151,9 +171,8 @@ where
     Fut: std::future::Future<Output = Result<LookupResponse, String>>,
 {
     let mut report = Report { height, time_ms: 0, found: Vec::new(), counts: Vec::new(), bundles_verified: 0 };
-    for (owner, version, exchange_key) in owners {
-        let key = SubjectKey::subject_side(trust.suite, subject, exchange_key, owner, *version)
-            .map_err(|e| WhoError::Proof(format!("key agreement with {owner}: {e}")))?;
+    for (owner, version, key) in keys {
+        let (owner, version) = (owner, version);
         let mut n: u64 = 0;
         'walk: loop {
             if n >= MAX_WALK {

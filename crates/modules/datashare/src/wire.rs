@@ -20,6 +20,9 @@ pub const DELIVERY_DOMAIN: &[u8] = b"govchain/datashare/delivery/v1";
 pub const KEY_DOMAIN: &[u8] = b"govchain/datashare/delivery-key/v1";
 /// Domain of an erasure order to one's own node (signed by a data officer).
 pub const ERASE_DOMAIN: &[u8] = b"govchain/datashare/erase/v1";
+/// Domain of an auditor's request for a subject's key (signed by an official with
+/// `datashare.audit`).
+pub const AUDIT_DOMAIN: &[u8] = b"govchain/datashare/audit/v1";
 /// Domain of an erasure notice from an owner to a grantee (signed by the owner's operator).
 pub const NOTICE_DOMAIN: &[u8] = b"govchain/datashare/erasure-notice/v1";
 /// HPKE info of the sealed subject reference.
@@ -153,6 +156,21 @@ pub struct EraseBody {
     pub dataset: String,
     /// Subject id.
     pub subject: String,
+    /// When signed (ms).
+    pub issued_ms: u64,
+}
+
+/// An auditor's request: the key of one subject's sequence at this owner.
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct AuditBody {
+    /// Chain id.
+    pub chain_id: String,
+    /// Data set (whose owner is asked).
+    pub dataset: String,
+    /// Subject id.
+    pub subject: String,
+    /// Why (case of the auditor).
+    pub case_ref: String,
     /// When signed (ms).
     pub issued_ms: u64,
 }

@@ -375,6 +375,37 @@ impl Exchange {
         }))
     }
 
+    /// `POST /exchange/v1/audit`: an official with `datashare.audit` (a data-protection
+    /// authority) gets the key of one subject's sequence at this owner, to walk and verify their
+    /// receipts as the subject would. The key reveals that subject's receipts here and nothing
+    /// else.
+    pub async fn audit(&self, req: Signed) -> Result<serde_json::Value, Refused> {
+        let (key, body): (_, AuditBody) =
+            req.open(AUDIT_DOMAIN).map_err(|e| Refused::new(400, "bad_request", e.to_string()))?;
+        let q = self.host.query();
+        if body.chain_id != q.chain_id() || body.issued_ms.abs_diff(Self::now_ms()) > self.max_skew_ms {
+            return Err(Refused::new(400, "stale_request", "wrong chain or stale request"));
+        }
+        let (acct, org) = govchain_identity::query::official_with(q.as_ref(), &key, "datashare.audit", q.height())?;
+        let ds = crate::query::dataset_record(q.as_ref(), &body.dataset)?
+            .filter(|d| d.owner == self.org && self.sources.contains_key(&d.id))
+            .ok_or_else(|| Refused::new(404, "dataset_not_found", "not a data set of this node"))?;
+        let row = self.sources[&ds.id]
+            .fetch(&body.subject, &[])
+            .await
+            .map_err(|e| Refused::new(502, "source_unavailable", e.to_string()))?
+            .ok_or_else(|| Refused::new(404, "subject_not_found", "no such subject"))?;
+        let resolved = self
+            .subject_key(q.as_ref(), &row)?
+            .ok_or_else(|| Refused::new(409, "subject_not_enrolled", "no enrolled key"))?;
+        tracing::info!(auditor = %acct.address, org = %org.id, case = %body.case_ref, dataset = %ds.id, "subject key given to an auditor");
+        Ok(serde_json::json!({
+            "owner": self.org,
+            "key_version": resolved.version,
+            "subject_key": resolved.key.to_hex(),
+        }))
+    }
+
     async fn notify(&self, q: &dyn ChainQuery, grant: &str, access_ids: Vec<Hash32>) -> serde_json::Value {
         let count = access_ids.len();
         let g = crate::query::grant_record(q, grant).ok().flatten();

@@ -71,11 +71,19 @@ async fn erase(
     x.erase(body(r)?).await.map(Json)
 }
 
+async fn audit(
+    State(x): State<Ex>,
+    r: Result<Json<Signed>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<serde_json::Value>, Refused> {
+    x.audit(body(r)?).await.map(Json)
+}
+
 /// The exchange's routes.
 pub fn router(x: Ex) -> axum::Router {
     axum::Router::new()
         .route("/exchange/v1/access", post(access))
         .route("/exchange/v1/erasure-notice", post(notice))
+        .route("/exchange/v1/audit", post(audit))
         .route("/exchange/v1/local/delivery-key", post(delivery_key))
         .route("/exchange/v1/local/fetch", post(fetch))
         .route("/exchange/v1/local/erase", post(erase))
