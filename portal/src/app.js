@@ -8,6 +8,7 @@ import * as explorer from './explorer.js';
 import * as records from './records.js';
 import { verifyPage } from './verify-page.js';
 import * as governance from './governance.js';
+import * as datashare from './datashare.js';
 import { ApiFailure, live, router } from './api.js';
 import pages from './pages.json';
 
@@ -28,6 +29,9 @@ const handlers = {
   verify: verifyPage,
   governance: governance.governance,
   'certificate-types': governance.certTypes,
+  data: datashare.catalog,
+  'data-request': datashare.request,
+  'who-used': datashare.whoUsed,
 };
 
 /** `[regex, handler, title key]` for each page of `pages.json`. */
@@ -109,6 +113,8 @@ function shell() {
     ['/blocks', 'nav_blocks'],
     ['/orgs', 'nav_orgs'],
     ['/governance', 'nav_governance'],
+    ['/data', 'nav_data'],
+    ['/who-used', 'nav_who_used'],
   ];
   const other = lang() === 'zh' ? 'en' : 'zh';
   document.body.replaceChildren(

@@ -197,6 +197,15 @@ async fn portal_in_headless_chromium() {
     ]);
     wait_indexed(&node, &record_id).await;
 
+    // Data sharing: a grant by policy, one delivery and one refusal about the demo citizen.
+    let ds = support::datashare::Bureaus::publish(node, "127.0.0.50");
+    let granted = support::datashare::request(&ds, "subsidy", &["insured", "months_paid"], None);
+    assert_eq!(granted["status"], "granted", "{granted}");
+    support::datashare::fetch(&ds, "subsidy", "110101199003074512", &[]).expect("delivered");
+    support::datashare::fetch(&ds, "subsidy", "110101199003074512", &["monthly_salary"]).expect_err("refused");
+    let keystore = ds.node.home.join("keys/citizen-demo.json").to_string_lossy().to_string();
+    let node = ds.node;
+
     run_browser_tests(
         &node,
         &[
@@ -209,6 +218,8 @@ async fn portal_in_headless_chromium() {
             ("REVOKE_REASON", REVOKE_REASON),
             ("PRES_VALID", &path("pres-valid.json")),
             ("PRES_REVOKED", &path("pres-revoked.json")),
+            ("DATA_REQUEST", "subsidy"),
+            ("CITIZEN_KEYSTORE", &keystore),
         ],
     );
     let shots = workspace().join("target/portal-screenshots");

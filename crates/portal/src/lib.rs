@@ -125,7 +125,11 @@ mod tests {
         let examples: Vec<String> = pages
             .iter()
             .map(|p| {
-                p.example.replace("{tx}", &"ab".repeat(32)).replace("{account}", "0x01").replace("{certificate}", "abc")
+                p.example
+                    .replace("{tx}", &"ab".repeat(32))
+                    .replace("{account}", "0x01")
+                    .replace("{certificate}", "abc")
+                    .replace("{request}", "r1")
             })
             .collect();
         for path in examples.iter().map(String::as_str) {

@@ -2,6 +2,8 @@
 // playwright-core). Started by crates/govchain/tests/portal.rs, which runs a real node, publishes
 // and amends a record, issues two certificates and revokes one, then passes their ids here:
 //   PORTAL_URL, RECORD_ID, ZH_WORD, EN_WORD, OTHER_ORG, CERT_QR_LINK, CERT_REVOKED, REVOKE_REASON,
+//   DATA_REQUEST (a data-sharing request granted by policy), CITIZEN_KEYSTORE (the demo
+//   citizen's key file, with one delivery and one refusal about them),
 //   SCREENSHOTS (directory for the screenshots, artefacts of the run).
 // Every wait is on a condition in the page, never a fixed sleep.
 
@@ -343,7 +345,7 @@ await step('an unknown address or record shows a not-found page, not a crash', a
 await step('every page in pages.json loads directly from its address', async () => {
   const pages = JSON.parse(readFileSync(new URL('../../src/pages.json', import.meta.url), 'utf8'));
   const record = await (await fetch(`${BASE}/v1/records/${RECORD_ID}`)).json();
-  const ids = { tx: record.latest.tx_hash, account: record.latest.author, certificate: env('CERT_REVOKED') };
+  const ids = { tx: record.latest.tx_hash, account: record.latest.author, certificate: env('CERT_REVOKED'), request: env('DATA_REQUEST') };
   const page = await newPage({ locale: 'en-GB' });
   assert.ok(pages.length >= 14, 'pages.json lists the pages');
   for (const p of pages) {
@@ -371,6 +373,65 @@ await step('certificate types and governance are public', async () => {
   assert.match(await row.innerText(), /Set chain parameter[\s\S]*max_block_txs[\s\S]*1 \/ \d[\s\S]*finance[\s\S]*open/);
   await shot(page, 'governance');
   assert.deepEqual(page.errors, []);
+});
+
+await step('data sharing: the catalog and a request granted by policy are public', async () => {
+  const page = await newPage({ locale: 'en-GB' });
+  await page.goto(`${BASE}/`);
+  await page.click('nav a[href="/data"]');
+  await page.locator('[data-dataset=social-insurance]').waitFor();
+  assert.match(await text(page, 'main'), /social-insurance[\s\S]*months_paid[\s\S]*personal/);
+  await page.goto(`${BASE}/data/requests/${env('DATA_REQUEST')}`);
+  await page.locator('[data-status]').waitFor();
+  assert.match(await text(page, 'main'), /granted[\s\S]*policy civil-affairs-subsidy v1/);
+  await shot(page, 'data-catalog');
+  assert.deepEqual(page.errors, []);
+});
+
+async function whoUsed(page) {
+  await page.goto(`${BASE}/who-used`);
+  await page.setInputFiles('#who-key', env('CITIZEN_KEYSTORE'));
+  await page.click('#who-go');
+  return page.locator('[data-verdict]').first();
+}
+
+await step('who used my data: the citizen sees the civil-affairs access, verified in the browser; the key stays there', async () => {
+  const page = await newPage();
+  const sent = [];
+  page.on('request', (r) => r.method() === 'POST' && sent.push(r.postData() || ''));
+  const v = await whoUsed(page);
+  await v.waitFor();
+  assert.equal(await v.getAttribute('data-verdict'), 'valid', await text(page, 'main'));
+  const main = await text(page, 'main');
+  assert.match(main, /civil-affairs[\s\S]*insured, months_paid/, main);
+  assert.match(main, /已拒绝 \(fields_outside_grant\)/, main);
+  assert.match(main, /hrss：关于您的访问回执恰好 2 条/, main);
+  const ks = JSON.parse(readFileSync(env('CITIZEN_KEYSTORE'), 'utf8'));
+  assert.ok(sent.length > 0 && sent.every((b) => !b.includes(ks.ciphertext) && !b.includes(ks.salt)), 'only tags leave the browser');
+  assert.ok(sent.every((b) => Object.keys(JSON.parse(b)).sort().join() === 'height,tags'), sent.join('\n'));
+  await shot(page, 'who-used');
+  assert.deepEqual(page.errors, []);
+});
+
+await step('who used my data: a tampered proof or a hidden receipt shows a failure', async () => {
+  for (const how of ['flip a proof byte', 'hide a receipt']) {
+    const page = await newPage({ locale: 'en-GB' });
+    await page.route('**/v1/datashare/receipts/lookup', async (route) => {
+      const resp = await route.fetch();
+      const json = await resp.json();
+      if (how === 'hide a receipt') {
+        json.receipts[0] = null;
+      } else {
+        const b = Uint8Array.from(atob(json.proofs[0]), (c) => c.charCodeAt(0));
+        json.proofs[0] = btoa(String.fromCharCode(...tamper(b, Math.floor(b.length / 2), true)));
+      }
+      await route.fulfill({ response: resp, json });
+    });
+    const v = await whoUsed(page);
+    await v.waitFor();
+    assert.equal(await v.getAttribute('data-verdict'), 'invalid', `${how}: ${await text(page, 'main')}`);
+    assert.match(await text(page, 'main'), /Verification failed/);
+  }
 });
 
 await step('the portal uses only the public API that /openapi.json describes', async () => {

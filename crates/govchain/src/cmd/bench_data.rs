@@ -79,8 +79,13 @@ async fn send_wait(c: &Client, txs: &[SignedTransaction], suite: Suite) -> Resul
             pending = retry;
         }
     }
-    if let Some(last) = txs.last() {
-        let v = c.wait_tx(&last.hash(suite), Duration::from_secs(600)).await?;
+    // The last transaction of each signer: when it is committed, all of that signer's are.
+    let mut last: std::collections::BTreeMap<Vec<u8>, &SignedTransaction> = std::collections::BTreeMap::new();
+    for t in txs {
+        last.insert(t.tx.signer.key_bytes().to_vec(), t);
+    }
+    for t in last.values() {
+        let v = c.wait_tx(&t.hash(suite), Duration::from_secs(600)).await?;
         if v.status != "committed" {
             bail!("bench transaction {}: {}", v.status, v.reason.unwrap_or_default());
         }

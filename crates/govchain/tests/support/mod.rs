@@ -254,6 +254,7 @@ pub fn load_key(home: &Path, name: &str) -> SecretKey {
 pub fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
+pub mod datashare;
 pub mod load;
 pub mod net;
 pub mod proxy;
