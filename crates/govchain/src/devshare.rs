@@ -32,7 +32,7 @@ pub const SUBJECT_FILE: &str = "keys/citizen-demo.subject";
 pub fn config_toml(api_listen: &str) -> String {
     let ip = api_listen.rsplit_once(':').map(|(ip, _)| ip).unwrap_or("127.0.0.1");
     format!(
-        "\n[[datashare]]\nlisten = \"{ip}:7090\"\noperator_key = \"keys/hrss-exchange.json\"\nexchange_key = \"keys/hrss-exchange-key.json\"\nstore = \"datashare/hrss\"\n\n[datashare.datasets.{DATASET}]\nconnector = \"sql\"\nurl = \"sqlite://hrss-social-insurance.db\"\ntable = \"insured_persons\"\nsubject_column = \"national_id\"\nsubject_key = \"subject_key\"\nfields = {{ insured = \"insured\", months_paid = \"months_paid\", monthly_salary = \"monthly_salary\" }}\n\n[[datashare]]\nlisten = \"{ip}:7091\"\noperator_key = \"keys/civil-exchange.json\"\nexchange_key = \"keys/civil-exchange-key.json\"\nstore = \"datashare/civil-affairs\"\n"
+        "\n[[datashare]]\nlisten = \"{ip}:7090\"\noperator_key = \"keys/hrss-exchange.json\"\nexchange_key = \"keys/hrss-exchange-key.json\"\nstore = \"exchange/hrss\"\n\n[datashare.datasets.{DATASET}]\nconnector = \"sql\"\nurl = \"sqlite://hrss-social-insurance.db\"\ntable = \"insured_persons\"\nsubject_column = \"national_id\"\nsubject_key = \"subject_key\"\nfields = {{ insured = \"insured\", months_paid = \"months_paid\", monthly_salary = \"monthly_salary\" }}\n\n[[datashare]]\nlisten = \"{ip}:7091\"\noperator_key = \"keys/civil-exchange.json\"\nexchange_key = \"keys/civil-exchange-key.json\"\nstore = \"exchange/civil-affairs\"\n"
     )
 }
 

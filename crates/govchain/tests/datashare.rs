@@ -283,8 +283,8 @@ async fn every_access_is_receipted_first_and_the_citizen_sees_them_all_proven() 
     let access = delivered_to_zhang.access_id.to_hex();
     let sm = false;
     let grantee =
-        govchain_datashare::exchange::Store::open(&b.node.home.join("datashare/civil-affairs"), sm).expect("store");
-    let owner = govchain_datashare::exchange::Store::open(&b.node.home.join("datashare/hrss"), sm).expect("store");
+        govchain_datashare::exchange::Store::open(&b.node.home.join("exchange/civil-affairs"), sm).expect("store");
+    let owner = govchain_datashare::exchange::Store::open(&b.node.home.join("exchange/hrss"), sm).expect("store");
     assert!(grantee.sealed_file("received", &access).expect("read").is_some(), "the grantee kept it sealed");
     assert!(grantee.open_file("received", &access).is_err(), "the grantee can no longer open it");
     assert!(owner.open_file("sent", &access).is_err(), "the owner can no longer open its copy");
@@ -306,7 +306,7 @@ async fn every_access_is_receipted_first_and_the_citizen_sees_them_all_proven() 
         .chain([b"\"months_paid\":86".to_vec(), b"\"months_paid\":31".to_vec(), b"case-7".to_vec()])
         .collect();
     let mut scanned = 0;
-    for dir in ["data", "datashare"] {
+    for dir in ["data", "exchange"] {
         for f in files_under(&node.home.join(dir)) {
             let bytes = std::fs::read(&f).expect("read");
             scanned += bytes.len();
@@ -367,8 +367,8 @@ async fn a_crash_between_receipt_and_delivery_loses_nothing_and_the_retry_delive
     assert_eq!(all_receipts(&b).await.len(), 1, "the retry wrote no second receipt");
     // Everything the grantee holds has a committed receipt naming it.
     let store =
-        govchain_datashare::exchange::Store::open(&b.node.home.join("datashare/civil-affairs"), false).expect("store");
-    for f in files_under(&b.node.home.join("datashare/civil-affairs/received")) {
+        govchain_datashare::exchange::Store::open(&b.node.home.join("exchange/civil-affairs"), false).expect("store");
+    for f in files_under(&b.node.home.join("exchange/civil-affairs/received")) {
         let access = f.file_stem().expect("name").to_string_lossy().to_string();
         let sealed = store.sealed_file("received", &access).expect("read").expect("file");
         let on_chain: ReceiptView =
@@ -392,7 +392,7 @@ async fn the_cycle_runs_on_an_sm2_sm3_chain_with_sm2_and_sm4() {
     assert_eq!(report["counts"][0]["receipts"], 2);
     // The grantee's copy is sealed with SM4-GCM and opens only with its key.
     let store =
-        govchain_datashare::exchange::Store::open(&b.node.home.join("datashare/civil-affairs"), true).expect("store");
+        govchain_datashare::exchange::Store::open(&b.node.home.join("exchange/civil-affairs"), true).expect("store");
     let access = got["access_id"].as_str().expect("id");
     let plain = store.open_file("received", access).expect("open").expect("file");
     assert!(String::from_utf8_lossy(&plain).contains("\"months_paid\":86"));

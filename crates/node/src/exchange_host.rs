@@ -19,6 +19,10 @@ const TX_LIFETIME_BLOCKS: u64 = 100;
 /// The exchange's view of its node.
 pub(crate) struct NodeExchangeHost {
     pub(crate) service: Arc<NodeService>,
+    /// The next nonce this host will use per signing key: the chain's view can lag by a block
+    /// that commits between reading the state and the pool (the exchange serialises its
+    /// submissions, so its own count is exact).
+    pub(crate) nonces: Arc<parking_lot::Mutex<std::collections::BTreeMap<govchain_types::Address, u64>>>,
 }
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
@@ -34,6 +38,7 @@ impl ExchangeHost for NodeExchangeHost {
     async fn submit(&self, key: &SecretKey, call: Call) -> Result<Hash32, ApiError> {
         let svc = self.service.clone();
         let key = key.clone();
+        let nonces = self.nonces.clone();
         tokio::task::spawn_blocking(move || {
             let chain = &svc.chain;
             let tip = chain.tip();
@@ -41,19 +46,51 @@ impl ExchangeHost for NodeExchangeHost {
             let key_address = pk.address(chain.suite);
             let view = at_height(svc.as_ref(), tip.height);
             let committed = chain.executor.nonce_of_key(&view, &key_address).map_err(internal)?;
+            let mut known = nonces.lock();
+            let nonce = svc.pending_nonce(&key_address, committed).max(known.get(&key_address).copied().unwrap_or(0));
             let tx = Transaction {
                 chain_id: BoundedString::new(chain.chain_id.clone()).map_err(internal)?,
                 signer: pk,
-                nonce: svc.pending_nonce(&key_address, committed),
+                nonce,
                 expires_at_height: tip.height + TX_LIFETIME_BLOCKS,
                 payload: Payload::Call(call),
             };
             let signed = SignedTransaction { signature: key.sign(&tx.sign_bytes()), tx };
             let len = signed.encode().len();
-            svc.submit(vec![(signed, len)], false).pop().unwrap_or_else(|| Err(internal("no admission result")))
+            let r =
+                svc.submit(vec![(signed, len)], false).pop().unwrap_or_else(|| Err(internal("no admission result")));
+            match &r {
+                Ok(_) => {
+                    known.insert(key_address, nonce + 1);
+                }
+                // Another writer used the account (or the count was lost): start again from the
+                // chain's view next time.
+                Err(e) if e.code == "nonce_too_low" || e.code == "bad_nonce" => {
+                    known.remove(&key_address);
+                }
+                Err(_) => {}
+            }
+            r
         })
         .await
         .map_err(internal)?
+    }
+
+    async fn wait_height(&self, height: u64, timeout: Duration) -> Result<(), ApiError> {
+        let mut blocks = self.service.chain.subscribe();
+        let deadline = tokio::time::Instant::now() + timeout;
+        while self.service.chain.tip().height < height {
+            match tokio::time::timeout_at(deadline, blocks.recv()).await {
+                Err(_) => {
+                    return Err(ApiError::new(504, "behind", format!("this node has not reached height {height}")));
+                }
+                Ok(Err(tokio::sync::broadcast::error::RecvError::Closed)) => {
+                    return Err(ApiError::new(503, "stopping", "the node is stopping"));
+                }
+                Ok(_) => {}
+            }
+        }
+        Ok(())
     }
 
     async fn wait(&self, hash: Hash32, timeout: Duration) -> Result<Committed, ApiError> {

@@ -244,7 +244,7 @@ async fn start_exchange(
     let operator = load_key(&cfg.home.join(&d.operator_key), &cfg.passphrase_env)?;
     let exchange_key = load_key(&cfg.home.join(&d.exchange_key), &cfg.passphrase_env)?;
     let listen: SocketAddr = d.listen.parse().map_err(|e| eyre!("datashare.listen = {:?}: {e}", d.listen))?;
-    let host = Arc::new(crate::exchange_host::NodeExchangeHost { service });
+    let host = Arc::new(crate::exchange_host::NodeExchangeHost { service, nonces: Default::default() });
     let (d, home) = (d.clone(), cfg.home.clone());
     let started = api.spawn(async move {
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| format!("binding {listen}: {e}"))?;

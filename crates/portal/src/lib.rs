@@ -36,7 +36,7 @@ pub struct Page {
     pub path: String,
     /// The application's handler.
     pub page: String,
-    /// An example address of the page (`{tx}`, `{account}`, `{certificate}` stand for ids
+    /// An example address of the page (`{tx}`, `{account}`, `{certificate}`, `{request}` stand for ids
     /// a test fills in).
     pub example: String,
 }

@@ -101,10 +101,9 @@ impl Exchange {
             return Err(Refused::new(502, "owner_error", "the delivery is not the owner's answer to this request"));
         }
         // Never a delivery without a committed receipt naming exactly these bytes.
-        let r: Receipt = self
-            .host
-            .query()
-            .get_as(&keys::receipt(&d.receipt), q.height().max(d.height))?
+        self.host.wait_height(d.height, super::COMMIT_TIMEOUT).await?;
+        let r: Receipt = q
+            .get_as(&keys::receipt(&d.receipt), d.height)?
             .ok_or_else(|| Refused::new(502, "no_receipt", "the delivery's receipt is not on chain"))?;
         let digest_ok = matches!(r.outcome, Outcome::Delivered { digest, .. } if digest == q.suite().hash(&d.sealed));
         if !digest_ok || r.access_id != body.access_id || r.grant.as_deref() != Some(grant.id.as_str()) {

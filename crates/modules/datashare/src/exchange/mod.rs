@@ -86,6 +86,9 @@ pub trait ExchangeHost: Send + Sync + 'static {
     async fn submit(&self, key: &SecretKey, call: Call) -> Result<Hash32, ApiError>;
     /// Waits until a transaction is committed (or dropped: an error).
     async fn wait(&self, hash: Hash32, timeout: Duration) -> Result<Committed, ApiError>;
+    /// Waits until this node has committed `height` (an owner's receipt may be a block ahead of
+    /// a grantee's node).
+    async fn wait_height(&self, height: u64, timeout: Duration) -> Result<(), ApiError>;
 }
 
 /// The running exchange.
@@ -180,7 +183,11 @@ impl Exchange {
             // One operator, one nonce sequence: admission is serialised, commits are awaited in
             // parallel.
             let _g = self.submit_lock.lock().await;
-            self.host.submit(&self.operator, call).await?
+            match self.host.submit(&self.operator, call.clone()).await {
+                // The account was used elsewhere meanwhile: once more, from the chain's count.
+                Err(e) if e.code == "nonce_too_low" => self.host.submit(&self.operator, call).await?,
+                r => r?,
+            }
         };
         self.host.wait(hash, COMMIT_TIMEOUT).await
     }
