@@ -314,6 +314,36 @@ impl Exchange {
         }
     }
 
+    /// The checks an order about one subject passes (an erasure, an audit): the chain and the
+    /// time, the signer's permission, the data set served here, the subject and their key.
+    #[allow(clippy::too_many_arguments)]
+    async fn order(
+        &self,
+        q: &dyn ChainQuery,
+        key: &govchain_types::PublicKey,
+        permission: &str,
+        chain_id: &str,
+        issued_ms: u64,
+        dataset: &str,
+        subject: &str,
+    ) -> Result<(govchain_identity::Account, govchain_identity::Organisation, Dataset, Resolved), Refused> {
+        if chain_id != q.chain_id() || issued_ms.abs_diff(Self::now_ms()) > self.max_skew_ms {
+            return Err(Refused::new(400, "stale_request", "wrong chain or stale request"));
+        }
+        let (acct, org) = govchain_identity::query::official_with(q, key, permission, q.height())?;
+        let ds = crate::query::dataset_record(q, dataset)?
+            .filter(|d| d.owner == self.org && self.sources.contains_key(&d.id))
+            .ok_or_else(|| Refused::new(404, "dataset_not_found", "not a data set of this node"))?;
+        let row = self.sources[&ds.id]
+            .fetch(subject, &[])
+            .await
+            .map_err(|e| Refused::new(502, "source_unavailable", e.to_string()))?
+            .ok_or_else(|| Refused::new(404, "subject_not_found", "no such subject"))?;
+        let resolved =
+            self.subject_key(q, &row)?.ok_or_else(|| Refused::new(409, "subject_not_enrolled", "no enrolled key"))?;
+        Ok((acct, org, ds, resolved))
+    }
+
     /// `POST /exchange/v1/local/erase`: a data officer of this organisation erases a subject —
     /// an `Erased` receipt in their sequence, the subject's storage key destroyed, and every
     /// grantee that received their data told to destroy it.
@@ -321,24 +351,12 @@ impl Exchange {
         let (key, body): (_, EraseBody) =
             req.open(ERASE_DOMAIN).map_err(|e| Refused::new(400, "bad_request", e.to_string()))?;
         let q = self.host.query();
-        if body.chain_id != q.chain_id() || body.issued_ms.abs_diff(Self::now_ms()) > self.max_skew_ms {
-            return Err(Refused::new(400, "stale_request", "wrong chain or stale request"));
-        }
-        let (_, org) = govchain_identity::query::official_with(q.as_ref(), &key, "datashare.deliver", q.height())?;
+        let (_, org, ds, resolved) = self
+            .order(q.as_ref(), &key, "datashare.deliver", &body.chain_id, body.issued_ms, &body.dataset, &body.subject)
+            .await?;
         if org.id != self.org {
             return Err(Refused::new(403, "unauthorized", "only this organisation's officers erase its data"));
         }
-        let ds = crate::query::dataset_record(q.as_ref(), &body.dataset)?
-            .filter(|d| d.owner == self.org && self.sources.contains_key(&d.id))
-            .ok_or_else(|| Refused::new(404, "dataset_not_found", "not a data set of this node"))?;
-        let row = self.sources[&ds.id]
-            .fetch(&body.subject, &[])
-            .await
-            .map_err(|e| Refused::new(502, "source_unavailable", e.to_string()))?
-            .ok_or_else(|| Refused::new(404, "subject_not_found", "no such subject"))?;
-        let resolved = self
-            .subject_key(q.as_ref(), &row)?
-            .ok_or_else(|| Refused::new(409, "subject_not_enrolled", "no enrolled key"))?;
         // Deliveries of this subject, by grant: walk the sequence.
         let mut by_grant: BTreeMap<String, Vec<Hash32>> = BTreeMap::new();
         let h = q.height();
@@ -383,21 +401,9 @@ impl Exchange {
         let (key, body): (_, AuditBody) =
             req.open(AUDIT_DOMAIN).map_err(|e| Refused::new(400, "bad_request", e.to_string()))?;
         let q = self.host.query();
-        if body.chain_id != q.chain_id() || body.issued_ms.abs_diff(Self::now_ms()) > self.max_skew_ms {
-            return Err(Refused::new(400, "stale_request", "wrong chain or stale request"));
-        }
-        let (acct, org) = govchain_identity::query::official_with(q.as_ref(), &key, "datashare.audit", q.height())?;
-        let ds = crate::query::dataset_record(q.as_ref(), &body.dataset)?
-            .filter(|d| d.owner == self.org && self.sources.contains_key(&d.id))
-            .ok_or_else(|| Refused::new(404, "dataset_not_found", "not a data set of this node"))?;
-        let row = self.sources[&ds.id]
-            .fetch(&body.subject, &[])
-            .await
-            .map_err(|e| Refused::new(502, "source_unavailable", e.to_string()))?
-            .ok_or_else(|| Refused::new(404, "subject_not_found", "no such subject"))?;
-        let resolved = self
-            .subject_key(q.as_ref(), &row)?
-            .ok_or_else(|| Refused::new(409, "subject_not_enrolled", "no enrolled key"))?;
+        let (acct, org, ds, resolved) = self
+            .order(q.as_ref(), &key, "datashare.audit", &body.chain_id, body.issued_ms, &body.dataset, &body.subject)
+            .await?;
         tracing::info!(auditor = %acct.address, org = %org.id, case = %body.case_ref, dataset = %ds.id, "subject key given to an auditor");
         Ok(serde_json::json!({
             "owner": self.org,
