@@ -67,7 +67,8 @@ async fn validators_join_and_leave_by_governance() {
         .address
         .clone();
 
-    // Add node 4: proposed by finance, approved by market and police (3 of 4 departments).
+    // Add node 4: proposed by finance, approved by market, police, hrss and civil affairs (5 of
+    // the 7 government departments: more than two thirds).
     cli(
         &net,
         &[
@@ -83,8 +84,10 @@ async fn validators_join_and_leave_by_governance() {
             "教育局节点 education node",
         ],
     );
-    cli(&net, &["governance", "approve", "--key", "market-admin", "1"]);
-    let e1 = effective_height(&cli(&net, &["governance", "approve", "--key", "police-admin", "1"]));
+    for admin in ["market-admin", "police-admin", "hrss-admin"] {
+        cli(&net, &["governance", "approve", "--key", admin, "1"]);
+    }
+    let e1 = effective_height(&cli(&net, &["governance", "approve", "--key", "civil-admin", "1"]));
     net.wait_height(&[0, 4], e1 + 6, MIN).await;
     for h in 1..e1 {
         assert!(!signers(&net, h).await.contains(&new_addr), "node 4 signed height {h} before it joined at {e1}");
@@ -110,8 +113,10 @@ async fn validators_join_and_leave_by_governance() {
             "retired hardware",
         ],
     );
-    cli(&net, &["governance", "approve", "--key", "finance-admin", "2"]);
-    let e2 = effective_height(&cli(&net, &["governance", "approve", "--key", "market-admin", "2"]));
+    for admin in ["finance-admin", "market-admin", "hrss-admin"] {
+        cli(&net, &["governance", "approve", "--key", admin, "2"]);
+    }
+    let e2 = effective_height(&cli(&net, &["governance", "approve", "--key", "civil-admin", "2"]));
     net.wait_height(&[0], e2 + 6, MIN).await;
     for h in e2..e2 + 6 {
         assert!(!signers(&net, h).await.contains(&removed), "removed validator counted at height {h}");

@@ -257,6 +257,7 @@ pub async fn run(_: &Ctx, a: BenchDataArgs) -> Result<()> {
     let step = 50_000;
     let mut done = 0;
     let mut nonces = vec![0u64; SIGNERS];
+    let mut sample = Vec::new();
     while done < filler {
         let count = step.min(filler - done);
         let h = c.status().await?.height;
@@ -297,10 +298,28 @@ pub async fn run(_: &Ctx, a: BenchDataArgs) -> Result<()> {
             })
             .collect::<Result<_>>()?;
         send_wait(&c, &txs, suite).await?;
+        sample.extend(txs.iter().step_by(97).map(|t| t.hash(suite)));
         done += count;
         eprintln!("  {done}/{filler} receipts ({:.0}/s)", done as f64 / seeding.elapsed().as_secs_f64());
     }
     let total = node_count(&c).await?;
+    if total < (already as usize + filler) as u64 {
+        // Every seeding transaction should have become a receipt: say what became of a sample.
+        let mut fates = std::collections::BTreeMap::<String, usize>::new();
+        for h in &sample {
+            let v = c.tx(h).await?;
+            let fate = match (&v.status[..], &v.receipt) {
+                ("committed", Some(r)) => format!("committed:{}", r.code.clone().unwrap_or_else(|| r.outcome.clone())),
+                (s, _) => format!("{s}:{}", v.reason_code.unwrap_or_default()),
+            };
+            *fates.entry(fate).or_default() += 1;
+        }
+        eprintln!(
+            "  WARNING: {} of {} receipts in state; a sample of the seeding transactions: {fates:?}",
+            total,
+            already as usize + filler
+        );
+    }
     let height = c.status().await?.height;
     let (g, _) = govchain_node::Genesis::load(&home.join("genesis.json"))?;
     let trust = g.trust_root()?;
