@@ -16,9 +16,9 @@ use govchain_sdk::cli::{Ctx, DeriveCli, ModuleCli, print_json, send};
 use govchain_types::{Hash32, PublicKey};
 use rand::RngCore;
 
+use crate::client;
 use crate::model::*;
 use crate::subject::scope_commitment;
-use crate::views::*;
 use crate::wire::*;
 
 /// `govchain data …`.
@@ -272,12 +272,9 @@ async fn run(ctx: &Ctx, cmd: DataCmd) -> Result<()> {
             println!("policy {} on {}", p.id, p.dataset);
             Ok(())
         }
-        DataCmd::Catalog { q } => {
-            let list: Vec<DatasetView> = c.get_query("/v1/datashare/datasets", &[("q", q.unwrap_or_default())]).await?;
-            print_json(&list)
-        }
+        DataCmd::Catalog { q } => print_json(&client::datasets(&c, &q.unwrap_or_default()).await?),
         DataCmd::Request(a) => request(ctx, a).await,
-        DataCmd::Show { id } => print_json(&c.get::<RequestView>(&format!("/v1/datashare/requests/{id}")).await?),
+        DataCmd::Show { id } => print_json(&client::request(&c, &id).await?),
         DataCmd::Decide { key, request, approve, reject, reason, fields, days } => {
             if approve == reject {
                 bail!("say --approve or --reject");
@@ -290,7 +287,7 @@ async fn run(ctx: &Ctx, cmd: DataCmd) -> Result<()> {
                 duration_days: days,
             };
             send(ctx, &key, &args, true).await?;
-            print_json(&c.get::<RequestView>(&format!("/v1/datashare/requests/{}", args.request)).await?)
+            print_json(&client::request(&c, &args.request).await?)
         }
         DataCmd::Revoke { key, grant, reason } => {
             send(ctx, &key, &RevokeGrant { grant: grant.clone(), reason }, true).await?;
@@ -311,8 +308,8 @@ async fn run(ctx: &Ctx, cmd: DataCmd) -> Result<()> {
         DataCmd::Audit { key, dataset, subject_file, case_ref, genesis } => {
             let subject = read_lines(&subject_file)?.into_iter().next().ok_or_else(|| eyre!("no subject id"))?;
             let status = c.status().await?;
-            let ds: DatasetDetail = c.get(&format!("/v1/datashare/datasets/{dataset}")).await?;
-            let profile: ProfileView = c.get(&format!("/v1/datashare/profiles/{}", ds.dataset.owner)).await?;
+            let ds = client::dataset(&c, &dataset).await?;
+            let profile = client::profile(&c, &ds.dataset.owner).await?;
             let k = ctx.load_key(&key)?;
             let body = AuditBody { chain_id: status.chain_id, dataset, subject, case_ref, issued_ms: now_ms() };
             let got =
@@ -326,19 +323,13 @@ async fn run(ctx: &Ctx, cmd: DataCmd) -> Result<()> {
             let keys = vec![(ds.dataset.owner.clone(), version, sk)];
             let report = crate::who::walk_keys(&g.trust_root()?, &keys, status.height, |req| {
                 let c = c.clone();
-                async move {
-                    c.post_json::<LookupResponse, _>("/v1/datashare/receipts/lookup", &req)
-                        .await
-                        .map_err(|e| e.to_string())
-                }
+                async move { client::lookup(&c, &req).await.map_err(|e| e.to_string()) }
             })
             .await
             .map_err(|e| eyre!("{e}"))?;
             print_json(&report)
         }
-        DataCmd::Stats { month } => {
-            print_json(&c.get_query::<Vec<StatView>, _>("/v1/datashare/stats", &[("month", month)]).await?)
-        }
+        DataCmd::Stats { month } => print_json(&client::stats(&c, &month).await?),
     }
 }
 
@@ -383,15 +374,15 @@ async fn request(ctx: &Ctx, a: RequestArgs) -> Result<()> {
         delivery_key,
     };
     send(ctx, &a.key, &args, true).await?;
-    print_json(&c.get::<RequestView>(&format!("/v1/datashare/requests/{id}")).await?)
+    print_json(&client::request(&c, &id).await?)
 }
 
 async fn fetch(ctx: &Ctx, a: FetchArgs) -> Result<()> {
     let c = ctx.client();
     let status = c.status().await?;
     let subject = read_lines(&a.subject_file)?.into_iter().next().ok_or_else(|| eyre!("no subject id"))?;
-    let grant: GrantView = c.get(&format!("/v1/datashare/grants/{}", a.grant)).await?;
-    let profile: ProfileView = c.get(&format!("/v1/datashare/profiles/{}", grant.owner)).await?;
+    let grant = client::grant(&c, &a.grant).await?;
+    let profile = client::profile(&c, &grant.owner).await?;
     let owner_key = PublicKey::from_text(&profile.latest.exchange_key)?;
     let salt = match std::fs::read_to_string(salt_path(ctx, &a.grant)) {
         Ok(h) => Some(hex::decode(h.trim())?.try_into().map_err(|_| eyre!("bad salt file"))?),
@@ -421,7 +412,7 @@ async fn who_used(ctx: &Ctx, key: &str, genesis: Option<PathBuf>, json: bool) ->
     let (g, _) = Genesis::load(&genesis.unwrap_or_else(|| ctx.home.join("genesis.json")))?;
     let trust = g.trust_root()?;
     let me = ctx.load_key(key)?;
-    let profiles: Vec<ProfileView> = c.get("/v1/datashare/profiles").await?;
+    let profiles = client::profiles(&c).await?;
     let mut owners = Vec::new();
     for p in profiles.iter().filter(|p| p.holds_citizen_data) {
         for v in &p.versions {
@@ -431,9 +422,7 @@ async fn who_used(ctx: &Ctx, key: &str, genesis: Option<PathBuf>, json: bool) ->
     let height = c.status().await?.height;
     let report = crate::who::walk(&trust, &me, &owners, height, |req| {
         let c = c.clone();
-        async move {
-            c.post_json::<LookupResponse, _>("/v1/datashare/receipts/lookup", &req).await.map_err(|e| e.to_string())
-        }
+        async move { client::lookup(&c, &req).await.map_err(|e| e.to_string()) }
     })
     .await
     .map_err(|e| eyre!("{e}"))?;

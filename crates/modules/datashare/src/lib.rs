@@ -23,6 +23,8 @@
 
 #[cfg(feature = "cli")]
 mod cli;
+#[cfg(feature = "client")]
+pub mod client;
 mod component;
 #[cfg(feature = "exchange")]
 pub mod exchange;
