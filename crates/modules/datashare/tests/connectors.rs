@@ -155,3 +155,61 @@ async fn postgresql_answers_the_same() {
     let pg = Postgres::start(ip);
     same_answers(format!("postgres://govchain@{ip}:{}/postgres", pg.port)).await;
 }
+
+/// A department's existing REST service, as the HTTP connector meets it.
+async fn rest_service(key: String) -> std::net::SocketAddr {
+    use axum::extract::Path;
+    use axum::http::StatusCode;
+    let app = axum::Router::new().route(
+        "/api/insured/{id}",
+        axum::routing::get(move |Path(id): Path<String>| {
+            let key = key.clone();
+            async move {
+                match id.as_str() {
+                    "110101199003074512" => Ok(axum::Json(serde_json::json!({
+                        "person": {"insured": true, "months_paid": 86, "district": "东城区"},
+                        "subject_key": key,
+                    }))),
+                    "110101198511203318" => Ok(axum::Json(serde_json::json!({
+                        "person": {"insured": false, "months_paid": 0, "district": null},
+                    }))),
+                    _ => Err(StatusCode::NOT_FOUND),
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.74:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr
+}
+
+#[tokio::test]
+async fn an_http_service_answers_the_same() {
+    let key = SecretKey::from_seed(Algorithm::Ed25519, [3; 32]).public_key();
+    let addr = rest_service(key.to_text()).await;
+    let cfg = SourceConfig {
+        connector: "http".into(),
+        url: format!("http://{addr}/api/insured/{{subject}}"),
+        table: None,
+        subject_column: None,
+        subject_key: "/subject_key".into(),
+        fields: FIELDS.iter().map(|(f, _)| (f.to_string(), format!("/person/{f}"))).collect(),
+    };
+    let c = Connector::open(cfg.clone(), None).await.expect("open");
+    let row = c.fetch("110101199003074512", &fields()).await.expect("GET").expect("a row");
+    assert_eq!(row.values["insured"], serde_json::json!(true));
+    assert_eq!(row.values["months_paid"], serde_json::json!(86));
+    assert_eq!(row.values["district"], serde_json::json!("东城区"));
+    assert_eq!(row.subject_key, Some(key));
+    let unenrolled = c.fetch("110101198511203318", &fields()).await.expect("GET").expect("row");
+    assert_eq!(unenrolled.values["district"], serde_json::Value::Null);
+    assert_eq!(unenrolled.subject_key, None);
+    // 404 is "no such subject"; an id with path characters is percent-encoded, not a new path.
+    assert!(c.fetch("999", &fields()).await.expect("GET").is_none());
+    assert!(c.fetch("../admin?x=1", &fields()).await.expect("GET").is_none());
+    // A URL without the subject's place is refused when the connector opens.
+    let mut bad = cfg;
+    bad.url = format!("http://{addr}/api/insured");
+    assert!(Connector::open(bad, None).await.is_err());
+}
