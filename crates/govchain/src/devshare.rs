@@ -9,13 +9,14 @@ use std::time::Duration;
 
 use eyre::{Result, WrapErr};
 use govchain_crypto::SecretKey;
-use govchain_datashare::{DataField, FieldType, PublishDataset, Sensitivity, SetPolicy, SetProfile};
+use govchain_datashare::SetProfile;
+use govchain_datashare::demo::{dataset, policy};
 use govchain_sdk::cli::Ctx;
 use govchain_sdk::{Client, TxBuilder};
 use govchain_types::Suite;
 
 /// The demo data set.
-pub const DATASET: &str = "social-insurance";
+pub use govchain_datashare::demo::DATASET;
 /// The demo citizens' table (all invented): national id, name, insured, months paid, monthly
 /// salary. The first is the demo citizen whose key is `keys/citizen-demo.json`.
 pub const CITIZENS: &[(&str, &str, bool, i64, i64)] = &[
@@ -69,43 +70,6 @@ pub async fn write_database(home: &Path, citizen: &SecretKey) -> Result<()> {
     }
     govchain_crypto::files::write_private(&home.join(SUBJECT_FILE), CITIZENS[0].0.as_bytes())?;
     Ok(())
-}
-
-/// The demo data set.
-pub fn dataset() -> PublishDataset {
-    let f = |name: &str, kind, sensitivity, description: &str| DataField {
-        name: name.into(),
-        kind,
-        sensitivity,
-        description: description.into(),
-    };
-    PublishDataset {
-        id: DATASET.into(),
-        name: "社会保险参保缴费记录 Social insurance contributions".into(),
-        description: "Whether a citizen is insured and how many months they have paid in".into(),
-        fields: vec![
-            f("insured", FieldType::Boolean, Sensitivity::Personal, "currently insured"),
-            f("months_paid", FieldType::Integer, Sensitivity::Personal, "months of contributions"),
-            f("monthly_salary", FieldType::Integer, Sensitivity::Sensitive, "contribution base (yuan)"),
-        ],
-        concerns_citizens: true,
-        legal_basis: "《社会保险法》第七十四条 Social Insurance Law art. 74".into(),
-        active: true,
-    }
-}
-
-/// The demo policy: civil affairs checks subsidy eligibility on two fields, for 30 days.
-pub fn policy() -> SetPolicy {
-    SetPolicy {
-        dataset: DATASET.into(),
-        id: "civil-affairs-subsidy".into(),
-        requester: Some("civil-affairs".into()),
-        purposes: vec!["subsidy-eligibility".into()],
-        fields: vec!["insured".into(), "months_paid".into()],
-        max_days: 30,
-        allow_all_subjects: true,
-        active: true,
-    }
 }
 
 /// Publishes both profiles, the data set and the policy on a fresh dev chain.

@@ -6,8 +6,6 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use govchain_datashare::{DataField, FieldType, PublishDataset, Sensitivity, SetPolicy};
-
 use super::{Node, text};
 
 pub fn json(s: &str) -> serde_json::Value {
@@ -54,35 +52,8 @@ impl Bureaus {
     /// Publishes the demo's profiles, data set and policy on a running dev node on `ip`.
     pub fn publish(node: Node, ip: &str) -> Bureaus {
         let files = tempfile::tempdir().expect("tmp");
-        let f = |name: &str, kind, sensitivity| DataField {
-            name: name.into(),
-            kind,
-            sensitivity,
-            description: String::new(),
-        };
-        let ds = PublishDataset {
-            id: "social-insurance".into(),
-            name: "Social insurance contributions".into(),
-            description: "insured status and months paid".into(),
-            fields: vec![
-                f("insured", FieldType::Boolean, Sensitivity::Personal),
-                f("months_paid", FieldType::Integer, Sensitivity::Personal),
-                f("monthly_salary", FieldType::Integer, Sensitivity::Sensitive),
-            ],
-            concerns_citizens: true,
-            legal_basis: "Social Insurance Law art. 74".into(),
-            active: true,
-        };
-        let policy = SetPolicy {
-            dataset: "social-insurance".into(),
-            id: "civil-affairs-subsidy".into(),
-            requester: Some("civil-affairs".into()),
-            purposes: vec!["subsidy-eligibility".into()],
-            fields: vec!["insured".into(), "months_paid".into()],
-            max_days: 30,
-            allow_all_subjects: true,
-            active: true,
-        };
+        let ds = govchain_datashare::demo::dataset();
+        let policy = govchain_datashare::demo::policy();
         let ds_file = write(files.path(), "ds.json", &serde_json::to_string(&ds).expect("json"));
         let pol_file = write(files.path(), "policy.json", &serde_json::to_string(&policy).expect("json"));
         let b = Bureaus { node, ip: ip.into(), files };

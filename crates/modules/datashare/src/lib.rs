@@ -26,6 +26,7 @@ mod cli;
 #[cfg(feature = "client")]
 pub mod client;
 mod component;
+pub mod demo;
 #[cfg(feature = "exchange")]
 pub mod exchange;
 #[cfg(feature = "http")]
