@@ -40,6 +40,22 @@ pub trait Module: Send + Sync {
 
     /// Checks or executes `method(args)` (see [`Phase`]).
     fn call(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8], phase: Phase) -> Result<(), TxError>;
+
+    /// Work due at the start of every block, before its transactions (for example deadlines
+    /// that have passed by the block's time): returns the tasks to run, each then given to
+    /// [`Module::block_task`] in its own context. It runs with no signer (the zero address)
+    /// under the per-transaction limits; its writes (a cursor, say) apply to the block. Events
+    /// are dropped (record what happened in state). An error discards its writes; only a
+    /// storage error fails the block. Default: nothing.
+    fn begin_block(&self, _ctx: &mut TxContext<'_>) -> Result<Vec<Vec<u8>>, TxError> {
+        Ok(Vec::new())
+    }
+
+    /// Runs one task [`Module::begin_block`] returned, in a context of its own: an error
+    /// discards only this task's writes.
+    fn block_task(&self, _ctx: &mut TxContext<'_>, _task: &[u8]) -> Result<(), TxError> {
+        Ok(())
+    }
 }
 
 /// Decodes a method's borsh-encoded arguments, or fails with `invalid_arguments`.
@@ -202,6 +218,49 @@ impl Executor {
         Ok(())
     }
 
+    /// Runs every module's [`Module::begin_block`], in module-name order.
+    fn begin_block(
+        &self,
+        env: &BlockEnv,
+        base: &dyn StateRead,
+        writes: &mut Writes,
+        out: &mut BlockOutput,
+    ) -> Result<(), BlockError> {
+        let nobody = govchain_types::PublicKey::Ed25519([0; 32]);
+        let id = env.suite.hash_parts(&[b"GOVCHAIN/BEGIN-BLOCK/v1\0", &env.height.to_be_bytes()]);
+        let nobody_addr = govchain_types::Address::default();
+        for m in self.modules.values() {
+            let result = {
+                let mut ctx = TxContext::new(env, base, writes, nobody_addr, &nobody, id);
+                m.begin_block(&mut ctx).map(|tasks| (ctx.finish(), tasks))
+            };
+            let tasks = match result {
+                Ok(((w, _events, index), tasks)) => {
+                    writes.extend(w);
+                    out.index.extend(index);
+                    tasks
+                }
+                Err(e) if e.is_storage() => return Err(BlockError::Storage(e.message)),
+                Err(_) => continue,
+            };
+            for task in tasks {
+                let result = {
+                    let mut ctx = TxContext::new(env, base, writes, nobody_addr, &nobody, id);
+                    m.block_task(&mut ctx, &task).map(|()| ctx.finish())
+                };
+                match result {
+                    Ok((w, _events, index)) => {
+                        writes.extend(w);
+                        out.index.extend(index);
+                    }
+                    Err(e) if e.is_storage() => return Err(BlockError::Storage(e.message)),
+                    Err(_) => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Executes a block's transactions on `base` (the state after the previous block).
     /// `hashes[i]` is the id of `txs[i]` (computed once by the caller).
     pub fn execute_block(
@@ -218,6 +277,7 @@ impl Executor {
         let mut out = BlockOutput::default();
         let mut writes = Writes::new();
         self.install_pending_validators(env, base, &mut writes, &mut out)?;
+        self.begin_block(env, base, &mut writes, &mut out)?;
 
         for (i, (stx, tx_hash)) in txs.iter().zip(hashes).enumerate() {
             let tx_hash = *tx_hash;

@@ -10,6 +10,7 @@ pub const MODULE: &str = "certificates";
 const TYPE: &[u8] = b"certificates/type/";
 const TYPE_VERSION: &[u8] = b"certificates/type_v/";
 const CERT: &[u8] = b"certificates/cert/";
+const HOLDER: &[u8] = b"certificates/holder/";
 /// Prefix of the types index.
 pub const TYPES_INDEX: &[u8] = b"certificates/types/";
 
@@ -37,6 +38,15 @@ pub fn cert(id: &str) -> Vec<u8> {
     join(CERT, id.as_bytes())
 }
 
+/// `certificates/holder/<type>/<holder hex>`: the ids of the certificates of one type issued to one holder pseudonym (newest last, at most
+/// [`crate::facts::MAX_PER_HOLDER`]): what chain-fact checks such as workflow conditions read.
+pub fn holder(type_id: &str, holder: &govchain_types::Hash32) -> Vec<u8> {
+    let mut k = join(HOLDER, type_id.as_bytes());
+    k.push(b'/');
+    k.extend(hex::encode(holder.0).as_bytes());
+    k
+}
+
 /// Index entry listing a type: `certificates/types/<id>`.
 pub fn type_index(id: &str) -> Vec<u8> {
     join(TYPES_INDEX, id.as_bytes())
@@ -57,5 +67,8 @@ pub fn describe(key: &[u8]) -> Option<String> {
         let v = u32::from_be_bytes([v[1], v[2], v[3], v[4]]);
         return Some(format!("certificates/type_v/{}/{v}", String::from_utf8_lossy(id)));
     }
-    [TYPE, CERT, TYPES_INDEX].iter().any(|p| key.starts_with(p)).then(|| String::from_utf8_lossy(key).to_string())
+    [TYPE, CERT, HOLDER, TYPES_INDEX]
+        .iter()
+        .any(|p| key.starts_with(p))
+        .then(|| String::from_utf8_lossy(key).to_string())
 }

@@ -24,6 +24,7 @@ mod cli;
 pub mod client;
 mod component;
 pub mod credential;
+pub mod facts;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod keys;

@@ -121,6 +121,7 @@ impl CertificatesModule {
             successor: None,
         };
         ctx.put_as(keys::cert(&c.id), &c)?;
+        crate::facts::note_issued(ctx, &c)?;
         ctx.emit(Event::new(MODULE, "issued", &[("id", c.id), ("type", c.type_id), ("issuer", org.id)]))
     }
 

@@ -38,8 +38,8 @@ pub mod views;
 pub use component::IdentityComponent;
 pub use genesis::{GenesisAccount, IdentityGenesis, genesis_writes};
 pub use methods::{
-    IdentityGate, IdentityModule, account_exists, add_organisation, admin_org, check_key, deactivate_organisation,
-    load_org, org_ids, organisation_exists, organisations, require_permission,
+    IdentityGate, IdentityModule, account, account_exists, add_organisation, admin_org, check_key,
+    deactivate_organisation, load_org, org_ids, organisation_exists, organisations, require_permission,
 };
 pub use model::*;
 pub use validate::organisation as validate_organisation;

@@ -39,6 +39,11 @@ pub fn load_org(ctx: &mut TxContext<'_>, id: &str) -> Result<Organisation, TxErr
         .ok_or_else(|| TxError::not_found(format!("no active organisation {id}")))
 }
 
+/// The account at `addr`, if registered (for other modules' authorisation rules).
+pub fn account(ctx: &mut TxContext<'_>, addr: &Address) -> Result<Option<Account>, TxError> {
+    ctx.get_as::<Account>(&keys::account(addr))
+}
+
 fn load_account(ctx: &mut TxContext<'_>, addr: &Address) -> Result<Account, TxError> {
     ctx.get_as::<Account>(&keys::account(addr))?.ok_or_else(|| TxError::not_found(format!("no account {addr}")))
 }

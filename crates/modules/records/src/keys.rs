@@ -3,7 +3,9 @@
 //! State (authenticated):
 //! * `records/v/<id>/<version as 4 bytes BE>` → [`Record`](crate::Record): every version;
 //! * `records/head/<id>` → `u32`: the latest version;
-//! * `records/seq/<org>` → `u64`: an organisation's record counter.
+//! * `records/seq/<org>` → `u64`: an organisation's record counter;
+//! * `records/tagged/<org>/<category>/<tag>` → `u32`: how many active records carry the tag
+//!   (what [`crate::facts`] reads).
 //!
 //! Query indexes (rebuilt from blocks), each ending with `<published_ms as 8 bytes BE><id>` so
 //! a reverse scan lists newest first and a time range is a key range:
@@ -17,6 +19,18 @@ const VERSION: &[u8] = b"records/v/";
 const HEAD: &[u8] = b"records/head/";
 const SEQ: &[u8] = b"records/seq/";
 const INDEX: &[u8] = b"records/i/";
+const TAGGED: &[u8] = b"records/tagged/";
+
+/// `records/tagged/<org>/<category>/<tag>`.
+pub fn tagged(org: &str, category: &str, tag: &str) -> Vec<u8> {
+    let mut k = TAGGED.to_vec();
+    k.extend(org.as_bytes());
+    k.push(b'/');
+    k.extend(category.as_bytes());
+    k.push(b'/');
+    k.extend(tag.as_bytes());
+    k
+}
 
 /// `records/v/<id>/<version BE>`.
 pub fn version(id: &str, version: u32) -> Vec<u8> {
@@ -90,7 +104,7 @@ pub fn describe(key: &[u8]) -> Option<String> {
     if let Some((id, v)) = parse_version(key) {
         return Some(format!("records/v/{id}/{v}"));
     }
-    [HEAD, SEQ, INDEX]
+    [HEAD, SEQ, TAGGED, INDEX]
         .iter()
         .any(|p| key.starts_with(p))
         .then(|| String::from_utf8_lossy(key).chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect())

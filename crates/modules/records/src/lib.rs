@@ -20,6 +20,7 @@ mod cli;
 pub mod client;
 mod component;
 pub mod events;
+pub mod facts;
 #[cfg(feature = "http")]
 mod http;
 mod index;

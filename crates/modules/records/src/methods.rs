@@ -13,8 +13,8 @@ fn check_content(c: &RecordContent) -> Result<(), TxError> {
     if c.body.len() > MAX_BODY {
         return Err(TxError::invalid_args(format!("body must be at most {MAX_BODY} bytes")));
     }
-    if c.tags.len() > MAX_TAGS || c.tags.iter().any(|t| t.is_empty() || t.len() > 32) {
-        return Err(TxError::invalid_args(format!("at most {MAX_TAGS} tags of 1-32 bytes")));
+    if c.tags.len() > MAX_TAGS || c.tags.iter().any(|t| t.is_empty() || t.len() > MAX_TAG_LEN) {
+        return Err(TxError::invalid_args(format!("at most {MAX_TAGS} tags of 1-{MAX_TAG_LEN} bytes")));
     }
     if c.attachments.len() > MAX_ATTACHMENTS || c.attachments.iter().any(|a| a.name.is_empty() || a.name.len() > 128) {
         return Err(TxError::invalid_args(format!("at most {MAX_ATTACHMENTS} attachments with names of 1-128 bytes")));
@@ -40,6 +40,7 @@ impl RecordsModule {
         for op in index::ops(old, &rec) {
             ctx.index(op);
         }
+        crate::facts::note_version(ctx, old, &rec)?;
         ctx.put_as(keys::head(&rec.id), &rec.version)?;
         ctx.put_as(keys::version(&rec.id, rec.version), &rec)?;
         ctx.emit(events::version_written(&rec))

@@ -10,6 +10,8 @@ pub const MAX_TITLE: usize = 256;
 pub const MAX_BODY: usize = 32 * 1024;
 /// Most tags.
 pub const MAX_TAGS: usize = 16;
+/// Longest tag, bytes (room for `subject:` and a 64-hex pseudonym).
+pub const MAX_TAG_LEN: usize = 80;
 /// Most attachments.
 pub const MAX_ATTACHMENTS: usize = 16;
 /// Longest reason (amendment, withdrawal).
