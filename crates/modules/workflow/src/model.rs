@@ -28,7 +28,9 @@ pub const MAX_DEFINITION_BYTES: usize = 64 * 1024;
 pub const MAX_LABEL: usize = 512;
 
 /// The type of an application field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[borsh(use_discriminant = true)]
 #[repr(u8)]
@@ -49,7 +51,7 @@ pub enum FieldKind {
 }
 
 /// One field of the application form.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FieldDef {
     /// Name (`[a-z][a-z0-9_]*`), as conditions read it: `app.<name>`.
@@ -82,7 +84,19 @@ impl FieldDef {
 }
 
 /// Who may take a transition.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    BorshSerialize,
+    BorshDeserialize,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[borsh(use_discriminant = true)]
 #[repr(u8)]
@@ -107,7 +121,9 @@ pub enum Actor {
 
 /// A length of time in block time. The parts add up; `working_days` counts Monday to Friday in
 /// China Standard Time (UTC+8) with no holiday calendar.
-#[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct Span {
     /// Seconds.
@@ -122,7 +138,7 @@ pub struct Span {
 }
 
 /// A deadline on a state, evaluated at the first block whose time is past it.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Deadline {
     /// How long after entering the state.
@@ -137,7 +153,7 @@ pub struct Deadline {
 }
 
 /// A transition between states.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Transition {
     /// Id (slug), unique within its state.
@@ -162,7 +178,7 @@ pub struct Transition {
 }
 
 /// What happens on entering a state.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 #[borsh(use_discriminant = true)]
 #[repr(u8)]
@@ -200,7 +216,9 @@ pub enum Action {
 }
 
 /// The outcome of an instance that reached a final state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[borsh(use_discriminant = true)]
 #[repr(u8)]
@@ -216,7 +234,7 @@ pub enum Outcome {
 }
 
 /// A state of the process.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct State {
     /// Id (slug).
@@ -240,7 +258,18 @@ pub struct State {
 
 /// Account kinds that may apply.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, BorshSerialize, BorshDeserialize, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    BorshSerialize,
+    BorshDeserialize,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 #[borsh(use_discriminant = true)]
@@ -255,7 +284,7 @@ pub enum ApplicantKind {
 }
 
 /// A process definition as a department writes it.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Definition {
     /// Process id (slug), unique within the deploying organisation.
@@ -288,17 +317,19 @@ impl Definition {
 }
 
 /// A deployed version of a process.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Deployed {
     /// Owning organisation.
     pub org: String,
     /// Version number (1, 2, …).
     pub version: u32,
     /// Content address: the hash of the definition's canonical encoding.
+    #[schema(value_type = String)]
     pub hash: Hash32,
     /// The expression engine it was checked with ([`crate::expr::ENGINE`]).
     pub engine: String,
     /// Who deployed it.
+    #[schema(value_type = String)]
     pub deployer: Address,
     /// Height.
     pub height: u64,
@@ -307,18 +338,19 @@ pub struct Deployed {
 }
 
 /// The latest version of a process.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ProcessHead {
     /// Latest version number.
     pub version: u32,
     /// Its hash.
+    #[schema(value_type = String)]
     pub hash: Hash32,
     /// Name.
     pub name: String,
 }
 
 /// A field value in an application.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
 #[borsh(use_discriminant = true)]
 #[repr(u8)]
@@ -334,7 +366,9 @@ pub enum Value {
 }
 
 /// Status of a job.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[borsh(use_discriminant = true)]
 #[repr(u8)]
@@ -348,7 +382,7 @@ pub enum JobStatus {
 }
 
 /// A job of an instance.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Job {
     /// Id.
     pub id: String,
@@ -368,14 +402,16 @@ pub struct Job {
     pub output: BTreeMap<String, Value>,
     /// The last failure's message.
     pub error: String,
-    /// A result sealed to the applicant's key (a credential), if any.
+    /// A result sealed to the applicant's key (a credential), if any, as hex.
+    #[serde(with = "hex_bytes")]
+    #[schema(value_type = String)]
     pub sealed: Vec<u8>,
     /// Height it was created at.
     pub created_height: u64,
 }
 
 /// One running or finished application.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Instance {
     /// Id (64 hex).
     pub id: String,
@@ -386,8 +422,10 @@ pub struct Instance {
     /// The version it runs on (kept for its whole life).
     pub version: u32,
     /// That version's hash.
+    #[schema(value_type = String)]
     pub definition: Hash32,
     /// The applicant's account.
+    #[schema(value_type = String)]
     pub applicant: Address,
     /// The applicant's account kind.
     pub applicant_kind: ApplicantKind,
@@ -420,7 +458,9 @@ pub struct Instance {
 }
 
 /// How a step came about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[borsh(use_discriminant = true)]
 #[repr(u8)]
@@ -440,7 +480,7 @@ pub enum StepKind {
 }
 
 /// One step of an instance's public timeline.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Step {
     /// Number (1 = the application).
     pub n: u32,
@@ -451,8 +491,10 @@ pub struct Step {
     /// Block time.
     pub time_ms: u64,
     /// The transaction (for deadline steps: the block's begin-block id).
+    #[schema(value_type = String)]
     pub tx_hash: Hash32,
     /// Who signed (None for the engine).
+    #[schema(value_type = Option<String>)]
     pub actor: Option<Address>,
     /// Transition or job id.
     pub what: String,
@@ -465,7 +507,7 @@ pub struct Step {
 }
 
 /// An entry of a public register.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct RegisterEntry {
     /// Owning organisation.
     pub org: String,
@@ -486,14 +528,14 @@ pub struct RegisterEntry {
 }
 
 /// Arguments of `workflow.deploy`.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Deploy {
     /// The definition (the signer's organisation owns it).
     pub definition: Definition,
 }
 
 /// Arguments of `workflow.apply`.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Apply {
     /// Owning organisation.
     pub org: String,
@@ -506,7 +548,7 @@ pub struct Apply {
 }
 
 /// Arguments of `workflow.act`.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Act {
     /// Instance id.
     pub instance: String,
@@ -519,7 +561,7 @@ pub struct Act {
 }
 
 /// Arguments of `workflow.report`: a job worker's result.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Report {
     /// Instance id.
     pub instance: String,
@@ -531,7 +573,9 @@ pub struct Report {
     pub output: BTreeMap<String, Value>,
     /// Failure message.
     pub error: String,
-    /// A result sealed to the applicant's key (at most 8 KiB).
+    /// A result sealed to the applicant's key (at most 8 KiB), as hex.
+    #[serde(with = "hex_bytes", default)]
+    #[schema(value_type = String)]
     pub sealed: Vec<u8>,
 }
 
@@ -540,4 +584,16 @@ govchain_types::methods! { crate::keys::MODULE;
     Apply => "apply",
     Act => "act",
     Report => "report",
+}
+
+mod hex_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(b))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        hex::decode(String::deserialize(d)?).map_err(serde::de::Error::custom)
+    }
 }
