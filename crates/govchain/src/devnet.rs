@@ -60,14 +60,21 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         name: "market-admin",
         org: "market",
         kind: AccountKind::Official,
-        roles: &["publisher", "certifier"],
+        roles: &["publisher", "certifier", "process-designer"],
         admin: true,
     },
     DemoAccount {
         name: "market-officer",
         org: "market",
         kind: AccountKind::Official,
-        roles: &["publisher", "certifier"],
+        roles: &["publisher", "certifier", "licensing"],
+        admin: false,
+    },
+    DemoAccount {
+        name: "market-worker",
+        org: "market",
+        kind: AccountKind::Official,
+        roles: &["job-worker"],
         admin: false,
     },
     DemoAccount {
@@ -147,6 +154,12 @@ fn roles() -> Vec<Role> {
             permissions: vec!["records.publish".into(), "records.amend".into(), "records.withdraw".into()],
         },
         Role { name: "data-officer".into(), permissions: vec!["datashare.*".into()] },
+        Role { name: "process-designer".into(), permissions: vec!["workflow.deploy".into()] },
+        Role { name: "licensing".into(), permissions: vec![] },
+        Role {
+            name: "job-worker".into(),
+            permissions: vec!["workflow.report".into(), "certificates.issue".into(), "records.publish".into()],
+        },
         Role { name: "caseworker".into(), permissions: vec!["datashare.request".into()] },
         Role { name: "data-auditor".into(), permissions: vec!["datashare.audit".into()] },
         Role {
@@ -315,6 +328,7 @@ pub fn create(home: &Path, suite: Suite, api: &str, p2p: &str) -> Result<bool> {
     }
     let mut cfg = std::fs::read_to_string(home.join("config.toml"))?;
     cfg.push_str(&crate::devshare::config_toml(api));
+    cfg.push_str(crate::devflow::CONFIG_TOML);
     std::fs::write(home.join("config.toml"), cfg)?;
     Ok(true)
 }
@@ -346,7 +360,7 @@ pub const DEMO_TYPES: &[DemoType] = &[
             "registration_number:text:required",
             "legal_representative:text:required",
             "business_scope:text",
-            "established:date:required",
+            "established:date",
         ],
         issuers: &["market"],
         days: 1825,
@@ -364,6 +378,14 @@ pub const DEMO_TYPES: &[DemoType] = &[
         ],
         issuers: &["education"],
         days: 36500,
+    },
+    DemoType {
+        key: "police-admin",
+        id: "resident-id",
+        name: "居民身份证明 Resident identity",
+        fields: &["name:text:required", "birth_date:date:required"],
+        issuers: &["police"],
+        days: 3650,
     },
 ];
 

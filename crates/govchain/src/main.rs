@@ -1,6 +1,7 @@
 //! `govchain`: the node and the command-line interface in one binary.
 
 mod cmd;
+mod devflow;
 mod devnet;
 mod devshare;
 

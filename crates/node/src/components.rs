@@ -15,5 +15,6 @@ pub fn components() -> Vec<Arc<dyn Component>> {
         Arc::new(govchain_governance::GovernanceComponent),
         Arc::new(govchain_certificates::CertificatesComponent),
         Arc::new(govchain_datashare::DatashareComponent),
+        Arc::new(govchain_workflow::WorkflowComponent),
     ]
 }

@@ -235,6 +235,23 @@ pub struct RawConfig {
     /// The data exchanges with other departments (`[[datashare]]`, one per organisation this
     /// node serves; none: this node takes no part).
     pub datashare: Vec<govchain_datashare::exchange::ExchangeConfig>,
+    /// Workflow job workers (`[[workflow_worker]]`, one per organisation whose jobs this node
+    /// does).
+    pub workflow_worker: Vec<WorkerSection>,
+}
+
+/// `[[workflow_worker]]`: a job worker for one organisation.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkerSection {
+    /// The organisation whose jobs it does.
+    pub org: String,
+    /// Keystore of the worker's account (relative to the home): an official of `org` holding
+    /// `workflow.report` and what its jobs need (`certificates.issue`, `records.publish`).
+    pub key: PathBuf,
+    /// How often it looks for jobs, ms (default 500).
+    #[serde(default)]
+    pub poll_ms: u64,
 }
 
 /// Checked configuration.
@@ -280,6 +297,8 @@ pub struct NodeConfig {
     pub node_cache: usize,
     /// The data exchanges this node runs (`[[datashare]]`).
     pub datashare: Vec<govchain_datashare::exchange::ExchangeConfig>,
+    /// The workflow job workers this node runs (`[[workflow_worker]]`).
+    pub workflow_workers: Vec<WorkerSection>,
 }
 
 impl RawConfig {
@@ -357,6 +376,7 @@ impl RawConfig {
             storage_cache_bytes: self.storage.cache_mb.saturating_mul(1024 * 1024),
             node_cache: self.storage.node_cache,
             datashare: self.datashare,
+            workflow_workers: self.workflow_worker,
         })
     }
 }

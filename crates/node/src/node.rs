@@ -212,6 +212,17 @@ pub async fn start_with_application(
         exchange_addrs.push(start_exchange(&cfg, d, service.clone(), &api).await?);
     }
     api.serve(app, guards);
+    for w in &cfg.workflow_workers {
+        let key = load_key(&cfg.home.join(&w.key), &cfg.passphrase_env)?;
+        let worker = govchain_workflow::worker::WorkerConfig {
+            api: format!("http://{api_addr}"),
+            org: w.org.clone(),
+            key,
+            poll: std::time::Duration::from_millis(if w.poll_ms == 0 { 500 } else { w.poll_ms }),
+        };
+        info!(org = %w.org, "workflow job worker started");
+        drop(api.spawn(govchain_workflow::worker::run(worker)));
+    }
 
     let engine_cfg = EngineConfig {
         wal_dir: cfg.home.join("data").join("wal"),

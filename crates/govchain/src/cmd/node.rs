@@ -124,6 +124,9 @@ pub async fn dev(ctx: &Ctx, a: DevArgs) -> Result<()> {
             if let Err(e) = crate::devshare::seed(&url, &home, &listen).await {
                 tracing::warn!(error = %e, "could not publish the data-sharing demo");
             }
+            if let Err(e) = crate::devflow::seed(&url, &home).await {
+                tracing::warn!(error = %e, "could not deploy the workflow demo");
+            }
         });
     }
     run_until_stopped(node).await

@@ -32,7 +32,10 @@ pub mod keys;
 mod methods;
 mod model;
 pub mod query;
+pub mod sealed;
 pub mod views;
+#[cfg(feature = "worker")]
+pub mod worker;
 
 pub use component::WorkflowComponent;
 pub use methods::{MAX_FIRES_PER_BLOCK, WorkflowModule, assignee, check_value};

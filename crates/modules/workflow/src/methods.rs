@@ -342,6 +342,7 @@ impl Run {
                     error: String::new(),
                     sealed: Vec::new(),
                     created_height: ctx.height(),
+                    created_ms: ctx.time_ms(),
                 };
                 ctx.index(IndexOp::Put(keys::idx_job(&job.org, &self.inst.id, id), Vec::new()));
                 self.inst.jobs.insert(id.clone(), job);

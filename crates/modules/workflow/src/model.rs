@@ -408,6 +408,8 @@ pub struct Job {
     pub sealed: Vec<u8>,
     /// Height it was created at.
     pub created_height: u64,
+    /// Block time it was created at (a certificate it issues is valid from then).
+    pub created_ms: u64,
 }
 
 /// One running or finished application.
