@@ -9,6 +9,7 @@ import * as records from './records.js';
 import { verifyPage } from './verify-page.js';
 import * as governance from './governance.js';
 import * as datashare from './datashare.js';
+import * as workflow from './workflow.js';
 import { ApiFailure, live, router } from './api.js';
 import pages from './pages.json';
 
@@ -32,6 +33,10 @@ const handlers = {
   data: datashare.catalog,
   'data-request': datashare.request,
   'who-used': datashare.whoUsed,
+  services: workflow.catalog,
+  service: workflow.process,
+  application: workflow.instance,
+  tasks: workflow.tasks,
 };
 
 /** `[regex, handler, title key]` for each page of `pages.json`. */
@@ -115,6 +120,8 @@ function shell() {
     ['/governance', 'nav_governance'],
     ['/data', 'nav_data'],
     ['/who-used', 'nav_who_used'],
+    ['/services', 'nav_services'],
+    ['/tasks', 'nav_tasks'],
   ];
   const other = lang() === 'zh' ? 'en' : 'zh';
   document.body.replaceChildren(

@@ -48,6 +48,12 @@ pub const TARGETS: &[Target] = &[
     },
     Target { name: "genesis", what: "a genesis file, with every component's section", run: genesis },
     Target { name: "config", what: "a node's config.toml", run: config },
+    Target {
+        name: "workflow_definition",
+        what: "a process definition (JSON or YAML), checked as deploy checks it",
+        run: workflow_definition,
+    },
+    Target { name: "bpmn", what: "a BPMN 2.0 file, imported and checked", run: bpmn },
 ];
 
 /// The target named `name`.
@@ -226,5 +232,19 @@ fn config(data: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(data) else { return false };
     let Ok(raw) = toml::from_str::<govchain_node::RawConfig>(text) else { return false };
     let _ = raw.check(std::path::Path::new("/nonexistent/govchain-home"));
+    true
+}
+
+fn workflow_definition(data: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(data) else { return false };
+    let Ok(def) = govchain_workflow::definition::from_text(text) else { return false };
+    let _ = govchain_workflow::definition::check(&def);
+    true
+}
+
+fn bpmn(data: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(data) else { return false };
+    let Ok(def) = govchain_workflow::bpmn::import(text, "police") else { return false };
+    let _ = govchain_workflow::definition::check(&def);
     true
 }

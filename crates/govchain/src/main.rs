@@ -72,6 +72,8 @@ enum Command {
     /// second beside the records bench, and "who used my data" for a citizen with 1,000 of
     /// 1,000,000 receipts (answer and verification times).
     BenchData(cmd::bench_data::BenchDataArgs),
+    /// Benchmark approval workflows: business-licence applications decided by their rules at an offered rate.
+    BenchWorkflow(cmd::bench_workflow::BenchWorkflowArgs),
 }
 
 /// Drops the engine's `NoPeersSubscribedToTopic` errors: a validator alone (the dev chain), or one
@@ -155,6 +157,10 @@ fn run(modules: &[Box<dyn ModuleCli>], matches: &clap::ArgMatches) -> eyre::Resu
             Command::BenchData(a) => {
                 init_logging("warn");
                 cmd::bench_data::run(&ctx, a).await
+            }
+            Command::BenchWorkflow(a) => {
+                init_logging("warn");
+                cmd::bench_workflow::run(&ctx, a).await
             }
             Command::BenchCerts(a) => {
                 init_logging("warn");

@@ -206,6 +206,20 @@ async fn portal_in_headless_chromium() {
     let keystore = ds.node.home.join("keys/citizen-demo.json").to_string_lossy().to_string();
     let node = ds.node;
 
+    // Workflows: the business-licence process, a resident id for the demo citizen, and one
+    // application (a founder without a certificate) waiting for the licensing officer.
+    let founder = support::workflow::resident_id(&node, dir.path());
+    node.cli_ok(&[
+        "workflow",
+        "deploy",
+        &support::workflow::examples("business-licence/process.yaml"),
+        "--key",
+        "market-admin",
+    ]);
+    let (waiting, state) = support::workflow::apply(&node, "Waiting Tea Ltd", &"0".repeat(64));
+    assert!(state.starts_with("review"), "{state}");
+    let officer = node.home.join("keys/market-officer.json").to_string_lossy().to_string();
+
     run_browser_tests(
         &node,
         &[
@@ -220,6 +234,9 @@ async fn portal_in_headless_chromium() {
             ("PRES_REVOKED", &path("pres-revoked.json")),
             ("DATA_REQUEST", "subsidy"),
             ("CITIZEN_KEYSTORE", &keystore),
+            ("WF_FOUNDER", &founder),
+            ("WF_INSTANCE", &waiting),
+            ("OFFICER_KEYSTORE", &officer),
         ],
     );
     let shots = workspace().join("target/portal-screenshots");

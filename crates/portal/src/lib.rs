@@ -130,6 +130,7 @@ mod tests {
                     .replace("{account}", "0x01")
                     .replace("{certificate}", "abc")
                     .replace("{request}", "r1")
+                    .replace("{instance}", &"cd".repeat(32))
             })
             .collect();
         for path in examples.iter().map(String::as_str) {

@@ -3,7 +3,9 @@
 // and amends a record, issues two certificates and revokes one, then passes their ids here:
 //   PORTAL_URL, RECORD_ID, ZH_WORD, EN_WORD, OTHER_ORG, CERT_QR_LINK, CERT_REVOKED, REVOKE_REASON,
 //   DATA_REQUEST (a data-sharing request granted by policy), CITIZEN_KEYSTORE (the demo
-//   citizen's key file, with one delivery and one refusal about them),
+//   citizen's key file, with one delivery and one refusal about them), WF_FOUNDER (the demo
+//   citizen's resident-id pseudonym), WF_INSTANCE (a business-licence application waiting for
+//   the licensing officer), OFFICER_KEYSTORE (the licensing officer's key file),
 //   SCREENSHOTS (directory for the screenshots, artefacts of the run).
 // Every wait is on a condition in the page, never a fixed sleep.
 
@@ -345,7 +347,7 @@ await step('an unknown address or record shows a not-found page, not a crash', a
 await step('every page in pages.json loads directly from its address', async () => {
   const pages = JSON.parse(readFileSync(new URL('../../src/pages.json', import.meta.url), 'utf8'));
   const record = await (await fetch(`${BASE}/v1/records/${RECORD_ID}`)).json();
-  const ids = { tx: record.latest.tx_hash, account: record.latest.author, certificate: env('CERT_REVOKED'), request: env('DATA_REQUEST') };
+  const ids = { tx: record.latest.tx_hash, account: record.latest.author, certificate: env('CERT_REVOKED'), request: env('DATA_REQUEST'), instance: env('WF_INSTANCE') };
   const page = await newPage({ locale: 'en-GB' });
   assert.ok(pages.length >= 14, 'pages.json lists the pages');
   for (const p of pages) {
@@ -432,6 +434,62 @@ await step('who used my data: a tampered proof or a hidden receipt shows a failu
     assert.equal(await v.getAttribute('data-verdict'), 'invalid', `${how}: ${await text(page, 'main')}`);
     assert.match(await text(page, 'main'), /Verification failed/);
   }
+});
+
+await step('workflow: a citizen applies signed in the browser and is approved in the block that carries it', async () => {
+  const page = await newPage({ locale: 'en-GB' });
+  const posted = [];
+  page.on('request', (r) => r.method() === 'POST' && posted.push(r.postData() || ''));
+  await page.goto(`${BASE}/services`);
+  await page.click('a[href="/services/market/business-licence"]');
+  await page.locator('#apply-form').waitFor();
+  await page.fill('#f-business_name', 'Browser Tea Ltd');
+  await page.fill('#f-representative', '张伟');
+  await page.fill('#f-address', '8 Renmin Road');
+  await page.fill('#f-capital', '50000');
+  await page.fill('#f-scope', 'retail, tea');
+  await page.fill('#f-founder', env('WF_FOUNDER'));
+  await page.setInputFiles('#apply-key', env('CITIZEN_KEYSTORE'));
+  await page.click('#apply-go');
+  await page.waitForURL(/\/applications\/[0-9a-f]{64}$/, { timeout: TIMEOUT });
+  const verdict = page.locator('[data-verdict]').first();
+  await verdict.waitFor();
+  assert.equal(await verdict.getAttribute('data-verdict'), 'valid', await text(page, 'main'));
+  assert.equal(await page.locator('#wf-state').getAttribute('data-state'), 'approved', await text(page, 'main'));
+  const main = await text(page, 'main');
+  assert.match(main, /auto-approve/, main);
+  const rows = await page.locator('main table').first().locator('tbody tr').allInnerTexts();
+  const heights = rows.map((r) => r.split('\t')[7]);
+  assert.equal(heights.length, 2, rows.join('\n'));
+  assert.equal(heights[0], heights[1], 'applied and approved at the same height');
+  const ks = JSON.parse(readFileSync(env('CITIZEN_KEYSTORE'), 'utf8'));
+  assert.ok(posted.length === 1 && !posted[0].includes(ks.ciphertext), 'one signed transaction left the page, not the key');
+  await shot(page, 'workflow-approved');
+  assert.deepEqual(page.errors, []);
+});
+
+await step('workflow: the licensing officer finds the task and approves it; the applicant may not', async () => {
+  const page = await newPage({ locale: 'en-GB' });
+  await page.goto(`${BASE}/tasks`);
+  await page.setInputFiles('#tasks-key', env('OFFICER_KEYSTORE'));
+  await page.click('#tasks-go');
+  const task = page.locator(`#tasks-result a[href="/applications/${env('WF_INSTANCE')}"]`);
+  await task.waitFor();
+  await task.click();
+  await page.locator('#act-form').waitFor();
+  assert.equal(await page.locator('#wf-state').getAttribute('data-state'), 'review');
+  await page.selectOption('#act-transition', 'approve');
+  await page.setInputFiles('#act-key', env('CITIZEN_KEYSTORE'));
+  await page.click('#act-go');
+  const refused = page.locator('#act-result [role=alert]');
+  await refused.waitFor();
+  assert.match(await refused.innerText(), /unauthorized/);
+  await page.setInputFiles('#act-key', env('OFFICER_KEYSTORE'));
+  await page.click('#act-go');
+  await page.locator('#wf-state[data-state="approved"]').waitFor({ timeout: TIMEOUT });
+  assert.match(await text(page, 'main'), /approve/);
+  await shot(page, 'workflow-officer');
+  assert.deepEqual(page.errors, []);
 });
 
 await step('the portal uses only the public API that /openapi.json describes', async () => {

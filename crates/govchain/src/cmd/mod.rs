@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod bench_certs;
 pub mod bench_data;
+pub mod bench_workflow;
 pub mod db;
 pub mod keys;
 pub mod network;

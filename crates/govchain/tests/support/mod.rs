@@ -258,6 +258,7 @@ pub mod datashare;
 pub mod load;
 pub mod net;
 pub mod proxy;
+pub mod workflow;
 
 /// Decodes the one QR code in a greyscale PNG file.
 pub fn scan_qr(path: &str) -> String {

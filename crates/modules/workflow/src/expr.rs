@@ -408,6 +408,12 @@ fn resolve_facts(
     }
 }
 
+/// CEL's standard environment, built once (building it is most of a small evaluation's cost).
+fn stdlib() -> Arc<cel::Env> {
+    static ENV: std::sync::OnceLock<Arc<cel::Env>> = std::sync::OnceLock::new();
+    ENV.get_or_init(|| Arc::new(cel::Env::stdlib())).clone()
+}
+
 /// Evaluates a checked expression. The run-time cost (the estimate with the actual list
 /// lengths) is checked against the budget first; facts are resolved in source order.
 pub fn evaluate(c: &Checked, inputs: &Inputs<'_>, facts: &mut dyn Facts) -> Result<CelValue, ExprError> {
@@ -419,7 +425,7 @@ pub fn evaluate(c: &Checked, inputs: &Inputs<'_>, facts: &mut dyn Facts) -> Resu
     if run_cost > COST_BUDGET {
         return Err(ExprError::OverBudget { cost: run_cost, budget: COST_BUDGET });
     }
-    let mut ctx = Context::default();
+    let mut ctx = Context::with_env(stdlib());
     ctx.add_variable_from_value("app", map(inputs.fields.iter().map(|(k, v)| (k.clone(), to_cel(v)))));
     ctx.add_variable_from_value(
         "applicant",
