@@ -163,10 +163,7 @@ impl Run {
         &self.dep.definition
     }
 
-    fn inputs(
-        &self,
-        ctx: &TxContext<'_>,
-    ) -> (Vec<(String, String, u32, BTreeMap<String, Value>)>, [(&'static str, String); 3]) {
+    fn inputs(&self, ctx: &TxContext<'_>) -> Inputs<'_> {
         let jobs = self
             .inst
             .jobs
@@ -177,16 +174,15 @@ impl Run {
                     JobStatus::Done => "done",
                     JobStatus::Failed => "failed",
                 };
-                (j.id.clone(), status.to_string(), j.attempts, j.output.clone())
+                (j.id.clone(), status.to_string(), j.attempts, &j.output)
             })
             .collect();
-        let _ = ctx;
         let applicant = [
             ("address", self.inst.applicant.to_text()),
             ("kind", kind_name(self.inst.applicant_kind).to_string()),
             ("org", self.inst.applicant_org.clone()),
         ];
-        (jobs, applicant)
+        Inputs { fields: &self.inst.fields, applicant, jobs, now_ms: ctx.time_ms(), height: ctx.height() }
     }
 
     /// Evaluates an expression of this instance's definition.
@@ -195,9 +191,7 @@ impl Run {
             Ok(c) => c,
             Err(e) => return Ok(Err(e)),
         };
-        let (jobs, applicant) = self.inputs(ctx);
-        let jobs = jobs.iter().map(|(a, b, c, d)| (a.clone(), b.clone(), *c, d)).collect();
-        let inputs = Inputs { fields: &self.inst.fields, applicant, jobs, now_ms: ctx.time_ms(), height: ctx.height() };
+        let inputs = self.inputs(ctx);
         let mut facts = StateFacts { ctx, storage: None };
         let r = expr::evaluate(&checked, &inputs, &mut facts);
         if let Some(e) = facts.storage {
