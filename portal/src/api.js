@@ -45,5 +45,6 @@ export async function apiBytes(path) {
 /** Live state shared by pages: the latest height and a per-page block listener. */
 export const live = { height: null, onBlock: null };
 
-/** Set by the application: navigates to an internal path without reloading. */
-export const router = { navigate: (href) => location.assign(href) };
+/** Set by the application: navigates to an internal path, or renders the current one again,
+ * without reloading. */
+export const router = { navigate: (href) => location.assign(href), refresh: () => location.reload() };

@@ -56,6 +56,7 @@ function navigate(href) {
   render();
 }
 router.navigate = navigate;
+router.refresh = render;
 
 let rendered = null;
 

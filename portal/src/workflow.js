@@ -5,7 +5,7 @@
 import { bytesToHex } from '@noble/hashes/utils';
 import { h, link, fields, mono, table } from './dom.js';
 import { t, fmtTime } from './i18n.js';
-import { api, apiBytes, router } from './api.js';
+import { api, apiBytes, live, router } from './api.js';
 import { trustFromGenesis, verifyBundle } from './verify.js';
 import { openKeystore } from './whoused-core.js';
 import { Reader, base64Bytes, concat, utf8Bytes } from './borsh.js';
@@ -160,6 +160,14 @@ export async function instance([id]) {
   const rows = v.steps.map((s) => [String(s.n), s.kind, s.what, s.from, s.to, s.note || '—', s.actor ? mono(s.actor, true) : '—', link(`/blocks/${s.height}`, String(s.height)), fmtTime(s.time_ms)]);
   const jobs = Object.values(i.jobs).map((j) => [j.id, j.kind, j.status, String(j.attempts), j.error || '—', JSON.stringify(j.output)]);
   const out = h('div', { id: 'act-result', 'aria-live': 'polite' });
+  // Follow the instance live while it waits for the engine or a job (not while a form is open).
+  const waiting = !i.outcome || Object.values(i.jobs).some((j) => j.status === 'pending');
+  if (waiting && v.open.length === 0) {
+    live.onBlock = async () => {
+      const now = await api(`/v1/workflow/instances/${id}`);
+      if (now.instance.steps !== i.steps) router.refresh();
+    };
+  }
   let actForm = null;
   if (v.open.length > 0) {
     const key = keyInputs('act');

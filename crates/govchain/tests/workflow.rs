@@ -112,7 +112,7 @@ fn net_cli(net: &Net, args: &[&str]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deadline_fires_at_the_first_block_after_it_on_every_validator() {
-    let mut net = Net::init("127.0.1.", 80, 4, 0);
+    let mut net = Net::init("127.0.1.", 120, 4, 0);
     net.start_all();
     net.wait_height(&[0, 1, 2, 3], 1, Duration::from_secs(90)).await;
     // A one-step process whose review lapses 3 seconds after it starts.

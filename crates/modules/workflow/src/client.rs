@@ -29,14 +29,14 @@ pub async fn instance(c: &Client, id: &str, proof: bool) -> Result<InstanceView,
     c.get(&format!("/v1/workflow/instances/{}?proof={proof}", enc(id))).await
 }
 
-/// `GET /v1/workflow/instances?applicant=`.
+/// `GET /v1/workflow/applicants/{address}/instances`.
 pub async fn instances_of(c: &Client, applicant: &str) -> Result<Vec<InstanceSummary>, SdkError> {
-    c.get(&format!("/v1/workflow/instances?applicant={}", enc(applicant))).await
+    c.get(&format!("/v1/workflow/applicants/{}/instances", enc(applicant))).await
 }
 
-/// `GET /v1/workflow/instances?org=&process=`.
+/// `GET /v1/workflow/processes/{org}/{id}/instances`.
 pub async fn instances(c: &Client, org: &str, process: &str) -> Result<Vec<InstanceSummary>, SdkError> {
-    c.get(&format!("/v1/workflow/instances?org={}&process={}", enc(org), enc(process))).await
+    c.get(&format!("/v1/workflow/processes/{}/{}/instances", enc(org), enc(process))).await
 }
 
 /// `GET /v1/workflow/tasks?account=`.

@@ -15,7 +15,8 @@ pub fn routes() -> Routes {
     Routes::new()
         .routes(routes!(list_processes))
         .routes(routes!(get_process))
-        .routes(routes!(list_instances))
+        .routes(routes!(process_instances))
+        .routes(routes!(applicant_instances))
         .routes(routes!(get_instance))
         .routes(routes!(list_tasks))
         .routes(routes!(list_jobs))
@@ -32,7 +33,8 @@ async fn list_processes(State(h): State<Host>) -> Result<Json<Vec<ProcessSummary
 
 /// One process definition (latest, or `?version=`), with all its versions.
 #[utoipa::path(get, path = "/v1/workflow/processes/{org}/{id}", tag = "workflow",
-    params(("org" = String, Path, description = "Owning organisation"), ("id" = String, Path, description = "Process id"), VersionQuery),
+    params(("org" = String, Path, description = "Owning organisation", pattern = "^[a-z0-9-]{1,32}$"),
+        ("id" = String, Path, description = "Process id", pattern = "^[a-z0-9-]{1,32}$"), VersionQuery),
     responses((status = 200, body = ProcessView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_process(
     State(h): State<Host>,
@@ -43,20 +45,36 @@ async fn get_process(
     blocking(&h, move |c| query::process(c, &org, &id, v.version)).await.map(Json)
 }
 
-/// Instances of a process (`org` and `process`) or of an applicant, newest first.
-#[utoipa::path(get, path = "/v1/workflow/instances", tag = "workflow", params(InstanceQuery),
+/// A process's instances, newest first.
+#[utoipa::path(get, path = "/v1/workflow/processes/{org}/{id}/instances", tag = "workflow",
+    params(("org" = String, Path, description = "Owning organisation", pattern = "^[a-z0-9-]{1,32}$"),
+        ("id" = String, Path, description = "Process id", pattern = "^[a-z0-9-]{1,32}$"), LimitQuery),
     responses((status = 200, body = Vec<InstanceSummary>), (status = 400, body = ErrorBody)))]
-async fn list_instances(
+async fn process_instances(
     State(h): State<Host>,
-    q: Result<Query<InstanceQuery>, QueryRejection>,
+    Path((org, id)): Path<(String, String)>,
+    q: Result<Query<LimitQuery>, QueryRejection>,
 ) -> Result<Json<Vec<InstanceSummary>>, ApiError> {
-    let Query(f) = q.map_err(bad_query)?;
-    blocking(&h, move |c| query::instances(c, &f)).await.map(Json)
+    let Query(l) = q.map_err(bad_query)?;
+    blocking(&h, move |c| query::process_instances(c, &org, &id, l.limit)).await.map(Json)
+}
+
+/// An applicant's instances, newest first.
+#[utoipa::path(get, path = "/v1/workflow/applicants/{address}/instances", tag = "workflow",
+    params(("address" = String, Path, description = "Applicant account", pattern = "^0x[0-9a-fA-F]{40}$"), LimitQuery),
+    responses((status = 200, body = Vec<InstanceSummary>), (status = 400, body = ErrorBody)))]
+async fn applicant_instances(
+    State(h): State<Host>,
+    Path(address): Path<String>,
+    q: Result<Query<LimitQuery>, QueryRejection>,
+) -> Result<Json<Vec<InstanceSummary>>, ApiError> {
+    let Query(l) = q.map_err(bad_query)?;
+    blocking(&h, move |c| query::applicant_instances(c, &address, l.limit)).await.map(Json)
 }
 
 /// An instance and its public timeline; `?proof=true` adds a proof bundle of every step.
 #[utoipa::path(get, path = "/v1/workflow/instances/{id}", tag = "workflow",
-    params(("id" = String, Path, description = "Instance id (64 hex)"), ProofQuery),
+    params(("id" = String, Path, description = "Instance id", pattern = "^[0-9a-f]{64}$"), ProofQuery),
     responses((status = 200, body = InstanceView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_instance(
     State(h): State<Host>,
@@ -91,7 +109,8 @@ async fn list_jobs(
 
 /// The keys of a public register.
 #[utoipa::path(get, path = "/v1/workflow/registers/{org}/{register}", tag = "workflow",
-    params(("org" = String, Path, description = "Organisation"), ("register" = String, Path, description = "Register")),
+    params(("org" = String, Path, description = "Organisation", pattern = "^[a-z0-9-]{1,32}$"),
+        ("register" = String, Path, description = "Register", pattern = "^[a-z0-9-]{1,32}$")),
     responses((status = 200, body = Vec<String>), (status = 400, body = ErrorBody)))]
 async fn list_register(
     State(h): State<Host>,
@@ -102,8 +121,9 @@ async fn list_register(
 
 /// A register entry with its history; `?proof=true` adds a proof bundle.
 #[utoipa::path(get, path = "/v1/workflow/registers/{org}/{register}/{key}", tag = "workflow",
-    params(("org" = String, Path, description = "Organisation"), ("register" = String, Path, description = "Register"),
-        ("key" = String, Path, description = "Entry key"), ProofQuery),
+    params(("org" = String, Path, description = "Organisation", pattern = "^[a-z0-9-]{1,32}$"),
+        ("register" = String, Path, description = "Register", pattern = "^[a-z0-9-]{1,32}$"),
+        ("key" = String, Path, description = "Entry key", pattern = "^.{1,256}$"), ProofQuery),
     responses((status = 200, body = RegisterView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_register_entry(
     State(h): State<Host>,

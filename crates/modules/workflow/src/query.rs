@@ -75,6 +75,9 @@ pub fn deployed(q: &dyn ChainQuery, org: &str, id: &str, version: u32) -> Result
 
 /// `GET /v1/workflow/processes/{org}/{id}`.
 pub fn process(q: &dyn ChainQuery, org: &str, id: &str, version: Option<u32>) -> Result<ProcessView, ApiError> {
+    if version == Some(0) {
+        return Err(ApiError::bad_request("invalid_query", "versions start at 1"));
+    }
     let latest = deployed(q, org, id, 0)?;
     let height = q.height();
     let mut versions = Vec::new();
@@ -136,22 +139,37 @@ pub fn instance(q: &dyn ChainQuery, id: &str, proof: bool) -> Result<InstanceVie
     Ok(InstanceView { instance: inst, steps, state_label, open, height, proof })
 }
 
-/// `GET /v1/workflow/instances`: newest first, of one process or one applicant.
-pub fn instances(q: &dyn ChainQuery, f: &InstanceQuery) -> Result<Vec<InstanceSummary>, ApiError> {
-    let prefix = match (&f.org, &f.process, &f.applicant) {
-        (Some(org), Some(p), None) => {
-            slug("org", org)?;
-            slug("process", p)?;
-            keys::idx_instances(org, p)
-        }
-        (None, None, Some(a)) => keys::idx_mine(&hex::encode(address(a)?.0)),
-        _ => return Err(ApiError::bad_request("invalid_query", "give org and process, or applicant")),
+/// `GET /v1/workflow/processes/{org}/{id}/instances`: a process's instances, newest first.
+pub fn process_instances(
+    q: &dyn ChainQuery,
+    org: &str,
+    process: &str,
+    limit: Option<usize>,
+) -> Result<Vec<InstanceSummary>, ApiError> {
+    slug("org", org)?;
+    slug("process", process)?;
+    listing(q, &keys::idx_instances(org, process), limit)
+}
+
+/// `GET /v1/workflow/applicants/{address}/instances`: an applicant's instances, newest first.
+pub fn applicant_instances(
+    q: &dyn ChainQuery,
+    applicant: &str,
+    limit: Option<usize>,
+) -> Result<Vec<InstanceSummary>, ApiError> {
+    listing(q, &keys::idx_mine(&hex::encode(address(applicant)?.0)), limit)
+}
+
+fn listing(q: &dyn ChainQuery, prefix: &[u8], limit: Option<usize>) -> Result<Vec<InstanceSummary>, ApiError> {
+    let limit = match limit {
+        None => 50,
+        Some(n @ 1..=MAX_LIST) => n,
+        Some(_) => return Err(ApiError::bad_request("invalid_query", format!("limit is 1-{MAX_LIST}"))),
     };
-    let limit = f.limit.unwrap_or(50).clamp(1, MAX_LIST);
     let height = q.height();
     let mut out = Vec::new();
-    for (k, _) in q.index_scan_desc(&prefix, None, limit)? {
-        let Some(id) = keys::parse_timed(&prefix, &k) else { continue };
+    for (k, _) in q.index_scan_desc(prefix, None, limit)? {
+        let Some(id) = keys::parse_timed(prefix, &k) else { continue };
         if let Some(i) = q.get_as::<Instance>(&keys::instance(&id), height)? {
             out.push(InstanceSummary::from(&i));
         }

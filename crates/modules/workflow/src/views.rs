@@ -154,6 +154,7 @@ pub struct RegisterView {
 
 /// `?proof=true`.
 #[derive(Clone, Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProofQuery {
     /// Include a proof bundle.
     #[serde(default)]
@@ -162,34 +163,36 @@ pub struct ProofQuery {
 
 /// `?version=N`.
 #[derive(Clone, Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VersionQuery {
     /// Version (default: the latest).
+    #[param(minimum = 1, maximum = 4294967295_u64)]
     pub version: Option<u32>,
 }
 
-/// Instance listing filters: a process (`org` and `process`) or an applicant.
+/// How many instances a listing returns.
 #[derive(Clone, Debug, Default, Deserialize, IntoParams)]
-pub struct InstanceQuery {
-    /// Owning organisation of the process.
-    pub org: Option<String>,
-    /// Process id.
-    pub process: Option<String>,
-    /// Applicant account (0x…).
-    pub applicant: Option<String>,
-    /// At most this many (default 50, at most 200).
+#[into_params(parameter_in = Query)]
+pub struct LimitQuery {
+    /// At most this many (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<usize>,
 }
 
 /// Task list of an account.
 #[derive(Clone, Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TaskQuery {
     /// The account (0x…): its own tasks, its organisation's and its roles'.
+    #[param(pattern = "^0x[0-9a-fA-F]{40}$")]
     pub account: String,
 }
 
 /// Pending jobs of an organisation's worker.
 #[derive(Clone, Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct JobQuery {
     /// Organisation.
+    #[param(pattern = "^[a-z0-9-]{1,32}$")]
     pub org: String,
 }
