@@ -226,7 +226,7 @@ pub async fn run(_: &Ctx, a: BenchWorkflowArgs) -> Result<()> {
     let mut approved = 0usize;
     for (h, _) in &submitted {
         let hash = Hash32::from_hex(h).ok_or_else(|| eyre!("hash"))?;
-        let id = hex::encode(suite.hash_parts(&[b"GOVCHAIN/WORKFLOW-INSTANCE/v1\0", &hash.0]).0);
+        let id = govchain_workflow::instance_id(suite, &hash);
         let v = govchain_workflow::client::instance(&c, &id, false).await?;
         if v.instance.state == "approved" {
             approved += 1;

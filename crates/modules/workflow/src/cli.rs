@@ -209,7 +209,7 @@ async fn run(ctx: &Ctx, c: WorkflowCmd) -> Result<()> {
             let args = Apply { org: org.into(), process: id.into(), version, fields };
             let (hash, view) = send(ctx, &key, &args, true).await?;
             let suite = ctx.suite().await?;
-            let instance = hex::encode(suite.hash_parts(&[b"GOVCHAIN/WORKFLOW-INSTANCE/v1\0", &hash.0]).0);
+            let instance = crate::instance_id(suite, &hash);
             println!("instance {instance}");
             print_moves(&view);
             let v = client::instance(&client, &instance, false).await?;

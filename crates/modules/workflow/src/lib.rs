@@ -38,5 +38,5 @@ pub mod views;
 pub mod worker;
 
 pub use component::WorkflowComponent;
-pub use methods::{MAX_FIRES_PER_BLOCK, WorkflowModule, assignee, check_value};
+pub use methods::{MAX_FIRES_PER_BLOCK, WorkflowModule, assignee, check_value, instance_id};
 pub use model::*;

@@ -23,6 +23,12 @@ pub const MAX_FIRES_PER_BLOCK: usize = 32;
 pub const MAX_BUCKETS_PER_BLOCK: u64 = 2048;
 const HOUR_MS: u64 = 3_600_000;
 
+/// The id of the instance an `apply` transaction creates: hex of
+/// `H("GOVCHAIN/WORKFLOW-INSTANCE/v1\0" || transaction id)`.
+pub fn instance_id(suite: govchain_types::Suite, tx_hash: &govchain_types::Hash32) -> String {
+    hex::encode(suite.hash_parts(&[b"GOVCHAIN/WORKFLOW-INSTANCE/v1\0", &tx_hash.0]).0)
+}
+
 fn load_deployed(ctx: &mut TxContext<'_>, org: &str, process: &str, version: u32) -> Result<Deployed, TxError> {
     let version = match version {
         0 => {
@@ -474,7 +480,7 @@ impl WorkflowModule {
             return Ok(());
         }
         let suite = ctx.env().suite;
-        let id = hex::encode(suite.hash_parts(&[b"GOVCHAIN/WORKFLOW-INSTANCE/v1\0", &ctx.tx_hash.0]).0);
+        let id = instance_id(suite, &ctx.tx_hash);
         if ctx.get(&keys::instance(&id))?.is_some() {
             return Err(TxError::already_exists(format!("instance {id} exists")));
         }
