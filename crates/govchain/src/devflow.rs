@@ -77,15 +77,7 @@ pub async fn seed(url: &str, home: &Path) -> Result<()> {
         valid_until_ms: valid_from_ms + t.default_validity_days as u64 * DAY_MS,
         previous: None,
     };
-    let issue = govchain_certificates::Issue {
-        id: core.certificate_id.clone(),
-        type_id: t.id.clone(),
-        holder,
-        commitment,
-        valid_from_ms: core.valid_from_ms,
-        valid_until_ms: core.valid_until_ms,
-        previous: None,
-    };
+    let issue = core.issue_args();
     send(&client, suite, &police, &issue).await?;
     let credential = Credential::sign(suite, core, claims, &police);
     govchain_crypto::files::write_private(

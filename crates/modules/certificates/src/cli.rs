@@ -15,7 +15,7 @@ use crate::client;
 use crate::credential::{
     Credential, CredentialCore, Presentation, certificate_id, check_claims, pseudonym, salt_claims,
 };
-use crate::model::{CertType, DefineType, Field, FieldKind, Issue, Reinstate, Revoke, Suspend};
+use crate::model::{CertType, DefineType, Field, FieldKind, Reinstate, Revoke, Suspend};
 use crate::offline::ProvenState;
 use crate::verify::verify;
 
@@ -309,16 +309,7 @@ async fn issue(ctx: &Ctx, s: IssueSpec<'_>) -> Result<Credential> {
         previous: s.previous.clone(),
     };
     let credential = Credential::sign(suite, core.clone(), claims, &key);
-    let args = Issue {
-        id: core.certificate_id.clone(),
-        type_id: core.type_id.clone(),
-        holder: core.holder,
-        commitment,
-        valid_from_ms: core.valid_from_ms,
-        valid_until_ms: core.valid_until_ms,
-        previous: s.previous,
-    };
-    send(ctx, s.key, &args, true).await?;
+    send(ctx, s.key, &core.issue_args(), true).await?;
     Ok(credential)
 }
 

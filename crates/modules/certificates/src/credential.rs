@@ -257,6 +257,21 @@ pub fn salt_claims(suite: Suite, values: &[(String, String)]) -> Result<(Vec<Cla
     Ok((claims, commitment(suite, &digests)))
 }
 
+impl CredentialCore {
+    /// The `certificates.issue` arguments that put this core on chain.
+    pub fn issue_args(&self) -> crate::Issue {
+        crate::Issue {
+            id: self.certificate_id.clone(),
+            type_id: self.type_id.clone(),
+            holder: self.holder,
+            commitment: self.commitment,
+            valid_from_ms: self.valid_from_ms,
+            valid_until_ms: self.valid_until_ms,
+            previous: self.previous.clone(),
+        }
+    }
+}
+
 impl Credential {
     /// Signs a credential (the issuer's second step, with the core filled in).
     pub fn sign(suite: Suite, core: CredentialCore, claims: Vec<Claim>, key: &SecretKey) -> Credential {

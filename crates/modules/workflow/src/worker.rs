@@ -145,15 +145,7 @@ impl Worker {
             valid_until_ms: job.created_ms + t.default_validity_days as u64 * DAY_MS,
             previous: None,
         };
-        let issue = govchain_certificates::Issue {
-            id: core.certificate_id.clone(),
-            type_id: t.id.clone(),
-            holder,
-            commitment,
-            valid_from_ms: core.valid_from_ms,
-            valid_until_ms: core.valid_until_ms,
-            previous: None,
-        };
+        let issue = core.issue_args();
         match self.send(&issue).await? {
             None => {}
             Some(code) if code == "already_exists" => {}
