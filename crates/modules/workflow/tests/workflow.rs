@@ -138,6 +138,12 @@ fn a_licence_whose_rules_hold_is_approved_in_the_applying_block() {
     assert_eq!(job.status, JobStatus::Pending);
     assert_eq!(job.params.get("type"), Some(&text("business-licence")));
     assert_eq!(job.params.get("holder"), Some(&text(&hex::encode([1; 32]))));
+    // Optional fields may be left out.
+    let mut without_scope = licence_fields("Plain Ltd", 1);
+    without_scope.remove("scope");
+    let plain = applied(&mut w, "bob", &apply("business-licence", without_scope));
+    assert_eq!(instance(&w, &plain).state, "approved");
+    assert_eq!(instance(&w, &plain).jobs["licence"].params.get("claim_business_scope"), Some(&text("")));
     // The same name again is not free: it goes to an officer instead.
     let again = applied(&mut w, "bob", &apply("business-licence", licence_fields("Alice Tea Ltd", 1)));
     assert_eq!(instance(&w, &again).state, "review");
