@@ -32,6 +32,13 @@ pub struct Described {
     pub value: Option<String>,
 }
 
+impl Described {
+    /// A value described as `what:` followed by it as pretty JSON (for [`Component::describe`]).
+    pub fn json<T: serde::Serialize>(what: &str, v: &T) -> String {
+        format!("{what}:\n{}", serde_json::to_string_pretty(v).unwrap_or_default())
+    }
+}
+
 /// One module of the chain, with its whole surface. Every method but [`Component::name`] has a
 /// default, so a component provides only what it has.
 pub trait Component: Send + Sync + 'static {

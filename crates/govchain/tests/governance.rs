@@ -12,18 +12,6 @@ use support::text;
 
 const MIN: Duration = Duration::from_secs(90);
 
-fn cli(net: &Net, args: &[&str]) -> String {
-    let o = Command::new(support::bin())
-        .args(args)
-        .env("GOVCHAIN_HOME", &net.dir)
-        .env("GOVCHAIN_API", &net.apis[0])
-        .output()
-        .expect("govchain");
-    let t = text(&o);
-    assert!(o.status.success(), "govchain {args:?}:\n{t}\n{}", net.logs());
-    t
-}
-
 /// Signers of the certificate at `height`, as seen by node 0.
 async fn signers(net: &Net, height: u64) -> Vec<String> {
     let b = net.client(0).block(Some(height)).await.expect("block");
@@ -69,25 +57,22 @@ async fn validators_join_and_leave_by_governance() {
 
     // Add node 4: proposed by finance, approved by market, police, hrss and civil affairs (5 of
     // the 7 government departments: more than two thirds).
-    cli(
-        &net,
-        &[
-            "governance",
-            "add-validator",
-            "--key",
-            "finance-admin",
-            "--public-key",
-            &new_key,
-            "--org",
-            "education",
-            "--reason",
-            "教育局节点 education node",
-        ],
-    );
+    net.cli(&[
+        "governance",
+        "add-validator",
+        "--key",
+        "finance-admin",
+        "--public-key",
+        &new_key,
+        "--org",
+        "education",
+        "--reason",
+        "教育局节点 education node",
+    ]);
     for admin in ["market-admin", "police-admin", "hrss-admin"] {
-        cli(&net, &["governance", "approve", "--key", admin, "1"]);
+        net.cli(&["governance", "approve", "--key", admin, "1"]);
     }
-    let e1 = effective_height(&cli(&net, &["governance", "approve", "--key", "civil-admin", "1"]));
+    let e1 = effective_height(&net.cli(&["governance", "approve", "--key", "civil-admin", "1"]));
     net.wait_height(&[0, 4], e1 + 6, MIN).await;
     for h in 1..e1 {
         assert!(!signers(&net, h).await.contains(&new_addr), "node 4 signed height {h} before it joined at {e1}");
@@ -100,23 +85,20 @@ async fn validators_join_and_leave_by_governance() {
     assert_eq!(net.client(0).status().await.expect("status").validators.len(), 5);
 
     // Remove education's original validator (node 3); it keeps running for a while.
-    cli(
-        &net,
-        &[
-            "governance",
-            "remove-validator",
-            "--key",
-            "education-admin",
-            "--address",
-            &removed,
-            "--reason",
-            "retired hardware",
-        ],
-    );
+    net.cli(&[
+        "governance",
+        "remove-validator",
+        "--key",
+        "education-admin",
+        "--address",
+        &removed,
+        "--reason",
+        "retired hardware",
+    ]);
     for admin in ["finance-admin", "market-admin", "hrss-admin"] {
-        cli(&net, &["governance", "approve", "--key", admin, "2"]);
+        net.cli(&["governance", "approve", "--key", admin, "2"]);
     }
-    let e2 = effective_height(&cli(&net, &["governance", "approve", "--key", "civil-admin", "2"]));
+    let e2 = effective_height(&net.cli(&["governance", "approve", "--key", "civil-admin", "2"]));
     net.wait_height(&[0], e2 + 6, MIN).await;
     for h in e2..e2 + 6 {
         assert!(!signers(&net, h).await.contains(&removed), "removed validator counted at height {h}");
@@ -128,9 +110,9 @@ async fn validators_join_and_leave_by_governance() {
 
     // A proof after both changes verifies offline from the genesis alone.
     let proof = net.dir.join("after-changes.proof");
-    cli(&net, &["state", "proof", "sys/validators", "-o", &proof.to_string_lossy()]);
+    net.cli(&["state", "proof", "sys/validators", "-o", &proof.to_string_lossy()]);
     let out =
-        cli(&net, &["verify", &proof.to_string_lossy(), "--genesis", &net.dir.join("genesis.json").to_string_lossy()]);
+        net.cli(&["verify", &proof.to_string_lossy(), "--genesis", &net.dir.join("genesis.json").to_string_lossy()]);
     assert!(out.contains("VERIFIED") && out.contains("holding") && out.contains("/4 voting power"), "{out}");
     let bundle = govchain_proofs::ProofBundle::from_bytes(&std::fs::read(&proof).expect("read")).expect("bundle");
     assert_eq!(bundle.valset_changes.len(), 2, "the bundle carries both changes");

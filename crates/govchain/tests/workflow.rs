@@ -98,18 +98,6 @@ async fn a_business_licence_is_decided_in_one_block_and_issued_once_even_if_the_
     assert!(out.contains("state rejected"), "{out}");
 }
 
-fn net_cli(net: &Net, args: &[&str]) -> String {
-    let o = std::process::Command::new(support::bin())
-        .args(args)
-        .env("GOVCHAIN_HOME", &net.dir)
-        .env("GOVCHAIN_API", &net.apis[0])
-        .output()
-        .expect("govchain");
-    let t = text(&o);
-    assert!(o.status.success(), "govchain {args:?}:\n{t}\n{}", net.logs());
-    t
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deadline_fires_at_the_first_block_after_it_on_every_validator() {
     let mut net = Net::init("127.0.1.", 120, 4, 0);
@@ -122,8 +110,8 @@ async fn a_deadline_fires_at_the_first_block_after_it_on_every_validator() {
           {"id":"lapsed","outcome":"rejected"},{"id":"approved","outcome":"approved"}]}"#;
     let file = net.dir.join("quick.json");
     std::fs::write(&file, def).expect("write");
-    net_cli(&net, &["workflow", "deploy", &file.display().to_string(), "--key", "market-admin"]);
-    let out = net_cli(&net, &["workflow", "apply", "market/quick-review", "--key", "citizen-demo"]);
+    net.cli(&["workflow", "deploy", &file.display().to_string(), "--key", "market-admin"]);
+    let out = net.cli(&["workflow", "apply", "market/quick-review", "--key", "citizen-demo"]);
     let id = out.lines().find_map(|l| l.strip_prefix("instance ")).expect("instance").to_string();
     let path = format!("/v1/workflow/instances/{id}");
     let first: serde_json::Value = net.client(0).get_json(&path).await.expect("instance");

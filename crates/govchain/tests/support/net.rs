@@ -68,6 +68,20 @@ impl Net {
         }
     }
 
+    /// Runs a `govchain` command against node 0 with the network's keys; fails the test when
+    /// it fails. Returns its output.
+    pub fn cli(&self, args: &[&str]) -> String {
+        let o = Command::new(bin())
+            .args(args)
+            .env("GOVCHAIN_HOME", &self.dir)
+            .env("GOVCHAIN_API", &self.apis[0])
+            .output()
+            .expect("govchain");
+        let t = super::text(&o);
+        assert!(o.status.success(), "govchain {args:?}:\n{t}\n{}", self.logs());
+        t
+    }
+
     /// API client of node `i`.
     pub fn client(&self, i: usize) -> Client {
         Client::new(&self.apis[i])

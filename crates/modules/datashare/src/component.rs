@@ -13,10 +13,6 @@ use crate::model::{Dataset, Grant, Policy, Profile, Receipt, Request, Shredding}
 #[derive(Default)]
 pub struct DatashareComponent;
 
-fn pretty<T: serde::Serialize>(what: &str, v: &T) -> String {
-    format!("{what}:\n{}", serde_json::to_string_pretty(v).unwrap_or_default())
-}
-
 impl Component for DatashareComponent {
     fn name(&self) -> &'static str {
         MODULE
@@ -31,19 +27,19 @@ impl Component for DatashareComponent {
         let value = value.map(|v| {
             let k = text.as_str();
             let decoded = if k.starts_with("datashare/receipt/") {
-                borsh::from_slice::<Receipt>(v).ok().map(|x| pretty("access receipt", &x))
+                borsh::from_slice::<Receipt>(v).ok().map(|x| Described::json("access receipt", &x))
             } else if k.starts_with("datashare/grant/") {
-                borsh::from_slice::<Grant>(v).ok().map(|x| pretty("grant", &x))
+                borsh::from_slice::<Grant>(v).ok().map(|x| Described::json("grant", &x))
             } else if k.starts_with("datashare/request/") {
-                borsh::from_slice::<Request>(v).ok().map(|x| pretty("request", &x))
+                borsh::from_slice::<Request>(v).ok().map(|x| Described::json("request", &x))
             } else if k.starts_with("datashare/dataset") {
-                borsh::from_slice::<Dataset>(v).ok().map(|x| pretty("data set", &x))
+                borsh::from_slice::<Dataset>(v).ok().map(|x| Described::json("data set", &x))
             } else if k.starts_with("datashare/profile") {
-                borsh::from_slice::<Profile>(v).ok().map(|x| pretty("data-sharing profile", &x))
+                borsh::from_slice::<Profile>(v).ok().map(|x| Described::json("data-sharing profile", &x))
             } else if k.starts_with("datashare/policy/") {
-                borsh::from_slice::<Policy>(v).ok().map(|x| pretty("policy", &x))
+                borsh::from_slice::<Policy>(v).ok().map(|x| Described::json("policy", &x))
             } else if k.starts_with("datashare/shred/") {
-                borsh::from_slice::<Shredding>(v).ok().map(|x| pretty("shredding", &x))
+                borsh::from_slice::<Shredding>(v).ok().map(|x| Described::json("shredding", &x))
             } else {
                 None
             };

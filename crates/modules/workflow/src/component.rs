@@ -13,10 +13,6 @@ use crate::model::{Deployed, Instance, ProcessHead, RegisterEntry, Step};
 #[derive(Default)]
 pub struct WorkflowComponent;
 
-fn pretty<T: serde::Serialize>(what: &str, v: &T) -> String {
-    format!("{what}:\n{}", serde_json::to_string_pretty(v).unwrap_or_default())
-}
-
 impl Component for WorkflowComponent {
     fn name(&self) -> &'static str {
         MODULE
@@ -31,15 +27,15 @@ impl Component for WorkflowComponent {
         let value = value.map(|v| {
             let k = text.as_str();
             let decoded = if k.starts_with("workflow/step/") {
-                borsh::from_slice::<Step>(v).ok().map(|x| pretty("instance step", &x))
+                borsh::from_slice::<Step>(v).ok().map(|x| Described::json("instance step", &x))
             } else if k.starts_with("workflow/inst/") {
-                borsh::from_slice::<Instance>(v).ok().map(|x| pretty("instance", &x))
+                borsh::from_slice::<Instance>(v).ok().map(|x| Described::json("instance", &x))
             } else if k.starts_with("workflow/def/") {
-                borsh::from_slice::<Deployed>(v).ok().map(|x| pretty("process definition", &x))
+                borsh::from_slice::<Deployed>(v).ok().map(|x| Described::json("process definition", &x))
             } else if k.starts_with("workflow/proc/") {
-                borsh::from_slice::<ProcessHead>(v).ok().map(|x| pretty("process", &x))
+                borsh::from_slice::<ProcessHead>(v).ok().map(|x| Described::json("process", &x))
             } else if k.starts_with("workflow/reg") {
-                borsh::from_slice::<RegisterEntry>(v).ok().map(|x| pretty("register entry", &x))
+                borsh::from_slice::<RegisterEntry>(v).ok().map(|x| Described::json("register entry", &x))
             } else {
                 None
             };
