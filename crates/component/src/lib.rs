@@ -20,7 +20,7 @@ use std::sync::Arc;
 pub use genesis::{Genesis, GenesisError, GenesisState, GenesisValidator};
 use govchain_execution::{Executor, Module, SignerGate, keys};
 use govchain_types::IndexOp;
-pub use query::{AtHeight, ChainQuery, ChainQueryExt, IndexEntries, Proven, at_height};
+pub use query::{AtHeight, BlockMeta, ChainQuery, ChainQueryExt, IndexEntries, Proven, at_height};
 
 /// A human description of a state entry, for `govchain verify` and operators.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -17,6 +17,25 @@ pub struct Proven {
     pub height: u64,
 }
 
+/// What a component's read endpoints need of a committed block's header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlockMeta {
+    /// Height.
+    pub height: u64,
+    /// Header hash.
+    pub hash: govchain_types::Hash32,
+    /// Previous header's hash.
+    pub prev_hash: govchain_types::Hash32,
+    /// Block time (ms since the epoch).
+    pub time_ms: u64,
+    /// State root after the block.
+    pub state_root: govchain_types::Hash32,
+    /// Transactions root.
+    pub tx_root: govchain_types::Hash32,
+    /// Receipts root.
+    pub receipts_root: govchain_types::Hash32,
+}
+
 /// Query-index entries: (key, value).
 pub type IndexEntries = Vec<(Vec<u8>, Vec<u8>)>;
 
@@ -44,6 +63,11 @@ pub trait ChainQuery: Send + Sync {
     /// The next nonce of the account a key (by its address) acts for, counting the transactions
     /// pending in this node's pool; `committed` is the next nonce in committed state.
     fn pending_nonce(&self, key_address: &Address, committed: u64) -> u64;
+    /// The header summary of committed block `height` (None beyond the tip or for 0).
+    fn block_meta(&self, height: u64) -> Result<Option<BlockMeta>, ApiError>;
+    /// Admits a transaction to this node's pool (and relays it as `POST /v1/txs` would): for a
+    /// component's own submission endpoint, such as `eth_sendRawTransaction`. Returns its id.
+    fn submit(&self, tx: govchain_types::SignedTransaction) -> Result<govchain_types::Hash32, ApiError>;
 }
 
 /// Typed reads over a [`ChainQuery`].

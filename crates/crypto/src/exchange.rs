@@ -155,6 +155,7 @@ pub fn seal(recipient: &PublicKey, info: &[u8], aad: &[u8], msg: &[u8]) -> Resul
             out.extend_from_slice(&body);
             Ok(out)
         }
+        PublicKey::Secp256k1(_) => Err(CryptoError::InvalidPublicKey("secp256k1 keys sign Ethereum transactions only")),
     }
 }
 

@@ -15,6 +15,9 @@ pub enum Algorithm {
     Ed25519 = 0,
     /// SM2 digital signature (GB/T 32918.2) with SM3 and the default distinguishing ID.
     Sm2 = 1,
+    /// secp256k1 ECDSA as Ethereum uses it ([`crate::secp256k1`]): for Ethereum transactions
+    /// and the keys bound to accounts for them, never a chain's own suite.
+    Secp256k1 = 2,
 }
 
 impl Algorithm {
@@ -28,15 +31,17 @@ impl Algorithm {
         match tag {
             0 => Ok(Algorithm::Ed25519),
             1 => Ok(Algorithm::Sm2),
+            2 => Ok(Algorithm::Secp256k1),
             t => Err(CryptoError::UnknownAlgorithm(t)),
         }
     }
 
-    /// Lower-case name (`ed25519`, `sm2`).
+    /// Lower-case name (`ed25519`, `sm2`, `secp256k1`).
     pub fn name(self) -> &'static str {
         match self {
             Algorithm::Ed25519 => "ed25519",
             Algorithm::Sm2 => "sm2",
+            Algorithm::Secp256k1 => "secp256k1",
         }
     }
 
@@ -45,6 +50,7 @@ impl Algorithm {
         match s {
             "ed25519" => Some(Algorithm::Ed25519),
             "sm2" => Some(Algorithm::Sm2),
+            "secp256k1" => Some(Algorithm::Secp256k1),
             _ => None,
         }
     }
@@ -52,29 +58,33 @@ impl Algorithm {
     fn public_key_len(self) -> usize {
         match self {
             Algorithm::Ed25519 => 32,
-            Algorithm::Sm2 => 33,
+            Algorithm::Sm2 | Algorithm::Secp256k1 => 33,
         }
     }
 }
 
 /// A public key with its algorithm tag. Encoded as the tag byte followed by the key bytes
-/// (32 for Ed25519; 33, compressed SEC1, for SM2).
+/// (32 for Ed25519; 33, compressed SEC1, for SM2 and secp256k1).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PublicKey {
     /// Ed25519 public key (compressed Edwards point).
     Ed25519([u8; 32]),
     /// SM2 public key (compressed SEC1 point).
     Sm2([u8; 33]),
+    /// secp256k1 public key (compressed SEC1 point).
+    Secp256k1([u8; 33]),
 }
 
 /// A signature with its algorithm tag. Encoded as the tag byte followed by 64 bytes
-/// (`R || S` for Ed25519; `r || s` big-endian for SM2).
+/// (`R || S` for Ed25519; `r || s` big-endian for SM2 and secp256k1).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Signature {
     /// Ed25519 signature.
     Ed25519([u8; 64]),
     /// SM2 signature.
     Sm2([u8; 64]),
+    /// secp256k1 signature over keccak-256 of the message, low `s`.
+    Secp256k1([u8; 64]),
 }
 
 impl PublicKey {
@@ -83,6 +93,7 @@ impl PublicKey {
         match self {
             PublicKey::Ed25519(_) => Algorithm::Ed25519,
             PublicKey::Sm2(_) => Algorithm::Sm2,
+            PublicKey::Secp256k1(_) => Algorithm::Secp256k1,
         }
     }
 
@@ -90,7 +101,7 @@ impl PublicKey {
     pub fn key_bytes(&self) -> &[u8] {
         match self {
             PublicKey::Ed25519(b) => b,
-            PublicKey::Sm2(b) => b,
+            PublicKey::Sm2(b) | PublicKey::Secp256k1(b) => b,
         }
     }
 
@@ -106,6 +117,7 @@ impl PublicKey {
         Ok(match alg {
             Algorithm::Ed25519 => PublicKey::Ed25519(bytes.try_into().map_err(|_| bad())?),
             Algorithm::Sm2 => PublicKey::Sm2(bytes.try_into().map_err(|_| bad())?),
+            Algorithm::Secp256k1 => PublicKey::Secp256k1(bytes.try_into().map_err(|_| bad())?),
         })
     }
 
@@ -115,6 +127,7 @@ impl PublicKey {
         match self {
             PublicKey::Ed25519(b) => crate::ed25519::check_public_key(b),
             PublicKey::Sm2(b) => crate::sm2::parse_public_key(b).map(|_| ()),
+            PublicKey::Secp256k1(b) => crate::secp256k1::parse_public_key(b).map(|_| ()),
         }
     }
 
@@ -124,13 +137,20 @@ impl PublicKey {
         match (self, sig) {
             (PublicKey::Ed25519(k), Signature::Ed25519(s)) => crate::ed25519::verify(k, msg, s),
             (PublicKey::Sm2(k), Signature::Sm2(s)) => crate::sm2::verify(k, msg, s),
+            (PublicKey::Secp256k1(k), Signature::Secp256k1(s)) => crate::secp256k1::verify(k, msg, s),
             (k, s) => Err(CryptoError::AlgorithmMismatch { key: k.algorithm().name(), sig: s.algorithm().name() }),
         }
     }
 
     /// The address of this key on a chain of `suite`: the first 20 bytes of
-    /// `H(tag || key bytes)`.
+    /// `H(tag || key bytes)`; for a secp256k1 key, its Ethereum address (the last 20 bytes of
+    /// keccak-256 of the uncompressed point), so that Ethereum tools and the chain agree.
     pub fn address(&self, suite: Suite) -> Address {
+        if let PublicKey::Secp256k1(k) = self
+            && let Ok(a) = crate::secp256k1::eth_address(k)
+        {
+            return Address(a);
+        }
         let h = suite.hash_parts(&[&[self.algorithm().tag()], self.key_bytes()]);
         let mut a = [0u8; 20];
         a.copy_from_slice(&h.0[..20]);
@@ -157,20 +177,21 @@ impl Signature {
         match self {
             Signature::Ed25519(_) => Algorithm::Ed25519,
             Signature::Sm2(_) => Algorithm::Sm2,
+            Signature::Secp256k1(_) => Algorithm::Secp256k1,
         }
     }
 
     /// The 64 signature bytes without the tag.
     pub fn sig_bytes(&self) -> &[u8; 64] {
         match self {
-            Signature::Ed25519(b) | Signature::Sm2(b) => b,
+            Signature::Ed25519(b) | Signature::Sm2(b) | Signature::Secp256k1(b) => b,
         }
     }
 
     /// Mutable access to the signature bytes (used by tests that tamper with signatures).
     pub fn sig_bytes_mut(&mut self) -> &mut [u8; 64] {
         match self {
-            Signature::Ed25519(b) | Signature::Sm2(b) => b,
+            Signature::Ed25519(b) | Signature::Sm2(b) | Signature::Secp256k1(b) => b,
         }
     }
 
@@ -185,6 +206,7 @@ impl Signature {
         Ok(match alg {
             Algorithm::Ed25519 => Signature::Ed25519(arr),
             Algorithm::Sm2 => Signature::Sm2(arr),
+            Algorithm::Secp256k1 => Signature::Secp256k1(arr),
         })
     }
 
@@ -219,6 +241,7 @@ impl BorshDeserialize for PublicKey {
         Ok(match alg {
             Algorithm::Ed25519 => PublicKey::Ed25519(<[u8; 32]>::deserialize_reader(r)?),
             Algorithm::Sm2 => PublicKey::Sm2(<[u8; 33]>::deserialize_reader(r)?),
+            Algorithm::Secp256k1 => PublicKey::Secp256k1(<[u8; 33]>::deserialize_reader(r)?),
         })
     }
 }
@@ -237,6 +260,7 @@ impl BorshDeserialize for Signature {
         Ok(match alg {
             Algorithm::Ed25519 => Signature::Ed25519(bytes),
             Algorithm::Sm2 => Signature::Sm2(bytes),
+            Algorithm::Secp256k1 => Signature::Secp256k1(bytes),
         })
     }
 }

@@ -6,6 +6,8 @@
 //!   so both algorithms can coexist for accounts on one chain.
 //! * [`SecretKey`]: signing keys, generated from the OS RNG or loaded from an encrypted
 //!   [`keystore`].
+//! * [`secp256k1`]: Ethereum-style secp256k1 (keccak-256 digests, EIP-2 low `s`, Ethereum
+//!   addresses), for Ethereum transactions and the keys bound to accounts for them.
 //! * [`verify_batch`]: parallel verification used by the mempool and block validation. Single and
 //!   batch Ed25519 verification apply the same rule (see [`ed25519`]), so nodes never disagree.
 
@@ -19,6 +21,7 @@ pub mod files;
 mod hash;
 mod keys;
 pub mod keystore;
+pub mod secp256k1;
 mod secret;
 mod sm2;
 

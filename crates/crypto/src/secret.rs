@@ -14,6 +14,8 @@ pub enum SecretKey {
     Ed25519(ed25519_consensus::SigningKey),
     /// SM2 signing key with the default distinguishing ID.
     Sm2(Box<sm2::dsa::SigningKey>),
+    /// secp256k1 signing key (Ethereum-style signatures, see [`crate::secp256k1`]).
+    Secp256k1(Box<k256::ecdsa::SigningKey>),
 }
 
 impl fmt::Debug for SecretKey {
@@ -59,6 +61,9 @@ impl SecretKey {
             Algorithm::Sm2 => sm2::dsa::SigningKey::from_slice(crate::sm2::DEFAULT_DISTID, &arr)
                 .map(|k| SecretKey::Sm2(Box::new(k)))
                 .map_err(|_| CryptoError::KeystoreFormat("SM2 secret scalar out of range".into())),
+            Algorithm::Secp256k1 => k256::ecdsa::SigningKey::from_slice(&arr)
+                .map(|k| SecretKey::Secp256k1(Box::new(k)))
+                .map_err(|_| CryptoError::KeystoreFormat("secp256k1 secret scalar out of range".into())),
         }
     }
 
@@ -71,6 +76,11 @@ impl SecretKey {
                 out.copy_from_slice(&k.to_bytes());
                 Zeroizing::new(out)
             }
+            SecretKey::Secp256k1(k) => {
+                let mut out = [0u8; 32];
+                out.copy_from_slice(&k.to_bytes());
+                Zeroizing::new(out)
+            }
         }
     }
 
@@ -79,6 +89,7 @@ impl SecretKey {
         match self {
             SecretKey::Ed25519(_) => Algorithm::Ed25519,
             SecretKey::Sm2(_) => Algorithm::Sm2,
+            SecretKey::Secp256k1(_) => Algorithm::Secp256k1,
         }
     }
 
@@ -92,10 +103,11 @@ impl SecretKey {
                 out.copy_from_slice(point.as_bytes());
                 PublicKey::Sm2(out)
             }
+            SecretKey::Secp256k1(k) => PublicKey::Secp256k1(crate::secp256k1::compress(k.verifying_key())),
         }
     }
 
-    /// Signs `msg` (deterministic for both algorithms: RFC 8032 and RFC 6979).
+    /// Signs `msg` (deterministic: RFC 8032, RFC 6979). secp256k1 signs keccak-256 of `msg`.
     pub fn sign(&self, msg: &[u8]) -> Signature {
         match self {
             SecretKey::Ed25519(k) => Signature::Ed25519(k.sign(msg).to_bytes()),
@@ -105,6 +117,19 @@ impl SecretKey {
                 out.copy_from_slice(&sig.to_bytes());
                 Signature::Sm2(out)
             }
+            SecretKey::Secp256k1(k) => {
+                Signature::Secp256k1(crate::secp256k1::sign_digest(k, &crate::secp256k1::keccak256(msg)).0)
+            }
+        }
+    }
+
+    /// Signs a 32-byte digest with a secp256k1 key, returning `r || s` (low `s`) and the
+    /// recovery parity: what Ethereum transactions and `personal_sign` carry. None for other
+    /// algorithms.
+    pub fn sign_digest_recoverable(&self, digest: &[u8; 32]) -> Option<([u8; 64], bool)> {
+        match self {
+            SecretKey::Secp256k1(k) => Some(crate::secp256k1::sign_digest(k, digest)),
+            _ => None,
         }
     }
 }

@@ -59,6 +59,21 @@ impl<'a> TxContext<'a> {
         }
     }
 
+    /// Runs `f` in a context over `base` whose writes are dropped: for read-only simulation
+    /// outside a block (an `eth_call` against committed state, say) with `env` describing the
+    /// block it would be in.
+    pub fn simulate<R>(
+        env: &BlockEnv,
+        base: &dyn StateRead,
+        signer: Address,
+        f: impl FnOnce(&mut TxContext<'_>) -> R,
+    ) -> R {
+        let writes = Writes::new();
+        let key = PublicKey::Ed25519([0; 32]);
+        let mut ctx = TxContext::new(env, base, &writes, signer, &key, Hash32::default());
+        f(&mut ctx)
+    }
+
     /// Block height being executed.
     pub fn height(&self) -> u64 {
         self.env.height

@@ -32,6 +32,9 @@ pub enum TxErrorKind {
     AccountSuspended,
     /// Reading the state failed: a node fault, never the transaction's (`storage_error`).
     Storage,
+    /// The block has no room left for it (a block gas limit, say): a proposer stops filling
+    /// the block and keeps it pooled for the next (`block_full`).
+    BlockFull,
     /// A module's own rule with its own stable snake_case code (`withdrawn`, `proposal_closed`…).
     Rule(&'static str),
 }
@@ -53,6 +56,7 @@ impl TxErrorKind {
             TxErrorKind::UnknownSigner => "unknown_signer",
             TxErrorKind::AccountSuspended => "account_suspended",
             TxErrorKind::Storage => "storage_error",
+            TxErrorKind::BlockFull => "block_full",
             TxErrorKind::Rule(code) => code,
         }
     }

@@ -41,6 +41,29 @@ pub trait Module: Send + Sync {
     /// Checks or executes `method(args)` (see [`Phase`]).
     fn call(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8], phase: Phase) -> Result<(), TxError>;
 
+    /// Checks a transaction's envelope before its nonce and signer (in admission and in every
+    /// block execution), in a context whose `signer` is still the key's address. An error makes
+    /// the transaction invalid: left out of a block being built (and, for
+    /// [`TxErrorKind::BlockFull`], kept for the next), and a block carrying it invalid.
+    ///
+    /// The default accepts only transactions signed with the chain's own algorithm (see
+    /// [`SignedTransaction::is_native`]). A module carrying transactions of another kind (an
+    /// Ethereum transaction, whose secp256k1 signature covers its own encoding) decodes and
+    /// verifies the signature here, and checks that the envelope (signer, nonce, expiry) is the
+    /// canonical one for it.
+    fn check_envelope(&self, ctx: &mut TxContext<'_>, _method: &str, stx: &SignedTransaction) -> Result<(), TxError> {
+        if stx.is_native(ctx.env().suite) {
+            return Ok(());
+        }
+        Err(TxError::new(
+            TxErrorKind::WrongAlgorithm,
+            format!(
+                "this chain accepts only {:?} keys and signatures for this call",
+                ctx.env().suite.default_algorithm()
+            ),
+        ))
+    }
+
     /// Work due at the start of every block, before its transactions (for example deadlines
     /// that have passed by the block's time): returns the tasks to run, each then given to
     /// [`Module::block_task`] in its own context. It runs with no signer (the zero address)
@@ -163,15 +186,19 @@ impl Executor {
                 format!("transaction expired at height {}; chain is at {}", tx.expires_at_height, env.height),
             ));
         }
-        let alg = env.suite.default_algorithm();
-        if tx.signer.algorithm() != alg || stx.signature.algorithm() != alg {
-            return Err(TxError::new(
-                TxErrorKind::WrongAlgorithm,
-                format!("this chain accepts only {alg:?} keys and signatures"),
-            ));
-        }
         let signer = tx.signer.address(env.suite);
         let mut ctx = TxContext::new(env, base, writes, signer, &tx.signer, tx_hash);
+        let call = stx.call();
+        match self.modules.get(call.module.as_str()) {
+            Some(m) => m.check_envelope(&mut ctx, &call.method, stx)?,
+            None if !stx.is_native(env.suite) => {
+                return Err(TxError::new(
+                    TxErrorKind::WrongAlgorithm,
+                    format!("this chain accepts only {:?} keys and signatures", env.suite.default_algorithm()),
+                ));
+            }
+            None => {}
+        }
         self.gate.check_signer(&mut ctx)
     }
 
@@ -295,6 +322,8 @@ impl Executor {
                 Ok(n) => n,
                 Err(e) if e.is_storage() => return Err(BlockError::Storage(e.message)),
                 Err(e) => match mode {
+                    // No room left: the rest waits for the next block.
+                    Mode::Build if e.kind == TxErrorKind::BlockFull => break,
                     Mode::Build => {
                         out.rejected.push((i, e));
                         continue;

@@ -251,11 +251,20 @@ impl Mempool {
                 Err(e) => results[i] = Some(Err(e)),
             }
         }
+        // Native signatures are verified here in one batch; the others were verified by their
+        // module in the stateful check.
         let items: Vec<VerifyItem<'_>> = passed
             .iter()
+            .filter(|(_, c, _)| c.tx.is_native(self.suite))
             .map(|(_, c, _)| VerifyItem { key: &c.tx.tx.signer, msg: &c.sign_bytes, sig: &c.tx.signature })
             .collect();
-        let sig_results = verify_batch(&items);
+        let mut batch = verify_batch(&items).into_iter();
+        let sig_results: Vec<Result<(), CryptoError>> = passed
+            .iter()
+            .map(|(_, c, _)| {
+                if c.tx.is_native(self.suite) { batch.next().unwrap_or(Err(CryptoError::BadSignature)) } else { Ok(()) }
+            })
+            .collect();
 
         let mut g = self.inner.lock();
         for ((i, c, committed), sig) in passed.into_iter().zip(sig_results) {
@@ -281,17 +290,8 @@ impl Mempool {
         if c.size > max {
             return Err(AdmitError::bad("tx_too_large", format!("{} bytes; limit {max}", c.size)));
         }
-        let alg = tx.signer.algorithm();
-        if alg != self.suite.default_algorithm() || c.tx.signature.algorithm() != alg {
-            return Err(AdmitError::bad(
-                "wrong_algorithm",
-                format!(
-                    "this chain ({}) accepts only {:?} keys and signatures",
-                    self.suite.name(),
-                    self.suite.default_algorithm()
-                ),
-            ));
-        }
+        // A transaction signed with another algorithm (an Ethereum transaction) is verified by
+        // its module in the stateful check below, or refused there.
         if tx.chain_id.as_str() != self.chain_id {
             return Err(AdmitError::bad(
                 "wrong_chain_id",

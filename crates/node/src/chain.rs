@@ -343,8 +343,11 @@ impl Chain {
         let tx_hashes: Vec<Hash32> = txs.iter().map(|t| t.hash(self.suite)).collect();
         // Only a byte-identical pooled copy had its signature verified at admission: the id
         // covers the signed body, not the signature.
-        let unverified: Vec<usize> =
-            (0..txs.len()).filter(|i| !self.mempool.contains_exact(&tx_hashes[*i], &txs[*i])).collect();
+        // A transaction signed with another algorithm (an Ethereum transaction) is verified by
+        // its module when the block executes below.
+        let unverified: Vec<usize> = (0..txs.len())
+            .filter(|i| txs[*i].is_native(self.suite) && !self.mempool.contains_exact(&tx_hashes[*i], &txs[*i]))
+            .collect();
         let sign_bytes: Vec<Vec<u8>> = unverified.iter().map(|i| txs[*i].tx.sign_bytes()).collect();
         let items: Vec<VerifyItem<'_>> = unverified
             .iter()

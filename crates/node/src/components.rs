@@ -16,5 +16,6 @@ pub fn components() -> Vec<Arc<dyn Component>> {
         Arc::new(govchain_certificates::CertificatesComponent),
         Arc::new(govchain_datashare::DatashareComponent),
         Arc::new(govchain_workflow::WorkflowComponent),
+        Arc::new(govchain_evm::EvmComponent),
     ]
 }

@@ -56,9 +56,7 @@ impl ExchangeHost for NodeExchangeHost {
                 payload: Payload::Call(call),
             };
             let signed = SignedTransaction { signature: key.sign(&tx.sign_bytes()), tx };
-            let len = signed.encode().len();
-            let r =
-                svc.submit(vec![(signed, len)], false).pop().unwrap_or_else(|| Err(internal("no admission result")));
+            let r = govchain_component::ChainQuery::submit(svc.as_ref(), signed);
             match &r {
                 Ok(_) => {
                     known.insert(key_address, nonce + 1);

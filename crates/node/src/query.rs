@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use govchain_api::ApiError;
-use govchain_component::{ChainQuery, IndexEntries, Proven};
+use govchain_component::{BlockMeta, ChainQuery, IndexEntries, Proven};
 use govchain_proofs::{Claim, ProofBundle, StateEntry, ValsetChange};
 use govchain_types::bounded::{BoundedBytes, BoundedString, BoundedVec};
 use govchain_types::{Address, CommitCertificate, Header, Suite, ValidatorSet};
@@ -113,5 +113,27 @@ impl ChainQuery for NodeService {
 
     fn pending_nonce(&self, key_address: &Address, committed: u64) -> u64 {
         self.chain.mempool.pending_next_nonce(key_address, committed)
+    }
+
+    fn block_meta(&self, height: u64) -> Result<Option<BlockMeta>, ApiError> {
+        if height == 0 || height > self.chain.tip().height {
+            return Ok(None);
+        }
+        let h = self.header(height)?;
+        Ok(Some(BlockMeta {
+            height,
+            hash: h.hash(self.chain.suite),
+            prev_hash: h.prev_hash,
+            time_ms: h.time_ms,
+            state_root: h.state_root,
+            tx_root: h.tx_root,
+            receipts_root: h.receipts_root,
+        }))
+    }
+
+    fn submit(&self, tx: govchain_types::SignedTransaction) -> Result<govchain_types::Hash32, ApiError> {
+        let size = tx.encode().len();
+        let mut results = govchain_api::NodeApi::submit(self, vec![(tx, size)], false);
+        results.pop().unwrap_or_else(|| Err(ApiError::internal("no admission result")))
     }
 }

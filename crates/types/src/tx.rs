@@ -83,6 +83,15 @@ impl SignedTransaction {
         codec::decode(bytes, MAX_TX_BYTES)
     }
 
+    /// Whether the transaction is signed with the chain's own algorithm (`suite`'s), so that
+    /// the node verifies its signature over [`Transaction::sign_bytes`] in batches. Any other
+    /// transaction (an Ethereum transaction carried by the `evm` module, signed with secp256k1
+    /// over its own encoding) is verified by its module, in admission and in every execution.
+    pub fn is_native(&self, suite: Suite) -> bool {
+        let alg = suite.default_algorithm();
+        self.tx.signer.algorithm() == alg && self.signature.algorithm() == alg
+    }
+
     /// The call, if the payload is a module call.
     pub fn call(&self) -> &Call {
         match &self.tx.payload {

@@ -47,3 +47,13 @@ pub fn is_valid(ctx: &mut TxContext<'_>, id: &str, type_id: &str) -> Result<bool
         c.type_id == type_id && c.status == CertStatus::Active && c.valid_from_ms <= now && now < c.valid_until_ms
     }))
 }
+
+/// Whether certificate `id` exists and is in force at the block's time (of any type), with its
+/// type. None if there is no such certificate.
+pub fn in_force(ctx: &mut TxContext<'_>, id: &str) -> Result<Option<(String, bool)>, TxError> {
+    let now = ctx.time_ms();
+    Ok(ctx.get_as::<Certificate>(&keys::cert(id))?.map(|c| {
+        let ok = c.status == CertStatus::Active && c.valid_from_ms <= now && now < c.valid_until_ms;
+        (c.type_id, ok)
+    }))
+}

@@ -118,6 +118,10 @@ fn check_action(ctx: &mut TxContext<'_>, action: &Action) -> Result<Option<Valid
                 .collect();
             new_set(v).map(Some)
         }
+        Action::SetParam { name, value } if name.starts_with("evm.") => {
+            govchain_evm::set_param(ctx, name, *value, false)?;
+            Ok(None)
+        }
         Action::SetParam { name, value } => {
             let mut p: ChainParams = ctx.get_as(keys::PARAMS)?.ok_or_else(|| TxError::storage("no params"))?;
             set_param(&mut p, name, *value)?;
@@ -149,6 +153,9 @@ fn execute_action(ctx: &mut TxContext<'_>, action: &Action) -> Result<u64, TxErr
     match action {
         Action::AddOrganisation { organisation, admin_keys } => add_organisation(ctx, organisation, admin_keys)?,
         Action::RemoveOrganisation { id } => deactivate_organisation(ctx, id)?,
+        Action::SetParam { name, value } if name.starts_with("evm.") => {
+            govchain_evm::set_param(ctx, name, *value, true)?
+        }
         Action::SetParam { name, value } => {
             let mut p: ChainParams = ctx.get_as(keys::PARAMS)?.ok_or_else(|| TxError::storage("no params"))?;
             set_param(&mut p, name, *value)?;

@@ -90,7 +90,8 @@ pub enum Action {
         /// New power (> 0).
         voting_power: u64,
     } = 4,
-    /// Change a chain parameter: `max_block_txs`, `max_block_bytes` or `max_tx_bytes`.
+    /// Change a chain parameter: `max_block_txs`, `max_block_bytes` or `max_tx_bytes`, or an
+    /// EVM parameter: `evm.block_gas_limit`, `evm.tx_gas_limit`, `evm.version` (0 Cancun, 1 Prague).
     SetParam {
         /// Parameter name.
         name: String,

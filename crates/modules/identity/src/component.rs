@@ -33,7 +33,11 @@ impl Component for IdentityComponent {
     fn describe(&self, key: &[u8], value: Option<&[u8]>) -> Option<Described> {
         let text = keys::describe(key)?;
         let value = value.map(|v| {
-            if let Ok(a) = borsh::from_slice::<Account>(v) {
+            if text.starts_with("identity/eth/")
+                && let Ok(b) = borsh::from_slice::<crate::eth::EthBinding>(v)
+            {
+                Described::json("Ethereum key binding", &b)
+            } else if let Ok(a) = borsh::from_slice::<Account>(v) {
                 format!("account:\n{}", serde_json::to_string_pretty(&a).unwrap_or_default())
             } else if let Ok(o) = borsh::from_slice::<Organisation>(v) {
                 format!("organisation:\n{}", serde_json::to_string_pretty(&o).unwrap_or_default())

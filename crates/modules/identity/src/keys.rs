@@ -4,7 +4,9 @@
 //! * `identity/org_ids` → `Vec<String>`: every organisation id, sorted;
 //! * `identity/org/<id>` → [`Organisation`](crate::Organisation);
 //! * `identity/acct/<20-byte address>` → [`Account`](crate::Account);
-//! * `identity/key/<20-byte address>` → `Address`: a rotated-in key's account.
+//! * `identity/key/<20-byte address>` → `Address`: a rotated-in key's account;
+//! * `identity/eth/<20-byte Ethereum address>` → [`EthBinding`](crate::eth::EthBinding): an
+//!   Ethereum key bound to an account.
 //!
 //! Query indexes (rebuilt from blocks):
 //! * `identity/orgs/<id>`: organisations;
@@ -21,6 +23,7 @@ pub const ORG_IDS: &[u8] = b"identity/org_ids";
 const ORG: &[u8] = b"identity/org/";
 const ACCOUNT: &[u8] = b"identity/acct/";
 const KEY: &[u8] = b"identity/key/";
+const ETH_KEY: &[u8] = b"identity/eth/";
 /// Prefix of the organisations index.
 pub const ORGS_INDEX: &[u8] = b"identity/orgs/";
 const MEMBERS_INDEX: &[u8] = b"identity/members/";
@@ -46,6 +49,11 @@ pub fn key_owner(key_address: &Address) -> Vec<u8> {
     join(KEY, &key_address.0)
 }
 
+/// `identity/eth/<20-byte Ethereum address>`: an Ethereum key's binding.
+pub fn eth_key(address: &Address) -> Vec<u8> {
+    join(ETH_KEY, &address.0)
+}
+
 /// Index entry listing an organisation: `identity/orgs/<id>`.
 pub fn org_index(id: &str) -> Vec<u8> {
     join(ORGS_INDEX, id.as_bytes())
@@ -68,7 +76,7 @@ pub fn describe(key: &[u8]) -> Option<String> {
     if let Some(id) = key.strip_prefix(ORG) {
         return Some(format!("identity/org/{}", text(id)));
     }
-    for (prefix, name) in [(ACCOUNT, "acct"), (KEY, "key")] {
+    for (prefix, name) in [(ACCOUNT, "acct"), (KEY, "key"), (ETH_KEY, "eth")] {
         if let Some(a) = key.strip_prefix(prefix).and_then(|a| <[u8; 20]>::try_from(a).ok()) {
             return Some(format!("identity/{name}/{}", Address(a).to_text()));
         }

@@ -22,6 +22,7 @@ mod cli;
 #[cfg(feature = "client")]
 pub mod client;
 mod component;
+pub mod eth;
 mod genesis;
 #[cfg(feature = "http")]
 mod http;
@@ -39,7 +40,7 @@ pub use component::IdentityComponent;
 pub use genesis::{GenesisAccount, IdentityGenesis, genesis_writes};
 pub use methods::{
     IdentityGate, IdentityModule, account, account_exists, add_organisation, admin_org, check_key,
-    deactivate_organisation, load_org, org_ids, organisation_exists, organisations, require_permission,
+    deactivate_organisation, has_permission, load_org, org_ids, organisation_exists, organisations, require_permission,
 };
 pub use model::*;
 pub use validate::organisation as validate_organisation;

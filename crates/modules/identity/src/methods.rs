@@ -1,6 +1,7 @@
 use govchain_execution::{Module, Phase, SignerGate, StateRead, TxContext, TxError, TxErrorKind, decode_args};
 use govchain_types::{Address, Event, IndexOp, Method, validate as rules};
 
+use crate::eth::{BindEthKey, UnbindEthKey};
 use crate::keys;
 use crate::model::*;
 use crate::validate::{self, MAX_ACCOUNT_ROLES};
@@ -71,16 +72,31 @@ pub fn require_permission(ctx: &mut TxContext<'_>, permission: &str) -> Result<(
         )));
     }
     let org = load_org(ctx, &acct.org)?;
-    let allowed = acct.roles.iter().any(|r| {
+    if !roles_grant(&acct, &org, permission) {
+        return Err(TxError::unauthorized(format!("no role of the signer grants {permission}")));
+    }
+    Ok((acct, org))
+}
+
+fn roles_grant(acct: &Account, org: &Organisation, permission: &str) -> bool {
+    acct.roles.iter().any(|r| {
         org.roles
             .iter()
             .find(|role| &role.name == r)
             .is_some_and(|role| role.permissions.iter().any(|p| validate::grants(p, permission)))
-    });
-    if !allowed {
-        return Err(TxError::unauthorized(format!("no role of the signer grants {permission}")));
+    })
+}
+
+/// Whether `acct` is an active official of an active organisation holding a role that grants
+/// `permission` (for accounts acting through another key, such as a bound Ethereum key).
+pub fn has_permission(ctx: &mut TxContext<'_>, acct: &Account, permission: &str) -> Result<bool, TxError> {
+    if !acct.active || acct.kind != AccountKind::Official {
+        return Ok(false);
     }
-    Ok((acct, org))
+    let Some(org) = ctx.get_as::<Organisation>(&keys::org(&acct.org))?.filter(|o| o.active) else {
+        return Ok(false);
+    };
+    Ok(roles_grant(acct, &org, permission))
 }
 
 /// The identity module.
@@ -224,6 +240,8 @@ impl IdentityModule {
             }
             DefineRole::METHOD => self.define_role(ctx, decode_args(args)?, write),
             SetAccountActive::METHOD => self.set_active(ctx, decode_args(args)?, write),
+            BindEthKey::METHOD => crate::eth::bind(ctx, decode_args(args)?, write),
+            UnbindEthKey::METHOD => crate::eth::unbind(ctx, decode_args(args)?, write),
             m => Err(TxError::new(TxErrorKind::UnknownMethod, format!("identity has no method {m}"))),
         }
     }
@@ -245,6 +263,9 @@ pub struct IdentityGate;
 
 impl SignerGate for IdentityGate {
     fn check_signer(&self, ctx: &mut TxContext<'_>) -> Result<Address, TxError> {
+        if matches!(ctx.signer_key, govchain_types::PublicKey::Secp256k1(_)) {
+            return crate::eth::check_signer(ctx);
+        }
         let key_address = ctx.signer;
         let account = match ctx.get_as::<Address>(&keys::key_owner(&key_address))? {
             Some(a) => a,

@@ -140,6 +140,8 @@ govchain_types::methods! { MODULE;
     DefineRole => "define_role",
     SetAccountActive => "set_account_active",
     RotateKey => "rotate_key",
+    crate::eth::BindEthKey => "bind_eth_key",
+    crate::eth::UnbindEthKey => "unbind_eth_key",
 }
 
 impl OrgKind {

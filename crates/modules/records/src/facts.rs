@@ -44,3 +44,16 @@ pub(crate) fn note_version(ctx: &mut TxContext<'_>, old: Option<&Record>, new: &
 pub fn active_with_tag(ctx: &mut TxContext<'_>, org: &str, category: &str, tag: &str) -> Result<u32, TxError> {
     Ok(ctx.get_as(&keys::tagged(org, category, tag))?.unwrap_or(0))
 }
+
+/// The latest version of record `id`: its number, whether it is active (not withdrawn), and the
+/// hash of its encoding (what an amendment's `previous` links to). None if there is no such
+/// record. Two reads.
+pub fn latest_version(
+    ctx: &mut TxContext<'_>,
+    id: &str,
+) -> Result<Option<(u32, bool, govchain_types::Hash32)>, TxError> {
+    let Some(v) = ctx.get_as::<u32>(&keys::head(id))? else { return Ok(None) };
+    let Some(r) = ctx.get_as::<Record>(&keys::version(id, v))? else { return Ok(None) };
+    let suite = ctx.env().suite;
+    Ok(Some((v, r.status == RecordStatus::Active, r.hash(suite))))
+}
