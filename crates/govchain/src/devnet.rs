@@ -60,7 +60,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         name: "market-admin",
         org: "market",
         kind: AccountKind::Official,
-        roles: &["publisher", "certifier", "process-designer"],
+        roles: &["publisher", "certifier", "process-designer", "contract-developer"],
         admin: true,
     },
     DemoAccount {
@@ -156,6 +156,7 @@ fn roles() -> Vec<Role> {
         Role { name: "data-officer".into(), permissions: vec!["datashare.*".into()] },
         Role { name: "process-designer".into(), permissions: vec!["workflow.deploy".into()] },
         Role { name: "licensing".into(), permissions: vec![] },
+        Role { name: "contract-developer".into(), permissions: vec!["evm.deploy".into()] },
         Role {
             name: "job-worker".into(),
             permissions: vec!["workflow.report".into(), "certificates.issue".into(), "records.publish".into()],

@@ -1,6 +1,7 @@
 //! `govchain`: the node and the command-line interface in one binary.
 
 mod cmd;
+mod devevm;
 mod devflow;
 mod devnet;
 mod devshare;
@@ -74,6 +75,8 @@ enum Command {
     BenchData(cmd::bench_data::BenchDataArgs),
     /// Benchmark approval workflows: business-licence applications decided by their rules at an offered rate.
     BenchWorkflow(cmd::bench_workflow::BenchWorkflowArgs),
+    /// Benchmark: ERC-20-style transfers signed with secp256k1, sent with eth_sendRawTransaction
+    BenchEvm(cmd::bench_evm::BenchEvmArgs),
 }
 
 /// Drops the engine's `NoPeersSubscribedToTopic` errors: a validator alone (the dev chain), or one
@@ -161,6 +164,10 @@ fn run(modules: &[Box<dyn ModuleCli>], matches: &clap::ArgMatches) -> eyre::Resu
             Command::BenchWorkflow(a) => {
                 init_logging("warn");
                 cmd::bench_workflow::run(&ctx, a).await
+            }
+            Command::BenchEvm(a) => {
+                init_logging("warn");
+                cmd::bench_evm::run(&ctx, a).await
             }
             Command::BenchCerts(a) => {
                 init_logging("warn");

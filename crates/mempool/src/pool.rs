@@ -304,7 +304,9 @@ impl Mempool {
                 format!("expired at height {}; next height is {next_height}", tx.expires_at_height),
             ));
         }
-        if tx.expires_at_height > next_height.saturating_add(self.config.max_ttl) {
+        // Ethereum transactions carry no expiry (their envelope never expires, see the evm
+        // module); they leave the pool when included, replaced in nonce order, or evicted.
+        if c.tx.is_native(self.suite) && tx.expires_at_height > next_height.saturating_add(self.config.max_ttl) {
             return Err(AdmitError::bad(
                 "expiry_too_far",
                 format!("expiry may be at most {} blocks ahead", self.config.max_ttl),

@@ -108,6 +108,10 @@ pub async fn dev(ctx: &Ctx, a: DevArgs) -> Result<()> {
     println!("  chain id   {} ({})", node.chain.chain_id, node.chain.suite.name());
     println!("  portal     {url}/   (explorer, record search, certificate verification)");
     println!("  API        {url}   (OpenAPI {url}/openapi.json, events {url}/v1/events)");
+    println!(
+        "  Ethereum   {url}/rpc   (JSON-RPC for ethers, viem, Foundry; dev key in {home}/{})",
+        crate::devevm::DEV_ETH_KEY_FILE
+    );
     println!("  home       {home}");
     println!("  demo keys  {home}/keys: {}", devnet::ACCOUNTS.iter().map(|a| a.name).collect::<Vec<_>>().join(", "));
     println!("  WARNING    development keystores have an EMPTY passphrase: never use them outside development");
@@ -126,6 +130,9 @@ pub async fn dev(ctx: &Ctx, a: DevArgs) -> Result<()> {
             }
             if let Err(e) = crate::devflow::seed(&url, &home).await {
                 tracing::warn!(error = %e, "could not deploy the workflow demo");
+            }
+            if let Err(e) = crate::devevm::seed(&url, &home).await {
+                tracing::warn!(error = %e, "could not bind the development Ethereum key");
             }
         });
     }

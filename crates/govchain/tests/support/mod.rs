@@ -255,6 +255,7 @@ pub fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 pub mod datashare;
+pub mod evm;
 pub mod load;
 pub mod net;
 pub mod proxy;

@@ -18,6 +18,8 @@ mod component;
 pub mod db;
 pub mod ethtx;
 pub mod exec;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod keys;
 mod methods;
 mod model;

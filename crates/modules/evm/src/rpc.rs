@@ -27,7 +27,7 @@ const HASH_LOOKBACK: u64 = 1_024;
 
 /// `/rpc`.
 pub fn routes() -> Routes {
-    Routes::new().routes(routes!(rpc))
+    crate::http::routes().routes(routes!(rpc))
 }
 
 /// A JSON-RPC error: code, message, optional data.

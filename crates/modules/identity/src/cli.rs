@@ -93,6 +93,26 @@ pub enum IdentityCmd {
         #[arg(long)]
         new_key: String,
     },
+    /// Bind an Ethereum key you control to your account, so that Ethereum transactions (ethers,
+    /// viem, Foundry) signed with it are accepted for the account. Signs the proof of possession
+    /// (EIP-191 `personal_sign`) locally with the Ethereum key.
+    BindEthKey {
+        /// Your account's key.
+        #[arg(long)]
+        key: String,
+        /// File holding the Ethereum private key in hex (as Foundry and ethers keep it).
+        #[arg(long)]
+        eth_key_file: std::path::PathBuf,
+    },
+    /// Unbind an Ethereum address (the bound account, or an admin of its organisation).
+    UnbindEthKey {
+        /// Your key.
+        #[arg(long)]
+        key: String,
+        /// The Ethereum address.
+        #[arg(long)]
+        address: String,
+    },
     /// List organisations.
     Orgs,
     /// Show an account.
@@ -137,6 +157,27 @@ async fn run(ctx: &Ctx, c: IdentityCmd) -> Result<()> {
             let new = ctx.load_key(&new_key)?.public_key();
             send(ctx, &key, &RotateKey { new_key: new }, true).await?;
             println!("the account now signs with {new_key}");
+            Ok(())
+        }
+        IdentityCmd::BindEthKey { key, eth_key_file } => {
+            let text = std::fs::read_to_string(&eth_key_file)?;
+            let hex_key = text.trim().trim_start_matches("0x");
+            let bytes = hex::decode(hex_key).map_err(|_| eyre!("{}: not a hex private key", eth_key_file.display()))?;
+            let eth = govchain_crypto::SecretKey::from_bytes(govchain_crypto::Algorithm::Secp256k1, &bytes)
+                .map_err(|e| eyre!("{e}"))?;
+            let status = ctx.client().status().await?;
+            let suite = govchain_types::Suite::from_name(&status.suite).ok_or_else(|| eyre!("unknown suite"))?;
+            let account = ctx.load_key(&key)?.public_key().address(suite);
+            let msg = govchain_crypto::secp256k1::personal_message(
+                crate::eth::bind_message(&status.chain_id, &account).as_bytes(),
+            );
+            let args = crate::eth::BindEthKey { public_key: eth.public_key(), proof: eth.sign(&msg) };
+            send(ctx, &key, &args, true).await?;
+            println!("bound {} to account {account}", eth.public_key().address(suite));
+            Ok(())
+        }
+        IdentityCmd::UnbindEthKey { key, address: a } => {
+            send(ctx, &key, &crate::eth::UnbindEthKey { address: address(&a)? }, true).await?;
             Ok(())
         }
         IdentityCmd::Orgs => print_json(&client::organisations(&ctx.client()).await?),
