@@ -46,6 +46,16 @@ if [ ! -f "$stamp" ] || ! cmp -s "$portal_dir/package-lock.json" "$stamp"; then
   cp "$portal_dir/package-lock.json" "$stamp"
 fi
 
+# The EVM tests' npm packages (solc-js, ethers, viem; exact versions from
+# contracts/package-lock.json), installed again only when the lock file changes.
+contracts_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/contracts"
+cstamp="$contracts_dir/node_modules/.govchain-lock"
+if [ ! -f "$cstamp" ] || ! cmp -s "$contracts_dir/package-lock.json" "$cstamp"; then
+  echo "installing the contracts' npm packages (solc, ethers, viem)" >&2
+  (cd "$contracts_dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  cp "$contracts_dir/package-lock.json" "$cstamp"
+fi
+
 # schemathesis for the API contract test (crates/govchain/tests/contract.rs), pinned with its
 # dependencies in scripts/contract/requirements.txt; installed again only when that file changes.
 repo_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -20,6 +20,8 @@ fi
 cargo machete
 echo "== portal unit tests (node --test)" >&2
 (cd portal && npm test --silent)
+echo "== compiled contracts match their Solidity sources (solc-js)" >&2
+node contracts/build.mjs --check
 echo "== tests" >&2
 # The API abuse test holds over a thousand sockets on each side: the soft file limit is raised
 # to the hard one (often 1,024 → 1,048,576 on Debian).

@@ -10,6 +10,7 @@ import { verifyPage } from './verify-page.js';
 import * as governance from './governance.js';
 import * as datashare from './datashare.js';
 import * as workflow from './workflow.js';
+import * as contracts from './contracts.js';
 import { ApiFailure, live, router } from './api.js';
 import pages from './pages.json';
 
@@ -37,6 +38,7 @@ const handlers = {
   service: workflow.process,
   application: workflow.instance,
   tasks: workflow.tasks,
+  contract: contracts.contract,
 };
 
 /** `[regex, handler, title key]` for each page of `pages.json`. */

@@ -54,6 +54,11 @@ pub const TARGETS: &[Target] = &[
         run: workflow_definition,
     },
     Target { name: "bpmn", what: "a BPMN 2.0 file, imported and checked", run: bpmn },
+    Target {
+        name: "eth_tx",
+        what: "a raw Ethereum transaction (eth_sendRawTransaction), decoded, recovered and wrapped",
+        run: eth_tx,
+    },
 ];
 
 /// The target named `name`.
@@ -246,5 +251,23 @@ fn bpmn(data: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(data) else { return false };
     let Ok(def) = govchain_workflow::bpmn::import(text, "police") else { return false };
     let _ = govchain_workflow::definition::check(&def);
+    true
+}
+
+/// A raw Ethereum transaction: decoded for its own chain id, its signer recovered, wrapped in
+/// the canonical envelope; the hash is keccak-256 of the input, and decoding for another chain
+/// id fails.
+fn eth_tx(data: &[u8]) -> bool {
+    use govchain_evm::ethtx;
+    // Decode once with a chain id that cannot match, to learn the transaction's own.
+    let chain = match ethtx::decode(data, 0) {
+        Err(ethtx::EthTxError::WrongChainId { got, .. }) => got,
+        _ => return false,
+    };
+    let Ok(d) = ethtx::decode(data, chain) else { return false };
+    assert_eq!(d.hash, govchain_crypto::secp256k1::keccak256(data), "the hash is keccak of the raw bytes");
+    let env = ethtx::envelope("fuzz-chain", data, &d).expect("a decoded transaction wraps");
+    assert_eq!(env.tx.nonce, d.nonce);
+    assert!(ethtx::decode(data, chain.wrapping_add(1)).is_err(), "another chain id is refused");
     true
 }

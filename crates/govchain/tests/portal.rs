@@ -220,6 +220,18 @@ async fn portal_in_headless_chromium() {
     assert!(state.starts_with("review"), "{state}");
     let officer = node.home.join("keys/market-officer.json").to_string_lossy().to_string();
 
+    // A smart contract (the token example) deployed with the development Ethereum key.
+    node.cli_ok(&[
+        "identity",
+        "bind-eth-key",
+        "--key",
+        "market-admin",
+        "--eth-key-file",
+        &support::evm::key_file(dir.path()),
+    ]);
+    let contract = support::evm::deploy_token(&node.api).await;
+    let abi = support::evm::contracts().join("out/Token.json").to_string_lossy().to_string();
+
     run_browser_tests(
         &node,
         &[
@@ -237,6 +249,8 @@ async fn portal_in_headless_chromium() {
             ("WF_FOUNDER", &founder),
             ("WF_INSTANCE", &waiting),
             ("OFFICER_KEYSTORE", &officer),
+            ("EVM_CONTRACT", &contract),
+            ("EVM_ABI", &abi),
         ],
     );
     let shots = workspace().join("target/portal-screenshots");

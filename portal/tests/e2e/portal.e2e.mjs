@@ -5,7 +5,8 @@
 //   DATA_REQUEST (a data-sharing request granted by policy), CITIZEN_KEYSTORE (the demo
 //   citizen's key file, with one delivery and one refusal about them), WF_FOUNDER (the demo
 //   citizen's resident-id pseudonym), WF_INSTANCE (a business-licence application waiting for
-//   the licensing officer), OFFICER_KEYSTORE (the licensing officer's key file),
+//   the licensing officer), OFFICER_KEYSTORE (the licensing officer's key file), EVM_CONTRACT
+//   (a token contract deployed with the development Ethereum key), EVM_ABI (its artifact),
 //   SCREENSHOTS (directory for the screenshots, artefacts of the run).
 // Every wait is on a condition in the page, never a fixed sleep.
 
@@ -347,7 +348,7 @@ await step('an unknown address or record shows a not-found page, not a crash', a
 await step('every page in pages.json loads directly from its address', async () => {
   const pages = JSON.parse(readFileSync(new URL('../../src/pages.json', import.meta.url), 'utf8'));
   const record = await (await fetch(`${BASE}/v1/records/${RECORD_ID}`)).json();
-  const ids = { tx: record.latest.tx_hash, account: record.latest.author, certificate: env('CERT_REVOKED'), request: env('DATA_REQUEST'), instance: env('WF_INSTANCE') };
+  const ids = { tx: record.latest.tx_hash, account: record.latest.author, certificate: env('CERT_REVOKED'), request: env('DATA_REQUEST'), instance: env('WF_INSTANCE'), contract: env('EVM_CONTRACT') };
   const page = await newPage({ locale: 'en-GB' });
   assert.ok(pages.length >= 14, 'pages.json lists the pages');
   for (const p of pages) {
@@ -491,6 +492,24 @@ await step('workflow: the licensing officer finds the task and approves it; the 
   await page.locator('#wf-state[data-state="approved"]').waitFor({ timeout: TIMEOUT });
   assert.match(await text(page, 'main'), /approve/);
   await shot(page, 'workflow-officer');
+  assert.deepEqual(page.errors, []);
+});
+
+await step('a contract page shows its transactions and decodes its events with the pasted ABI', async () => {
+  const page = await newPage({ locale: 'en-GB' });
+  await page.goto(`${BASE}/contracts/${env('EVM_CONTRACT')}`);
+  await page.waitForFunction(() => !document.getElementById('main').hasAttribute('aria-busy'));
+  const main = await text(page, 'main');
+  assert.match(main, /Code hash/);
+  assert.match(main, /success/);
+  await page.fill('#abi', 'not json');
+  await page.click('#decode');
+  assert.match(await text(page, '#abi-status'), /Not a valid ABI/);
+  await page.fill('#abi', readFileSync(env('EVM_ABI'), 'utf8'));
+  await page.click('#decode');
+  await page.locator('#contract-events td', { hasText: 'Transfer(' }).first().waitFor();
+  assert.match(await text(page, '#contract-events'), /Transfer\(from=0x0000000000000000000000000000000000000000, to=0x[0-9a-fA-F]{40}, value=1000\)/);
+  await shot(page, 'contract');
   assert.deepEqual(page.errors, []);
 });
 

@@ -51,3 +51,42 @@ pub fn slot_key(address: &str, slot: &str) -> Vec<u8> {
     k.extend(hex::decode(slot.trim_start_matches("0x")).expect("slot hex"));
     k
 }
+
+/// Deploys `contracts/out/Token.json` (supply 1000) with the development key, which must be
+/// bound already; returns the contract address once its receipt is in.
+pub async fn deploy_token(api: &str) -> String {
+    use alloy_sol_types::SolValue as _;
+    let chain_id = rpc(api, "eth_chainId", serde_json::json!([])).await;
+    let chain_id = u64::from_str_radix(chain_id.as_str().expect("hex").trim_start_matches("0x"), 16).expect("id");
+    let art: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(contracts().join("out/Token.json")).expect("artifact"))
+            .expect("json");
+    let mut init = hex::decode(art["bytecode"].as_str().expect("bytecode").trim_start_matches("0x")).expect("hex");
+    init.extend(("PortalCoin".to_string(), alloy_primitives::U256::from(1000u64)).abi_encode_params());
+    let key = govchain_crypto::SecretKey::from_bytes(
+        govchain_crypto::Algorithm::Secp256k1,
+        &hex::decode(DEV_KEY.trim_start_matches("0x")).expect("hex"),
+    )
+    .expect("key");
+    let from = key.public_key().address(govchain_types::Suite::Ed25519Sha256).to_text();
+    let nonce = rpc(api, "eth_getTransactionCount", serde_json::json!([from, "pending"])).await;
+    let nonce = u64::from_str_radix(nonce.as_str().expect("hex").trim_start_matches("0x"), 16).expect("nonce");
+    let tx =
+        alloy_consensus::TxEip1559 { chain_id, nonce, gas_limit: 3_000_000, input: init.into(), ..Default::default() };
+    let raw = govchain_evm::ethtx::sign_1559(&key, tx).expect("sign");
+    let hash = rpc(api, "eth_sendRawTransaction", serde_json::json!([format!("0x{}", hex::encode(raw))])).await;
+    let client = govchain_sdk::Client::new(api);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let r = rpc(api, "eth_getTransactionReceipt", serde_json::json!([hash])).await;
+        if !r.is_null() {
+            assert_eq!(r["status"], "0x1", "{r}");
+            return r["contractAddress"].as_str().expect("address").to_string();
+        }
+        assert!(std::time::Instant::now() < deadline, "no receipt for the token deployment");
+        let h = client.status().await.expect("status").height;
+        while client.status().await.expect("status").height == h {
+            tokio::task::yield_now().await;
+        }
+    }
+}

@@ -52,6 +52,7 @@ pub struct ContractView {
 
 /// Paging.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LimitQuery {
     /// At most this many transactions (1-100, default 20).
     #[param(minimum = 1, maximum = 100)]
@@ -59,12 +60,18 @@ pub struct LimitQuery {
 }
 
 fn parse_address(s: &str) -> Result<Address, ApiError> {
+    if !s.starts_with("0x") {
+        return Err(ApiError::bad_request("invalid_address", "an address is 0x and 40 hex characters"));
+    }
     Address::from_text(s).map_err(|e| ApiError::bad_request("invalid_address", e.to_string()))
 }
 
 fn parse_hash(s: &str) -> Result<[u8; 32], ApiError> {
-    let b = hex::decode(s.strip_prefix("0x").unwrap_or(s))
-        .map_err(|_| ApiError::bad_request("invalid_hash", "a transaction hash is 32 bytes of hex"))?;
+    let s = s
+        .strip_prefix("0x")
+        .ok_or_else(|| ApiError::bad_request("invalid_hash", "a transaction hash is 0x and 64 hex characters"))?;
+    let b =
+        hex::decode(s).map_err(|_| ApiError::bad_request("invalid_hash", "a transaction hash is 32 bytes of hex"))?;
     <[u8; 32]>::try_from(b.as_slice())
         .map_err(|_| ApiError::bad_request("invalid_hash", "a transaction hash is 32 bytes of hex"))
 }
@@ -96,7 +103,11 @@ async fn contract(
 ) -> Result<Json<ContractView>, ApiError> {
     let Query(l) = q.map_err(bad_query)?;
     let a = parse_address(&address)?;
-    let limit = l.limit.unwrap_or(20).clamp(1, 100);
+    let limit = match l.limit {
+        None => 20,
+        Some(n @ 1..=100) => n,
+        Some(_) => return Err(ApiError::bad_request("invalid_query", "limit is 1-100")),
+    };
     blocking(&h, move |q| {
         let height = q.height();
         let rec = query::account(q, &a, height)?
@@ -161,6 +172,7 @@ fn base64_bundle(b: &[u8]) -> String {
 
 /// `?proof=`.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProofQuery {
     /// Include a proof bundle (base64, for `govchain verify`) of the transaction record.
     pub proof: Option<bool>,

@@ -232,10 +232,16 @@ impl Module for EvmModule {
     fn check_envelope(&self, ctx: &mut TxContext<'_>, method: &str, stx: &SignedTransaction) -> Result<(), TxError> {
         let native = stx.is_native(ctx.env().suite);
         if method != EthTx::METHOD {
-            if native {
-                return Ok(());
+            if !native {
+                return Err(TxError::new(TxErrorKind::WrongAlgorithm, "only evm.eth carries Ethereum signatures"));
             }
-            return Err(TxError::new(TxErrorKind::WrongAlgorithm, "only evm.eth carries Ethereum signatures"));
+            // A native call waits for the next block when this one's gas is used up.
+            if method == EvmCall::METHOD {
+                let c: EvmCall = decode_args(&stx.call().args)?;
+                let p = params(ctx)?;
+                return check_block_gas(ctx, &p, c.gas_limit);
+            }
+            return Ok(());
         }
         if native {
             return Err(TxError::new(TxErrorKind::WrongAlgorithm, "evm.eth must carry an Ethereum-signed transaction"));

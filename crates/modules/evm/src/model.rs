@@ -87,9 +87,11 @@ pub struct AccountRecord {
     /// Nonce (contracts: how many contracts it created, plus one).
     pub nonce: u64,
     /// Balance in wei, big-endian (always zero on GovChain: gas is a budget, not money).
+    #[serde(with = "hex_word")]
     pub balance: [u8; 32],
     /// keccak-256 of the code (`evm/code/<hash>`); the empty-code hash for an externally owned
     /// account.
+    #[serde(with = "hex_word")]
     pub code_hash: [u8; 32],
 }
 
@@ -99,6 +101,7 @@ pub struct LogRecord {
     /// Emitting contract.
     pub address: Address,
     /// Topics (at most 4).
+    #[serde(with = "hex_words")]
     pub topics: Vec<[u8; 32]>,
     /// Data.
     #[serde(with = "hex_bytes")]
@@ -124,6 +127,7 @@ pub enum TxStatus {
 pub struct TxRecord {
     /// Ethereum transaction hash (keccak-256 of the raw transaction; for a native `evm.call`,
     /// the GovChain transaction id).
+    #[serde(with = "hex_word")]
     pub hash: [u8; 32],
     /// The GovChain transaction id.
     pub tx_id: Hash32,
@@ -216,5 +220,47 @@ pub mod hex_bytes {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
         let s = String::deserialize(d)?;
         hex::decode(s.strip_prefix("0x").unwrap_or(&s)).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Hex (`0x…`) serde for 32-byte words.
+pub mod hex_word {
+    use serde::{Deserializer, Serializer};
+
+    /// Serialises as `0x` + 64 hex characters.
+    pub fn serialize<S: Serializer>(v: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format!("0x{}", hex::encode(v)))
+    }
+
+    /// Parses `0x` + 64 hex characters.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
+        let v = super::hex_bytes::deserialize(d)?;
+        <[u8; 32]>::try_from(v.as_slice()).map_err(|_| serde::de::Error::custom("expected 32 bytes"))
+    }
+}
+
+/// Hex (`0x…`) serde for lists of 32-byte words.
+pub mod hex_words {
+    use serde::ser::SerializeSeq as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Serialises as a list of `0x…` strings.
+    pub fn serialize<S: Serializer>(v: &[[u8; 32]], s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(v.len()))?;
+        for w in v {
+            seq.serialize_element(&format!("0x{}", hex::encode(w)))?;
+        }
+        seq.end()
+    }
+
+    /// Parses a list of `0x…` strings.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<[u8; 32]>, D::Error> {
+        let v = Vec::<String>::deserialize(d)?;
+        v.iter()
+            .map(|s| {
+                let b = hex::decode(s.strip_prefix("0x").unwrap_or(s)).map_err(serde::de::Error::custom)?;
+                <[u8; 32]>::try_from(b.as_slice()).map_err(|_| serde::de::Error::custom("expected 32 bytes"))
+            })
+            .collect()
     }
 }
