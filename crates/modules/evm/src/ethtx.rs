@@ -68,9 +68,22 @@ pub struct Decoded {
     pub max_priority_fee: Option<u128>,
 }
 
+/// Recovered transactions by (keccak-256 of the raw bytes, chain id): a transaction is decoded
+/// and its signer recovered when it arrives over JSON-RPC, again in admission and again when a
+/// block carrying it executes; recovery is a pure function of those bytes, so its result is
+/// kept. Bounded; an evicted entry is recomputed.
+static RECOVERED: std::sync::OnceLock<quick_cache::sync::Cache<([u8; 32], u64), Decoded>> = std::sync::OnceLock::new();
+
 /// Decodes a raw transaction, recovers its signer and checks it is for `chain_id`.
 pub fn decode(raw: &[u8], chain_id: u64) -> Result<Decoded, EthTxError> {
-    decode_with(raw, chain_id, true)
+    let cache = RECOVERED.get_or_init(|| quick_cache::sync::Cache::new(65_536));
+    let key = (secp256k1::keccak256(raw), chain_id);
+    if let Some(d) = cache.get(&key) {
+        return Ok(d);
+    }
+    let d = decode_with(raw, chain_id, true)?;
+    cache.insert(key, d.clone());
+    Ok(d)
 }
 
 /// Decodes a raw transaction whose signature was verified already (in the envelope check of
