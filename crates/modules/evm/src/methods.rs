@@ -97,7 +97,21 @@ impl EvmModule {
         if ctx.get(&keys::tx(&hash))?.is_some() {
             return Err(TxError::already_exists("this transaction was executed already"));
         }
-        let mut ran = exec::run(ctx, p, &run)?;
+        let mut ran = match exec::run(ctx, p, &run) {
+            Ok(r) => r,
+            // Over the per-transaction read budget (a contract reading more than the chain's
+            // limit): recorded as a halt with all its gas, so the sender gets a receipt.
+            Err(e) if e.kind == TxErrorKind::TooExpensive => exec::Ran {
+                status: TxStatus::Halted,
+                gas_used: run.gas_limit,
+                output: Vec::new(),
+                reason: e.message,
+                logs: Vec::new(),
+                contract: None,
+                changes: crate::db::Changes::empty(),
+            },
+            Err(e) => return Err(e),
+        };
         if ran.changes.len() + OWN_WRITES > MAX_WRITES_PER_TX {
             // Over the per-transaction write limit: nothing the EVM did is kept, like a halt.
             ran.status = TxStatus::Halted;

@@ -513,6 +513,104 @@ fn answer(q: &dyn ChainQuery, req: &Value) -> Value {
     }
 }
 
+/// A JSON-RPC 2.0 request.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct RpcRequest {
+    /// `2.0`.
+    #[schema(pattern = "^2\\.0$")]
+    pub jsonrpc: String,
+    /// Echoed in the response (a number, a string or null).
+    pub id: Option<Value>,
+    /// Method, e.g. `eth_call`.
+    pub method: String,
+    /// Positional parameters.
+    pub params: Option<Vec<Value>>,
+}
+
+/// One request, or a batch of 1-100 (schema: `oneOf` the two).
+pub struct RpcBody;
+
+/// One response, or those of a batch, in order (schema: `oneOf` the two).
+pub struct RpcAnswer;
+
+fn one_or_batch(item: &str, bounded: bool) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{ArrayBuilder, OneOfBuilder, Ref};
+    let mut batch = ArrayBuilder::new().items(Ref::from_schema_name(item));
+    if bounded {
+        batch = batch.min_items(Some(1)).max_items(Some(MAX_BATCH));
+    }
+    OneOfBuilder::new().item(Ref::from_schema_name(item)).item(batch).into()
+}
+
+impl utoipa::PartialSchema for RpcBody {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        one_or_batch("RpcRequest", true)
+    }
+}
+
+impl utoipa::ToSchema for RpcBody {
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        use utoipa::PartialSchema as _;
+        schemas.push(("RpcRequest".into(), RpcRequest::schema()));
+        <RpcRequest as utoipa::ToSchema>::schemas(schemas);
+    }
+}
+
+impl utoipa::PartialSchema for RpcAnswer {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        one_or_batch("RpcResponse", false)
+    }
+}
+
+impl utoipa::ToSchema for RpcAnswer {
+    fn schemas(schemas: &mut Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>) {
+        use utoipa::PartialSchema as _;
+        schemas.push(("RpcResponse".into(), RpcResponse::schema()));
+        <RpcResponse as utoipa::ToSchema>::schemas(schemas);
+    }
+}
+
+/// A JSON-RPC 2.0 error.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct RpcErrorObject {
+    /// Code: `3` execution reverted (revert data in `data`), `-32000` refused, `-32600` invalid
+    /// request, `-32601` unknown method, `-32602` bad parameters, `-32700` not JSON.
+    pub code: i64,
+    /// Explanation.
+    pub message: String,
+    /// Revert data, when the call reverted.
+    #[schema(value_type = Option<String>)]
+    pub data: Option<Value>,
+}
+
+/// A JSON-RPC 2.0 response: `result` or `error`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct RpcResponse {
+    /// `2.0`.
+    pub jsonrpc: String,
+    /// The request's id.
+    pub id: Option<Value>,
+    /// The result.
+    pub result: Option<Value>,
+    /// The error.
+    pub error: Option<RpcErrorObject>,
+}
+
+/// Why a request is not a JSON-RPC 2.0 request (answered `400`, -32600).
+fn invalid_request(v: &Value) -> Option<String> {
+    let Some(o) = v.as_object() else { return Some("a request must be an object".into()) };
+    if o.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
+        return Some("jsonrpc must be \"2.0\"".into());
+    }
+    if !o.get("method").is_some_and(Value::is_string) {
+        return Some("a request needs a method (a string)".into());
+    }
+    if !matches!(o.get("params"), None | Some(Value::Null) | Some(Value::Array(_))) {
+        return Some("params must be an array".into());
+    }
+    None
+}
+
 fn parse_error(status: u16, code: i64, message: String) -> Response {
     let body = json!({"jsonrpc": "2.0", "id": null, "error": {"code": code, "message": message}});
     (axum::http::StatusCode::from_u16(status).unwrap_or(axum::http::StatusCode::BAD_REQUEST), Json(body))
@@ -521,12 +619,13 @@ fn parse_error(status: u16, code: i64, message: String) -> Response {
 
 /// Ethereum JSON-RPC 2.0: one request object or a batch (an array of at most 100). Answers
 /// `200` with JSON-RPC results and errors (revert data in `error.data`); a body that is not
-/// JSON is `400` with a JSON-RPC parse error (-32700), one over 1 MiB `413`.
+/// JSON is `400` with a JSON-RPC parse error (-32700), one that is not a JSON-RPC 2.0 request
+/// (or batch of them) `400` with -32600, one over 1 MiB `413`.
 #[utoipa::path(post, path = "/rpc", tag = "evm",
-    request_body(content = Object, description = "A JSON-RPC 2.0 request, or an array of them", content_type = "application/json"),
+    request_body(content = RpcBody, description = "A JSON-RPC 2.0 request, or a batch of 1-100", content_type = "application/json"),
     responses(
-        (status = 200, description = "JSON-RPC response (or array of them)", body = Object),
-        (status = 400, description = "Not JSON, or an empty or oversized batch (JSON-RPC error object)", body = Object),
+        (status = 200, description = "The JSON-RPC response (or the batch's, in order)", body = RpcAnswer),
+        (status = 400, description = "Not JSON, or not a JSON-RPC 2.0 request or batch", body = RpcResponse),
         (status = 413, body = ErrorBody)))]
 async fn rpc(State(h): State<Host>, req: Request) -> Result<Response, ApiError> {
     let (_, bytes) = read_body(req, MAX_BODY).await?;
@@ -539,9 +638,17 @@ async fn rpc(State(h): State<Host>, req: Request) -> Result<Response, ApiError> 
             if reqs.is_empty() || reqs.len() > MAX_BATCH {
                 return Ok(parse_error(400, -32600, format!("a batch holds 1-{MAX_BATCH} requests")));
             }
+            if let Some((i, why)) = reqs.iter().enumerate().find_map(|(i, r)| invalid_request(r).map(|w| (i, w))) {
+                return Ok(parse_error(400, -32600, format!("request {i} of the batch: {why}")));
+            }
             blocking(&h, move |q| Ok(Value::Array(reqs.iter().map(|r| answer(q, r)).collect()))).await?
         }
-        Value::Object(_) => blocking(&h, move |q| Ok(answer(q, &body))).await?,
+        Value::Object(_) => {
+            if let Some(why) = invalid_request(&body) {
+                return Ok(parse_error(400, -32600, why));
+            }
+            blocking(&h, move |q| Ok(answer(q, &body))).await?
+        }
         _ => return Ok(parse_error(400, -32600, "a request must be an object or an array".into())),
     };
     Ok(Json(value).into_response())
