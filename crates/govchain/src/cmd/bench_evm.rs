@@ -119,22 +119,8 @@ pub async fn run(_: &Ctx, a: BenchEvmArgs) -> Result<()> {
     if a.transfers == 0 || a.rate == 0 || a.senders == 0 {
         bail!("--transfers, --rate and --senders must be positive");
     }
-    let tmp = std::env::temp_dir().join(format!("govchain-bench-evm-{}", std::process::id()));
-    let home = tmp.join("node");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let p2p_port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let listen = format!("127.0.0.1:{port}");
-    crate::devnet::create(&home, Suite::Ed25519Sha256, &listen, &format!("/ip4/127.0.0.1/tcp/{p2p_port}"))?;
-    let ctx = Ctx { home: home.clone(), api: format!("http://{listen}") };
-    let mut raw = govchain_node::RawConfig::load(&home.join("config.toml"))?;
-    raw.mempool.max_txs = 100_000;
-    raw.mempool.max_bytes = 256 << 20;
-    raw.mempool.max_per_sender = 100_000;
-    raw.mempool.max_bytes_per_sender = 256 << 20;
-    raw.workflow_worker.clear();
-    raw.datashare.clear();
-    let node = govchain_node::start(raw.check(&home)?).await?;
-    let c = Client::new(&format!("http://{}", node.api_addr));
+    let bench = crate::cmd::bench_node::BenchNode::start("bench-evm", 100_000).await?;
+    let (ctx, c) = (&bench.ctx, bench.client.clone());
     let status = c.status().await?;
     let suite = Suite::from_name(&status.suite).ok_or_else(|| eyre!("suite"))?;
     let chain_id = u64::from_str_radix(
@@ -279,15 +265,14 @@ pub async fn run(_: &Ctx, a: BenchEvmArgs) -> Result<()> {
     );
     let records_tps = if a.records > 0 {
         eprintln!("records: {} publications (govchain bench) …", a.records);
-        crate::cmd::bench::run(&ctx, crate::cmd::bench::BenchArgs::with_txs(a.records)).await?
+        crate::cmd::bench::run(ctx, crate::cmd::bench::BenchArgs::with_txs(a.records)).await?
     } else {
         0.0
     };
     println!(
         "transfers_per_s={per_s:.0} p50_ms={p50:.1} p99_ms={p99:.1} secp256k1_recover_per_s={recover:.0} records_tps={records_tps:.0}"
     );
-    drop(node);
-    let _ = std::fs::remove_dir_all(&tmp);
+    bench.finish();
     Ok(())
 }
 

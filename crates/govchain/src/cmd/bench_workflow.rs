@@ -70,24 +70,8 @@ pub async fn run(_: &Ctx, a: BenchWorkflowArgs) -> Result<()> {
     if a.applications == 0 || a.rate == 0 || a.applicants == 0 {
         bail!("--applications, --rate and --applicants must be positive");
     }
-    let tmp = std::env::temp_dir().join(format!("govchain-bench-workflow-{}", std::process::id()));
-    let home = tmp.join("node");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let p2p_port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let listen = format!("127.0.0.1:{port}");
-    crate::devnet::create(&home, Suite::Ed25519Sha256, &listen, &format!("/ip4/127.0.0.1/tcp/{p2p_port}"))?;
-    let ctx = Ctx { home: home.clone(), api: format!("http://{listen}") };
-    let mut raw = govchain_node::RawConfig::load(&home.join("config.toml"))?;
-    raw.mempool.max_txs = 50_000;
-    raw.mempool.max_bytes = 256 << 20;
-    raw.mempool.max_per_sender = 50_000;
-    raw.mempool.max_bytes_per_sender = 256 << 20;
-    raw.workflow_worker.clear();
-    raw.datashare.clear();
-    let node = govchain_node::start(raw.check(&home)?).await?;
-    let url = format!("http://{}", node.api_addr);
-    let c = Client::new(&url);
-    c.status().await?;
+    let bench = crate::cmd::bench_node::BenchNode::start("bench-workflow", 50_000).await?;
+    let (ctx, c) = (&bench.ctx, bench.client.clone());
     let status = c.status().await?;
     let suite = Suite::from_name(&status.suite).ok_or_else(|| eyre!("suite"))?;
     let builder = TxBuilder::new(&status.chain_id, suite);
@@ -249,14 +233,13 @@ pub async fn run(_: &Ctx, a: BenchWorkflowArgs) -> Result<()> {
     drop(seen);
     let records_tps = if a.records > 0 {
         eprintln!("records: {} publications (govchain bench) …", a.records);
-        crate::cmd::bench::run(&ctx, crate::cmd::bench::BenchArgs::with_txs(a.records)).await?
+        crate::cmd::bench::run(ctx, crate::cmd::bench::BenchArgs::with_txs(a.records)).await?
     } else {
         0.0
     };
     println!(
         "decisions_per_s={decisions_per_s:.0} p50_ms={p50:.1} p99_ms={p99:.1} p50_blocks={b50} p99_blocks={b99} records_tps={records_tps:.0}"
     );
-    drop(node);
-    let _ = std::fs::remove_dir_all(&tmp);
+    bench.finish();
     Ok(())
 }

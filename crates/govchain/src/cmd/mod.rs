@@ -4,6 +4,7 @@ pub mod bench;
 pub mod bench_certs;
 pub mod bench_data;
 pub mod bench_evm;
+pub mod bench_node;
 pub mod bench_workflow;
 pub mod db;
 pub mod keys;
