@@ -36,25 +36,20 @@ for component in rustfmt clippy; do
   fi
 done
 
-# The portal's npm packages (exact versions from package-lock.json), installed again only when
-# the lock file changes.
-portal_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/portal"
-stamp="$portal_dir/node_modules/.govchain-lock"
-if [ ! -f "$stamp" ] || ! cmp -s "$portal_dir/package-lock.json" "$stamp"; then
-  echo "installing the portal's npm packages" >&2
-  (cd "$portal_dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
-  cp "$portal_dir/package-lock.json" "$stamp"
-fi
-
-# The EVM tests' npm packages (solc-js, ethers, viem; exact versions from
-# contracts/package-lock.json), installed again only when the lock file changes.
-contracts_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/contracts"
-cstamp="$contracts_dir/node_modules/.govchain-lock"
-if [ ! -f "$cstamp" ] || ! cmp -s "$contracts_dir/package-lock.json" "$cstamp"; then
-  echo "installing the contracts' npm packages (solc, ethers, viem)" >&2
-  (cd "$contracts_dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
-  cp "$contracts_dir/package-lock.json" "$cstamp"
-fi
+# npm packages of a directory (exact versions from its package-lock.json), installed again
+# only when the lock file changes: the portal's, and the EVM tests' (solc-js, ethers, viem).
+npm_ci_when_changed() {
+  local dir stamp
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/$1"
+  stamp="$dir/node_modules/.govchain-lock"
+  if [ ! -f "$stamp" ] || ! cmp -s "$dir/package-lock.json" "$stamp"; then
+    echo "installing the npm packages of $1" >&2
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+    cp "$dir/package-lock.json" "$stamp"
+  fi
+}
+npm_ci_when_changed portal
+npm_ci_when_changed contracts
 
 # schemathesis for the API contract test (crates/govchain/tests/contract.rs), pinned with its
 # dependencies in scripts/contract/requirements.txt; installed again only when that file changes.

@@ -17,7 +17,6 @@ use govchain_crypto::{Algorithm, SecretKey, secp256k1};
 use govchain_sdk::Client;
 use govchain_sdk::cli::Ctx;
 use govchain_types::{Address, Suite};
-use hdrhistogram::Histogram;
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
@@ -220,30 +219,11 @@ pub async fn run(_: &Ctx, a: BenchEvmArgs) -> Result<()> {
         }
     }
     let offered_for = started.elapsed();
-    let deadline = Instant::now() + Duration::from_secs(300);
-    loop {
-        let done = {
-            let s = seen.lock().await;
-            submitted.iter().all(|(h, _)| s.contains_key(h))
-        };
-        if done {
-            break;
-        }
-        if Instant::now() > deadline {
-            bail!("not every transfer was committed within 5 minutes");
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    crate::cmd::bench_node::wait_all_seen(&seen, &submitted, "transfer").await?;
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = watcher.await;
     let seen = seen.lock().await;
-    let last_seen = submitted.iter().filter_map(|(h, _)| seen.get(h).copied()).max().unwrap_or(started);
-    let mut ms = Histogram::<u64>::new(3)?;
-    for (h, at) in &submitted {
-        if let Some(t) = seen.get(h) {
-            ms.record(t.duration_since(*at).as_micros() as u64)?;
-        }
-    }
+    let (ms, last_seen) = crate::cmd::bench_node::latencies(&seen, &submitted, |t| *t, started)?;
     // Every transfer succeeded (a sample of receipts: the first, the last, every 500th).
     for (i, (h, _)) in submitted.iter().enumerate() {
         if i == 0 || i + 1 == submitted.len() || i % 500 == 0 {

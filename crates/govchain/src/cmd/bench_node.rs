@@ -49,3 +49,46 @@ impl BenchNode {
         let _ = std::fs::remove_dir_all(&self.tmp);
     }
 }
+
+/// Waits (at most five minutes) until every submitted transaction id is in `seen`, the map a
+/// block watcher fills; `what` names them in the error.
+pub async fn wait_all_seen<V>(
+    seen: &tokio::sync::Mutex<std::collections::BTreeMap<String, V>>,
+    submitted: &[(String, std::time::Instant)],
+    what: &str,
+) -> Result<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+    loop {
+        let done = {
+            let s = seen.lock().await;
+            submitted.iter().all(|(h, _)| s.contains_key(h))
+        };
+        if done {
+            return Ok(());
+        }
+        if std::time::Instant::now() > deadline {
+            eyre::bail!("not every {what} was committed within 5 minutes");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// Submit → first-seen latencies (µs) of the submitted transactions, and the last time one
+/// was seen (`started` if none).
+pub fn latencies<V>(
+    seen: &std::collections::BTreeMap<String, V>,
+    submitted: &[(String, std::time::Instant)],
+    seen_at: impl Fn(&V) -> std::time::Instant,
+    started: std::time::Instant,
+) -> Result<(hdrhistogram::Histogram<u64>, std::time::Instant)> {
+    let mut us = hdrhistogram::Histogram::<u64>::new(3)?;
+    let mut last = started;
+    for (h, at) in submitted {
+        if let Some(v) = seen.get(h) {
+            let t = seen_at(v);
+            us.record(t.duration_since(*at).as_micros() as u64)?;
+            last = last.max(t);
+        }
+    }
+    Ok((us, last))
+}

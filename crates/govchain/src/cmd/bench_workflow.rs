@@ -179,30 +179,11 @@ pub async fn run(_: &Ctx, a: BenchWorkflowArgs) -> Result<()> {
         submitted.extend(chunk.iter().map(|t| (t.hash(suite).to_hex(), now)));
     }
     let offered_for = started.elapsed();
-    let deadline = Instant::now() + Duration::from_secs(300);
-    loop {
-        let done = {
-            let s = seen.lock().await;
-            submitted.iter().all(|(h, _)| s.contains_key(h))
-        };
-        if done {
-            break;
-        }
-        if Instant::now() > deadline {
-            bail!("not every application was committed within 5 minutes");
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    crate::cmd::bench_node::wait_all_seen(&seen, &submitted, "application").await?;
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let _ = watcher.await;
     let seen = seen.lock().await;
-    let last = submitted.iter().filter_map(|(h, _)| seen.get(h).map(|s| s.0)).max().unwrap_or(started);
-    let mut ms = Histogram::<u64>::new(3)?;
-    for (h, at) in &submitted {
-        if let Some((t, _)) = seen.get(h) {
-            ms.record(t.duration_since(*at).as_micros() as u64)?;
-        }
-    }
+    let (ms, last) = crate::cmd::bench_node::latencies(&seen, &submitted, |s| s.0, started)?;
 
     // Every application must have been decided, and in which block.
     eprintln!("checking every instance's decision …");

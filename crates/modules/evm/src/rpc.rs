@@ -513,8 +513,9 @@ fn answer(q: &dyn ChainQuery, req: &Value) -> Value {
     }
 }
 
-/// A JSON-RPC 2.0 request.
-#[derive(serde::Deserialize, utoipa::ToSchema)]
+/// A JSON-RPC 2.0 request (its schema; requests are checked by `invalid_request`).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
 pub struct RpcRequest {
     /// `2.0`.
     #[schema(pattern = "^2\\.0$")]
