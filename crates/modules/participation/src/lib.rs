@@ -1,0 +1,18 @@
+//! Public participation and public-resource trading.
+//!
+//! * **Votes** ([`VoteComponent`], module `vote`): options, eligibility by certificate, opening
+//!   and closing heights. One ballot per eligible person, unlinkable to them: an eligibility
+//!   authority blind-signs a token ([`token`]) after checking a presentation; the ballot is cast
+//!   from a fresh key with the unblinded token, and each token is accepted once. Ballots are
+//!   sealed to a key split among k of n trustee departments ([`sealing`]); after the close the
+//!   trustees release their parts, and with k of them the chain — and anyone — opens and counts
+//!   every ballot ([`tally`]).
+//! * **Tenders** ([`TenderComponent`], module `tender`): a notice with a lot, an award rule and a
+//!   deadline; bids sealed the same way; opened after the deadline and awarded by the rule.
+//!
+//! `docs/participation.md` is the user's and auditor's guide, with the threat model.
+
+#![deny(clippy::unwrap_used)]
+
+pub mod sealing;
+pub mod token;
