@@ -64,6 +64,14 @@ pub trait Module: Send + Sync {
         ))
     }
 
+    /// Whether `method` may be sent by a key no account holds (an anonymous, one-time key: a
+    /// ballot signed by a fresh key that carries a blind-signed token). For such methods the
+    /// signer gate is skipped and the module's `call` must itself decide, in both phases,
+    /// whether the key may act (for example by checking the token). Default: none.
+    fn anonymous(&self, _method: &str) -> bool {
+        false
+    }
+
     /// Work due at the start of every block, before its transactions (for example deadlines
     /// that have passed by the block's time): returns the tasks to run, each then given to
     /// [`Module::block_task`] in its own context. It runs with no signer (the zero address)
@@ -190,7 +198,12 @@ impl Executor {
         let mut ctx = TxContext::new(env, base, writes, signer, &tx.signer, tx_hash);
         let call = stx.call();
         match self.modules.get(call.module.as_str()) {
-            Some(m) => m.check_envelope(&mut ctx, &call.method, stx)?,
+            Some(m) => {
+                m.check_envelope(&mut ctx, &call.method, stx)?;
+                if m.anonymous(&call.method) && stx.is_native(env.suite) {
+                    return Ok(signer);
+                }
+            }
             None if !stx.is_native(env.suite) => {
                 return Err(TxError::new(
                     TxErrorKind::WrongAlgorithm,

@@ -57,3 +57,13 @@ pub fn in_force(ctx: &mut TxContext<'_>, id: &str) -> Result<Option<(String, boo
         (c.type_id, ok)
     }))
 }
+
+/// Certificate `id`'s type, holder pseudonym, and whether it is in force at the block's time.
+/// None if there is no such certificate.
+pub fn holder_of(ctx: &mut TxContext<'_>, id: &str) -> Result<Option<(String, Hash32, bool)>, TxError> {
+    let now = ctx.time_ms();
+    Ok(ctx.get_as::<Certificate>(&keys::cert(id))?.map(|c| {
+        let ok = c.status == CertStatus::Active && c.valid_from_ms <= now && now < c.valid_until_ms;
+        (c.type_id, c.holder, ok)
+    }))
+}

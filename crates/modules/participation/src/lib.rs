@@ -14,5 +14,14 @@
 
 #![deny(clippy::unwrap_used)]
 
+mod component;
+pub mod keys;
+mod methods;
+mod model;
 pub mod sealing;
+pub mod tally;
 pub mod token;
+
+pub use component::VoteComponent;
+pub use methods::{CREATE_PERMISSION, OPEN_PER_BLOCK, VoteModule};
+pub use model::*;

@@ -1,0 +1,307 @@
+//! The `vote` module's methods.
+
+use govchain_execution::{Module, Phase, TxContext, TxError, decode_args};
+use govchain_identity::{load_org, require_permission};
+use govchain_types::{Event, IndexOp, Method, validate};
+
+use crate::keys::{self, MODULE};
+use crate::model::*;
+use crate::tally;
+use crate::{sealing, token};
+
+/// Permission to create a vote.
+pub const CREATE_PERMISSION: &str = "vote.create";
+/// Ballots opened per vote per block while counting.
+pub const OPEN_PER_BLOCK: usize = 500;
+/// Votes counted at once (others wait their turn).
+pub const MAX_COUNTING: usize = 8;
+/// Longest voting period, in blocks.
+pub const MAX_PERIOD: u64 = 10_000_000;
+
+fn load(ctx: &mut TxContext<'_>, id: &str) -> Result<Vote, TxError> {
+    ctx.get_as(&keys::vote(id))?.ok_or_else(|| TxError::not_found(format!("no vote {id}")))
+}
+
+fn trustee_index(v: &Vote, ctx: &TxContext<'_>) -> Result<usize, TxError> {
+    v.sealing
+        .trustees
+        .iter()
+        .position(|t| *t == ctx.signer)
+        .ok_or_else(|| TxError::unauthorized(format!("{} is not a trustee of vote {}", ctx.signer, v.id)))
+}
+
+fn sealing_err(e: sealing::SealingError) -> TxError {
+    TxError::rule("bad_sealing", e.to_string())
+}
+
+/// The vote module.
+#[derive(Default)]
+pub struct VoteModule;
+
+impl VoteModule {
+    fn create(&self, ctx: &mut TxContext<'_>, a: CreateVote, write: bool) -> Result<(), TxError> {
+        validate::slug("vote id", &a.id)?;
+        validate::name("title", &a.title)?;
+        validate::text("title", &a.title, MAX_TITLE)?;
+        validate::count("options", a.options.len(), MAX_OPTIONS)?;
+        if a.options.len() < 2 {
+            return Err(TxError::invalid_args("a vote has at least two options"));
+        }
+        for (i, o) in a.options.iter().enumerate() {
+            validate::text("option", o, MAX_OPTION)?;
+            if o.trim().is_empty() || a.options[..i].contains(o) {
+                return Err(TxError::invalid_args(format!("empty or repeated option {o:?}")));
+            }
+        }
+        validate::ident("certificate type", &a.eligibility.cert_type)?;
+        validate::text("condition", &a.eligibility.condition, MAX_CONDITION)?;
+        token::public_key(&a.eligibility.authority_key).map_err(|e| TxError::invalid_args(e.to_string()))?;
+        sealing::check_threshold(a.k as usize, a.trustees.len()).map_err(|e| TxError::invalid_args(e.to_string()))?;
+        if a.opens_height <= ctx.height() || a.closes_height < a.opens_height {
+            return Err(TxError::invalid_args(format!(
+                "need {} < opening height <= closing height (the trustees deal before the opening)",
+                ctx.height()
+            )));
+        }
+        if a.closes_height - a.opens_height > MAX_PERIOD {
+            return Err(TxError::invalid_args(format!("a vote is open at most {MAX_PERIOD} blocks")));
+        }
+        let (acct, org) = require_permission(ctx, CREATE_PERMISSION)?;
+        if ctx.get(&keys::vote(&a.id))?.is_some() {
+            return Err(TxError::already_exists(format!("vote {} exists", a.id)));
+        }
+        let authority = govchain_identity::account(ctx, &a.eligibility.authority)?
+            .filter(|x| x.active)
+            .ok_or_else(|| TxError::not_found(format!("no active authority account {}", a.eligibility.authority)))?;
+        let mut trustee_orgs = Vec::new();
+        let mut trustee_keys = Vec::new();
+        for t in &a.trustees {
+            let acct = govchain_identity::account(ctx, t)?
+                .filter(|x| x.active)
+                .ok_or_else(|| TxError::not_found(format!("no active trustee account {t}")))?;
+            load_org(ctx, &acct.org)?;
+            if trustee_orgs.contains(&acct.org) {
+                return Err(TxError::invalid_args(format!(
+                    "two trustees of {}: trustees are of distinct organisations",
+                    acct.org
+                )));
+            }
+            if acct.org == authority.org {
+                return Err(TxError::invalid_args(format!(
+                    "trustee {t} is of {}, the eligibility authority's organisation: the authority is never a trustee",
+                    acct.org
+                )));
+            }
+            trustee_orgs.push(acct.org);
+            trustee_keys.push(acct.public_key);
+        }
+        if !write {
+            return Ok(());
+        }
+        let n = a.trustees.len();
+        let v = Vote {
+            id: a.id.clone(),
+            org: org.id,
+            creator: acct.address,
+            title: a.title,
+            text_hash: a.text_hash,
+            options: a.options,
+            eligibility: a.eligibility,
+            opens_height: a.opens_height,
+            closes_height: a.closes_height,
+            sealing: Sealing {
+                k: a.k,
+                trustees: a.trustees,
+                trustee_orgs,
+                trustee_keys,
+                dealings: vec![None; n],
+                public_key: vec![],
+                parts: vec![None; n],
+            },
+            status: VoteStatus::Keying,
+            tokens_issued: 0,
+            ballots: 0,
+            ballot_chain: Default::default(),
+            height: ctx.height(),
+        };
+        ctx.put_as(keys::vote(&v.id), &v)?;
+        ctx.index(IndexOp::Put(keys::idx_vote(&v.id), vec![]));
+        ctx.emit(Event::new(MODULE, "created", &[("vote", v.id.clone()), ("org", v.org.clone())]))
+    }
+
+    fn deal(&self, ctx: &mut TxContext<'_>, a: Deal, write: bool) -> Result<(), TxError> {
+        let mut v = load(ctx, &a.vote)?;
+        let t = trustee_index(&v, ctx)?;
+        if v.sealing.dealings[t].is_some() {
+            return Err(TxError::already_exists("this trustee has dealt"));
+        }
+        if ctx.height() >= v.opens_height {
+            return Err(TxError::rule("too_late", "dealings are made before the opening height"));
+        }
+        let n = v.sealing.trustees.len();
+        if a.dealing.shares.iter().any(|s| s.len() > MAX_SEALED_SHARE) {
+            return Err(TxError::invalid_args(format!("a sealed share is at most {MAX_SEALED_SHARE} bytes")));
+        }
+        sealing::check_dealing(&a.dealing.to_dealing(), v.sealing.k as usize, n).map_err(sealing_err)?;
+        if !write {
+            return Ok(());
+        }
+        v.sealing.dealings[t] = Some(a.dealing);
+        if let Some(all) = v.sealing.all_dealings() {
+            v.sealing.public_key = sealing::public_key(&all.iter().collect::<Vec<_>>()).map_err(sealing_err)?;
+            v.status = VoteStatus::Ready;
+        }
+        ctx.put_as(keys::vote(&v.id), &v)?;
+        ctx.emit(Event::new(MODULE, "dealt", &[("vote", v.id.clone()), ("trustee", t.to_string())]))
+    }
+
+    fn issue_token(&self, ctx: &mut TxContext<'_>, a: IssueToken, write: bool) -> Result<(), TxError> {
+        let mut v = load(ctx, &a.vote)?;
+        if ctx.signer != v.eligibility.authority {
+            return Err(TxError::unauthorized("only the vote's eligibility authority issues tokens"));
+        }
+        if ctx.height() > v.closes_height {
+            return Err(TxError::rule("closed", format!("vote {} closed at height {}", v.id, v.closes_height)));
+        }
+        let (type_id, holder, in_force) = govchain_certificates::facts::holder_of(ctx, &a.certificate)?
+            .ok_or_else(|| TxError::rule("not_eligible", format!("no certificate {}", a.certificate)))?;
+        if type_id != v.eligibility.cert_type || !in_force {
+            return Err(TxError::rule(
+                "not_eligible",
+                format!("certificate {} is not a {} in force", a.certificate, v.eligibility.cert_type),
+            ));
+        }
+        let key = keys::issued(&v.id, &holder);
+        if ctx.get(&key)?.is_some() {
+            return Err(TxError::rule("already_issued", "this certificate holder already has a token for this vote"));
+        }
+        if !write {
+            return Ok(());
+        }
+        ctx.put_as(key, &Issuance { certificate: a.certificate, blinded_hash: a.blinded_hash, height: ctx.height() })?;
+        v.tokens_issued += 1;
+        ctx.put_as(keys::vote(&v.id), &v)?;
+        ctx.emit(Event::new(MODULE, "token_issued", &[("vote", v.id.clone()), ("issued", v.tokens_issued.to_string())]))
+    }
+
+    fn cast(&self, ctx: &mut TxContext<'_>, a: Cast, write: bool) -> Result<(), TxError> {
+        if a.sealed.len() > MAX_SEALED_BALLOT {
+            return Err(TxError::invalid_args(format!("a sealed ballot is at most {MAX_SEALED_BALLOT} bytes")));
+        }
+        let mut v = load(ctx, &a.vote)?;
+        let h = ctx.height();
+        if v.status == VoteStatus::Keying || h < v.opens_height {
+            return Err(TxError::rule("not_open", format!("vote {} opens at height {}", v.id, v.opens_height)));
+        }
+        if h > v.closes_height {
+            return Err(TxError::rule("closed", format!("vote {} closed at height {}", v.id, v.closes_height)));
+        }
+        let ballot_key = ctx.signer_key.clone();
+        let msg = token::message(MODULE, &v.id, &ballot_key);
+        token::verify(&v.eligibility.authority_key, &msg, &a.token)
+            .map_err(|e| TxError::rule("bad_token", e.to_string()))?;
+        let spent = keys::spent(&v.id, &ctx.env().suite.hash(&msg));
+        if ctx.get(&spent)?.is_some() {
+            return Err(TxError::rule("token_spent", "this token has already cast a ballot"));
+        }
+        if v.ballots >= v.tokens_issued {
+            return Err(TxError::rule("token_spent", "more ballots than tokens issued"));
+        }
+        if !write {
+            return Ok(());
+        }
+        let b = Ballot { n: v.ballots, key: ballot_key, token: a.token, sealed: a.sealed, height: h };
+        v.ballot_chain = tally::chain_next(ctx.env().suite, &v.ballot_chain, &b);
+        v.ballots += 1;
+        ctx.put_as(spent, &b.n)?;
+        ctx.put_as(keys::ballot(&v.id, b.n), &b)?;
+        ctx.put_as(keys::vote(&v.id), &v)?;
+        ctx.emit(Event::new(MODULE, "ballot", &[("vote", v.id.clone()), ("n", b.n.to_string())]))
+    }
+
+    fn release(&self, ctx: &mut TxContext<'_>, a: Release, write: bool) -> Result<(), TxError> {
+        let mut v = load(ctx, &a.vote)?;
+        let t = trustee_index(&v, ctx)?;
+        if ctx.height() <= v.closes_height {
+            return Err(TxError::rule("not_closed", format!("parts are released after height {}", v.closes_height)));
+        }
+        if v.sealing.parts[t].is_some() {
+            return Err(TxError::already_exists("this trustee has released its part"));
+        }
+        let dealings = v.sealing.all_dealings().ok_or_else(|| TxError::rule("not_keyed", "the key was never made"))?;
+        sealing::verify_part(&dealings.iter().collect::<Vec<_>>(), t, &a.part)
+            .map_err(|e| TxError::rule("bad_part", e.to_string()))?;
+        if !write {
+            return Ok(());
+        }
+        v.sealing.parts[t] = Some(a.part);
+        if v.status == VoteStatus::Ready {
+            v.status = VoteStatus::Counting;
+        }
+        if v.sealing.released().len() == v.sealing.k as usize {
+            let mut counting: Vec<String> = ctx.get_as(keys::COUNTING)?.unwrap_or_default();
+            counting.push(v.id.clone());
+            ctx.put_as(keys::COUNTING.to_vec(), &counting)?;
+        }
+        ctx.put_as(keys::vote(&v.id), &v)?;
+        ctx.emit(Event::new(MODULE, "part_released", &[("vote", v.id.clone()), ("trustee", t.to_string())]))
+    }
+
+    /// Opens up to [`OPEN_PER_BLOCK`] more ballots of a vote being counted.
+    fn count(&self, ctx: &mut TxContext<'_>, id: &str) -> Result<(), TxError> {
+        let mut v = load(ctx, id)?;
+        let mut t: Tally = ctx.get_as(&keys::tally(id))?.unwrap_or_default();
+        let key = tally::opening_key(&v).map_err(|e| TxError::rule("bad_part", e))?;
+        t.opening_key = key.secret().to_vec();
+        let end = v.ballots.min(t.opened + OPEN_PER_BLOCK as u64);
+        for n in t.opened..end {
+            let b: Ballot = ctx
+                .get_as(&keys::ballot(id, n))?
+                .ok_or_else(|| TxError::storage(format!("ballot {n} of {id} missing")))?;
+            let r = tally::open_ballot(&key, id, v.options.len(), &b);
+            tally::count(&mut t, v.options.len(), r);
+        }
+        t.counts.resize(v.options.len(), 0);
+        t.height = ctx.height();
+        if t.opened == v.ballots {
+            t.complete = true;
+            v.status = VoteStatus::Final;
+            ctx.put_as(keys::vote(id), &v)?;
+            let mut counting: Vec<String> = ctx.get_as(keys::COUNTING)?.unwrap_or_default();
+            counting.retain(|x| x != id);
+            ctx.put_as(keys::COUNTING.to_vec(), &counting)?;
+        }
+        ctx.put_as(keys::tally(id), &t)
+    }
+}
+
+impl Module for VoteModule {
+    fn name(&self) -> &'static str {
+        MODULE
+    }
+
+    fn anonymous(&self, method: &str) -> bool {
+        method == Cast::METHOD
+    }
+
+    fn call(&self, ctx: &mut TxContext<'_>, method: &str, args: &[u8], phase: Phase) -> Result<(), TxError> {
+        let write = phase == Phase::Execute;
+        match method {
+            CreateVote::METHOD => self.create(ctx, decode_args(args)?, write),
+            Deal::METHOD => self.deal(ctx, decode_args(args)?, write),
+            IssueToken::METHOD => self.issue_token(ctx, decode_args(args)?, write),
+            Cast::METHOD => self.cast(ctx, decode_args(args)?, write),
+            Release::METHOD => self.release(ctx, decode_args(args)?, write),
+            _ => Err(TxError::new(govchain_execution::TxErrorKind::UnknownMethod, format!("vote.{method}"))),
+        }
+    }
+
+    fn begin_block(&self, ctx: &mut TxContext<'_>) -> Result<Vec<Vec<u8>>, TxError> {
+        let counting: Vec<String> = ctx.get_as(keys::COUNTING)?.unwrap_or_default();
+        Ok(counting.into_iter().take(MAX_COUNTING).map(String::into_bytes).collect())
+    }
+
+    fn block_task(&self, ctx: &mut TxContext<'_>, task: &[u8]) -> Result<(), TxError> {
+        self.count(ctx, &String::from_utf8_lossy(task))
+    }
+}
