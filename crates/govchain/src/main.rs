@@ -75,6 +75,8 @@ enum Command {
     BenchData(cmd::bench_data::BenchDataArgs),
     /// Benchmark approval workflows: business-licence applications decided by their rules at an offered rate.
     BenchWorkflow(cmd::bench_workflow::BenchWorkflowArgs),
+    /// Benchmark votes: ballots cast per second, and the tally and independent recount of 100,000 ballots.
+    BenchVote(cmd::bench_vote::BenchVoteArgs),
     /// Benchmark: ERC-20-style transfers signed with secp256k1, sent with eth_sendRawTransaction
     BenchEvm(cmd::bench_evm::BenchEvmArgs),
 }
@@ -164,6 +166,10 @@ fn run(modules: &[Box<dyn ModuleCli>], matches: &clap::ArgMatches) -> eyre::Resu
             Command::BenchWorkflow(a) => {
                 init_logging("warn");
                 cmd::bench_workflow::run(&ctx, a).await
+            }
+            Command::BenchVote(a) => {
+                init_logging("warn");
+                cmd::bench_vote::run(a)
             }
             Command::BenchEvm(a) => {
                 init_logging("warn");

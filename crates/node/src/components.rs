@@ -17,5 +17,6 @@ pub fn components() -> Vec<Arc<dyn Component>> {
         Arc::new(govchain_datashare::DatashareComponent),
         Arc::new(govchain_workflow::WorkflowComponent),
         Arc::new(govchain_evm::EvmComponent),
+        Arc::new(govchain_participation::VoteComponent),
     ]
 }

@@ -67,14 +67,23 @@ impl Ctx {
 /// to be committed, failing when its receipt says it failed. Returns its id and, when waited
 /// for, its view.
 pub async fn send<M: Method>(ctx: &Ctx, key_name: &str, args: &M, wait: bool) -> Result<(Hash32, Option<TxView>)> {
+    send_signed_by(ctx, &ctx.load_key(key_name)?, args, wait).await
+}
+
+/// [`send`] with a key in hand (a one-time ballot key, say) instead of a name.
+pub async fn send_signed_by<M: Method>(
+    ctx: &Ctx,
+    key: &SecretKey,
+    args: &M,
+    wait: bool,
+) -> Result<(Hash32, Option<TxView>)> {
     let client = ctx.client();
-    let key = ctx.load_key(key_name)?;
     let status = client.status().await.wrap_err_with(|| format!("cannot reach the node at {}", ctx.api))?;
     let suite = Suite::from_name(&status.suite).ok_or_else(|| eyre!("unknown suite {}", status.suite))?;
     let address = key.public_key().address(suite);
     let nonces = client.nonces(&address).await?;
     let builder = TxBuilder::new(&status.chain_id, suite);
-    let tx = builder.call(&key, nonces.pending_nonce, status.height + 100, args)?;
+    let tx = builder.call(key, nonces.pending_nonce, status.height + 100, args)?;
     let hash = client.submit(&tx).await?;
     eprintln!("submitted {hash} ({}.{} by {address})", M::MODULE, M::METHOD);
     if !wait {

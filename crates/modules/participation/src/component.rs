@@ -41,4 +41,14 @@ impl Component for VoteComponent {
         });
         Some(Described { key: text, value })
     }
+
+    #[cfg(feature = "http")]
+    fn routes(&self) -> govchain_component::http::Routes {
+        crate::http::routes()
+    }
+
+    #[cfg(feature = "cli")]
+    fn cli(&self) -> Option<Box<dyn govchain_sdk::cli::ModuleCli>> {
+        Some(crate::cli::cli())
+    }
 }

@@ -14,10 +14,17 @@
 
 #![deny(clippy::unwrap_used)]
 
+#[cfg(feature = "cli")]
+mod cli;
+#[cfg(feature = "client")]
+pub mod client;
 mod component;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod keys;
 mod methods;
 mod model;
+pub mod query;
 pub mod sealing;
 pub mod tally;
 pub mod token;

@@ -45,6 +45,55 @@ pub mod hex_list {
     }
 }
 
+/// 32-byte values as hex in JSON.
+pub mod hex32 {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Serialises as lower-case hex.
+    pub fn serialize<S: Serializer>(b: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(b))
+    }
+
+    /// Parses 64 hex characters.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
+        let s = String::deserialize(d)?;
+        hex::decode(s.trim_start_matches("0x"))
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| serde::de::Error::custom("expected 64 hex characters"))
+    }
+}
+
+/// Optional 32-byte values as hex in JSON.
+pub mod opt_hex32_list {
+    use serde::{Deserialize, Deserializer, Serializer, ser::SerializeSeq};
+
+    /// Serialises each as hex or null.
+    pub fn serialize<S: Serializer>(v: &[Option<[u8; 32]>], s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(v.len()))?;
+        for b in v {
+            seq.serialize_element(&b.map(hex::encode))?;
+        }
+        seq.end()
+    }
+
+    /// Parses each.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Option<[u8; 32]>>, D::Error> {
+        Vec::<Option<String>>::deserialize(d)?
+            .into_iter()
+            .map(|o| {
+                o.map(|s| {
+                    hex::decode(s.trim_start_matches("0x"))
+                        .ok()
+                        .and_then(|b| b.try_into().ok())
+                        .ok_or_else(|| serde::de::Error::custom("expected 64 hex characters"))
+                })
+                .transpose()
+            })
+            .collect()
+    }
+}
+
 /// Longest title.
 pub const MAX_TITLE: usize = 200;
 /// Longest option label.
@@ -72,7 +121,7 @@ pub fn share_aad(vote: &str) -> Vec<u8> {
 }
 
 /// Who may take part: holders of a certificate of a type, as checked by an authority.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Eligibility {
     /// Certificate type the voter must hold, in force.
     pub cert_type: String,
@@ -80,19 +129,23 @@ pub struct Eligibility {
     /// `district = Xicheng`), as published text; empty for none.
     pub condition: String,
     /// The eligibility authority's account (it records each issuance on chain).
+    #[schema(value_type = String, pattern = "^(0x)?[0-9a-fA-F]{40}$")]
     pub authority: Address,
     /// The authority's RSA public key (DER), hex in JSON.
+    #[schema(value_type = String, pattern = "^([0-9a-fA-F]{2})*$")]
     #[serde(with = "hex_bytes")]
     pub authority_key: Vec<u8>,
 }
 
 /// A trustee's dealing, as stored.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StoredDealing {
     /// Feldman commitments (33-byte points).
+    #[schema(value_type = Vec<String>)]
     #[serde(with = "hex_list")]
     pub commitments: Vec<Vec<u8>>,
     /// Shares sealed to each trustee's account key, in trustee order.
+    #[schema(value_type = Vec<String>)]
     #[serde(with = "hex_list")]
     pub shares: Vec<Vec<u8>>,
 }
@@ -105,23 +158,28 @@ impl StoredDealing {
 }
 
 /// The k-of-n key ballots are sealed to.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Sealing {
     /// Threshold.
     pub k: u8,
     /// Trustee accounts (officials of distinct organisations), in order; trustee t has
     /// identifier t+1.
+    #[schema(value_type = Vec<String>)]
     pub trustees: Vec<Address>,
     /// Their organisations.
     pub trustee_orgs: Vec<String>,
     /// Their account keys when the vote was created (shares are sealed to these).
+    #[schema(value_type = Vec<String>)]
     pub trustee_keys: Vec<PublicKey>,
     /// Each trustee's dealing, once made.
     pub dealings: Vec<Option<StoredDealing>>,
     /// The sealing public key (65-byte SEC1), once every trustee has dealt.
+    #[schema(value_type = String, pattern = "^([0-9a-fA-F]{2})*$")]
     #[serde(with = "hex_bytes")]
     pub public_key: Vec<u8>,
     /// Parts released after the close (checked against the commitments), per trustee.
+    #[schema(value_type = Vec<Option<String>>)]
+    #[serde(with = "opt_hex32_list")]
     pub parts: Vec<Option<[u8; 32]>>,
 }
 
@@ -138,7 +196,7 @@ impl Sealing {
 }
 
 /// Where a vote is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VoteStatus {
     /// Waiting for every trustee's dealing.
@@ -152,17 +210,19 @@ pub enum VoteStatus {
 }
 
 /// A vote.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Vote {
     /// Id (slug).
     pub id: String,
     /// Organising department.
     pub org: String,
     /// The official who created it.
+    #[schema(value_type = String, pattern = "^(0x)?[0-9a-fA-F]{40}$")]
     pub creator: Address,
     /// Title.
     pub title: String,
     /// Hash of the full text and documents.
+    #[schema(value_type = String, pattern = "^[0-9a-fA-F]{64}$")]
     pub text_hash: Hash32,
     /// Options; a ballot names one by index.
     pub options: Vec<String>,
@@ -181,32 +241,36 @@ pub struct Vote {
     /// Ballots cast.
     pub ballots: u64,
     /// Hash chain over the ballots: `H(prev || n || H(borsh(ballot)))`, from zero.
+    #[schema(value_type = String, pattern = "^[0-9a-fA-F]{64}$")]
     pub ballot_chain: Hash32,
     /// Creation height.
     pub height: u64,
 }
 
 /// A token issued to a certificate holder (the authority's record; it does not say which token).
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Issuance {
     /// Certificate shown.
     pub certificate: String,
     /// Hash of the blinded message signed.
+    #[schema(value_type = String, pattern = "^[0-9a-fA-F]{64}$")]
     pub blinded_hash: Hash32,
     /// Height.
     pub height: u64,
 }
 
 /// A ballot.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Ballot {
     /// Sequence number from 0.
     pub n: u64,
     /// The one-time ballot key that signed it.
+    #[schema(value_type = String, pattern = "^(ed25519|sm2):([0-9a-fA-F]{2})+$")]
     pub key: PublicKey,
     /// The unblinded token.
     pub token: Token,
     /// The sealed choice (`enc || ciphertext`).
+    #[schema(value_type = String, pattern = "^([0-9a-fA-F]{2})*$")]
     #[serde(with = "hex_bytes")]
     pub sealed: Vec<u8>,
     /// Height.
@@ -214,7 +278,7 @@ pub struct Ballot {
 }
 
 /// The count, kept as ballots are opened.
-#[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Tally {
     /// Votes per option.
     pub counts: Vec<u64>,
@@ -225,6 +289,7 @@ pub struct Tally {
     /// Every ballot is counted.
     pub complete: bool,
     /// The opening key (hex scalar), published once k parts are in: anyone can recheck.
+    #[schema(value_type = String, pattern = "^([0-9a-fA-F]{2})*$")]
     #[serde(with = "hex_bytes")]
     pub opening_key: Vec<u8>,
     /// Height of the last change.
@@ -232,13 +297,14 @@ pub struct Tally {
 }
 
 /// Arguments of `vote.create`.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CreateVote {
     /// Id.
     pub id: String,
     /// Title.
     pub title: String,
     /// Hash of the text.
+    #[schema(value_type = String, pattern = "^[0-9a-fA-F]{64}$")]
     pub text_hash: Hash32,
     /// Options.
     pub options: Vec<String>,
@@ -251,11 +317,12 @@ pub struct CreateVote {
     /// Threshold.
     pub k: u8,
     /// Trustee accounts.
+    #[schema(value_type = Vec<String>)]
     pub trustees: Vec<Address>,
 }
 
 /// Arguments of `vote.deal` (by a trustee).
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Deal {
     /// Vote.
     pub vote: String,
@@ -264,34 +331,38 @@ pub struct Deal {
 }
 
 /// Arguments of `vote.issue_token` (by the authority).
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IssueToken {
     /// Vote.
     pub vote: String,
     /// Certificate presented.
     pub certificate: String,
     /// Hash of the blinded message.
+    #[schema(value_type = String, pattern = "^[0-9a-fA-F]{64}$")]
     pub blinded_hash: Hash32,
 }
 
 /// Arguments of `vote.cast` (signed by the one-time ballot key).
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Cast {
     /// Vote.
     pub vote: String,
     /// Token.
     pub token: Token,
     /// Sealed choice.
+    #[schema(value_type = String, pattern = "^([0-9a-fA-F]{2})*$")]
     #[serde(with = "hex_bytes")]
     pub sealed: Vec<u8>,
 }
 
 /// Arguments of `vote.release` (a trustee's part, after the close).
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Release {
     /// Vote.
     pub vote: String,
     /// The part (scalar, big-endian).
+    #[schema(value_type = String, pattern = "^[0-9a-fA-F]{64}$")]
+    #[serde(with = "hex32")]
     pub part: [u8; 32],
 }
 

@@ -39,11 +39,15 @@ pub enum TokenError {
 }
 
 /// An unblinded token, as the ballot carries it.
-#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Token {
-    /// RFC 9474 message randomizer (32 bytes).
+    /// RFC 9474 message randomizer (32 bytes, hex).
+    #[serde(with = "crate::model::hex32")]
+    #[schema(value_type = String, pattern = "^[0-9a-fA-F]{64}$")]
     pub randomizer: [u8; 32],
-    /// The signature.
+    /// The signature (hex).
+    #[serde(with = "crate::model::hex_bytes")]
+    #[schema(value_type = String, pattern = "^([0-9a-fA-F]{2})*$")]
     pub signature: Vec<u8>,
 }
 

@@ -1,0 +1,354 @@
+//! `govchain vote` (feature `cli`): the organiser, the trustees, the eligibility authority, the
+//! voter and the observer. docs/participation.md walks through them in order.
+
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use eyre::{Result, bail, eyre};
+use futures::future::BoxFuture;
+use govchain_certificates::credential::Presentation;
+use govchain_component::Genesis;
+use govchain_crypto::SecretKey;
+use govchain_sdk::cli::{Ctx, DeriveCli, ModuleCli, print_json, send, send_signed_by};
+use govchain_types::{Address, Hash32};
+use serde::{Deserialize, Serialize};
+
+use crate::model::*;
+use crate::token::{self, Blinding, Token};
+use crate::{client, sealing, tally};
+
+/// Vote commands.
+#[derive(Subcommand)]
+pub enum VoteCmd {
+    /// (authority) Make an eligibility authority's RSA key: the secret key to `OUT` (PEM, 0600),
+    /// the public key (DER, hex) to `OUT.pub`.
+    AuthorityKey {
+        /// Secret key file.
+        out: PathBuf,
+    },
+    /// (organiser) Create a vote.
+    Create {
+        /// Vote id.
+        id: String,
+        /// Organiser's key (holds `vote.create`).
+        #[arg(long)]
+        key: String,
+        /// Title.
+        #[arg(long)]
+        title: String,
+        /// The full text (its SHA-256 goes on chain).
+        #[arg(long)]
+        text: Option<PathBuf>,
+        /// An option (repeat, in order).
+        #[arg(long = "option", required = true)]
+        options: Vec<String>,
+        /// Certificate type voters hold.
+        #[arg(long)]
+        cert_type: String,
+        /// Claim condition the authority checks (`name = value [and …]`).
+        #[arg(long, default_value = "")]
+        condition: String,
+        /// The authority's account address.
+        #[arg(long, value_parser = parse_address)]
+        authority: Address,
+        /// The authority's public key file (`OUT.pub` of `authority-key`).
+        #[arg(long)]
+        authority_pub: PathBuf,
+        /// First height accepting ballots.
+        #[arg(long)]
+        opens: u64,
+        /// Last height accepting ballots.
+        #[arg(long)]
+        closes: u64,
+        /// Threshold of trustees needed to open.
+        #[arg(long)]
+        k: u8,
+        /// A trustee account (repeat; distinct organisations).
+        #[arg(long = "trustee", required = true, value_parser = parse_address)]
+        trustees: Vec<Address>,
+    },
+    /// (trustee) Deal your part of the sealing key.
+    Deal {
+        /// Vote id.
+        id: String,
+        /// The trustee's key.
+        #[arg(long)]
+        key: String,
+    },
+    /// (voter) Make a one-time ballot key and a blinded token request; writes the kit (keep it
+    /// secret) and prints the blinded message to take to the authority.
+    RequestToken {
+        /// Vote id.
+        id: String,
+        /// Kit file to write.
+        #[arg(long)]
+        kit: PathBuf,
+    },
+    /// (authority) Check a presentation, record the issuance on chain, and blind-sign.
+    IssueToken {
+        /// Vote id.
+        id: String,
+        /// The authority's account key.
+        #[arg(long)]
+        key: String,
+        /// The authority's RSA secret key (PEM).
+        #[arg(long)]
+        authority_secret: PathBuf,
+        /// The voter's presentation.
+        #[arg(long)]
+        presentation: PathBuf,
+        /// The blinded message (hex) the voter brought.
+        #[arg(long)]
+        blinded: String,
+    },
+    /// (voter) Unblind the authority's answer into the kit.
+    FinishToken {
+        /// Kit file.
+        #[arg(long)]
+        kit: PathBuf,
+        /// The blind signature (hex) the authority returned.
+        #[arg(long)]
+        blind_signature: String,
+    },
+    /// (voter) Cast the kit's ballot for an option (its number from 0, or its label).
+    Cast {
+        /// Kit file.
+        #[arg(long)]
+        kit: PathBuf,
+        /// Option.
+        #[arg(long)]
+        option: String,
+    },
+    /// (trustee) After the close: open the shares dealt to you and release your part.
+    Release {
+        /// Vote id.
+        id: String,
+        /// The trustee's key.
+        #[arg(long)]
+        key: String,
+    },
+    /// Every vote.
+    List,
+    /// A vote and its count.
+    Show {
+        /// Vote id.
+        id: String,
+    },
+    /// Recount a vote from chain data alone (proven against the genesis validators); exits 1
+    /// when the recount differs from the chain's count.
+    VerifyTally {
+        /// Vote id.
+        id: String,
+        /// Genesis file to trust (default: the home's).
+        #[arg(long)]
+        genesis: Option<PathBuf>,
+    },
+}
+
+/// A voter's kit: the one-time ballot key, the blinding state, then the token.
+#[derive(Serialize, Deserialize)]
+pub struct Kit {
+    /// Format tag.
+    pub format: String,
+    /// Vote.
+    pub vote: String,
+    /// Algorithm of the ballot key.
+    pub algorithm: govchain_types::Algorithm,
+    /// Its seed (hex).
+    pub seed: String,
+    /// Blinding state.
+    pub blinding: Blinding,
+    /// The token, once finished.
+    pub token: Option<Token>,
+}
+
+/// Format tag of kit files.
+pub const KIT_FORMAT: &str = "govchain-ballot-kit/1";
+
+impl Kit {
+    /// The ballot key.
+    pub fn key(&self) -> Result<SecretKey> {
+        let seed: [u8; 32] = hex::decode(&self.seed)?.try_into().map_err(|_| eyre!("bad seed in the kit"))?;
+        Ok(SecretKey::from_seed(self.algorithm, seed))
+    }
+}
+
+fn read_kit(path: &PathBuf) -> Result<Kit> {
+    let kit: Kit = serde_json::from_slice(&govchain_crypto::files::read_private(path)?)?;
+    if kit.format != KIT_FORMAT {
+        bail!("{} is not a ballot kit", path.display());
+    }
+    Ok(kit)
+}
+
+fn write_kit(path: &PathBuf, kit: &Kit) -> Result<()> {
+    Ok(govchain_crypto::files::write_private(path, serde_json::to_string_pretty(kit)?.as_bytes())?)
+}
+
+fn parse_address(s: &str) -> Result<Address> {
+    Address::from_text(s).map_err(|e| eyre!("{e}"))
+}
+
+fn unhex(what: &str, s: &str) -> Result<Vec<u8>> {
+    hex::decode(s.trim().trim_start_matches("0x")).map_err(|e| eyre!("{what}: {e}"))
+}
+
+/// Checks `name = value [and name = value …]` against the disclosed claims.
+fn check_condition(condition: &str, p: &Presentation) -> Result<()> {
+    if condition.trim().is_empty() {
+        return Ok(());
+    }
+    for clause in condition.split(" and ") {
+        let (name, value) = clause.split_once('=').ok_or_else(|| eyre!("condition {clause:?} is not name = value"))?;
+        let (name, value) = (name.trim(), value.trim());
+        match p.disclosed.iter().find(|c| c.name == name) {
+            Some(c) if c.value == value => {}
+            Some(c) => bail!("not eligible: {name} is {:?}, the vote needs {value:?}", c.value),
+            None => bail!("not eligible: the presentation does not disclose {name}"),
+        }
+    }
+    Ok(())
+}
+
+fn run(ctx: &Ctx, cmd: VoteCmd) -> BoxFuture<'_, Result<()>> {
+    Box::pin(async move {
+        let c = ctx.client();
+        match cmd {
+            VoteCmd::AuthorityKey { out } => {
+                let (pem, der) = token::generate_authority()?;
+                govchain_crypto::files::write_private(&out, pem.as_bytes())?;
+                let public = out.with_extension("pub");
+                std::fs::write(&public, hex::encode(&der))?;
+                println!("secret key {}; public key {}", out.display(), public.display());
+            }
+            VoteCmd::Create {
+                id,
+                key,
+                title,
+                text,
+                options,
+                cert_type,
+                condition,
+                authority,
+                authority_pub,
+                opens,
+                closes,
+                k,
+                trustees,
+            } => {
+                let suite = ctx.suite().await?;
+                let text_hash = match text {
+                    Some(p) => suite.hash(&std::fs::read(p)?),
+                    None => Hash32::default(),
+                };
+                let authority_key = unhex("authority public key", &std::fs::read_to_string(authority_pub)?)?;
+                let eligibility = Eligibility { cert_type, condition, authority, authority_key };
+                let args = CreateVote {
+                    id,
+                    title,
+                    text_hash,
+                    options,
+                    eligibility,
+                    opens_height: opens,
+                    closes_height: closes,
+                    k,
+                    trustees,
+                };
+                send(ctx, &key, &args, true).await?;
+            }
+            VoteCmd::Deal { id, key } => {
+                let v = client::vote(&c, &id, false).await?.vote;
+                let d = sealing::deal(v.sealing.k as usize, &v.sealing.trustee_keys, &share_aad(&id))?;
+                let dealing = StoredDealing { commitments: d.commitments, shares: d.shares };
+                send(ctx, &key, &Deal { vote: id, dealing }, true).await?;
+            }
+            VoteCmd::RequestToken { id, kit } => {
+                let suite = ctx.suite().await?;
+                let v = client::vote(&c, &id, false).await?.vote;
+                let mut seed = [0u8; 32];
+                getrandom::fill(&mut seed).map_err(|e| eyre!("no randomness: {e}"))?;
+                let algorithm = suite.default_algorithm();
+                let ballot = SecretKey::from_seed(algorithm, seed);
+                let msg = token::message(crate::keys::MODULE, &id, &ballot.public_key());
+                let blinding = token::blind(&v.eligibility.authority_key, &msg)?;
+                let blinded = blinding.blinded.clone();
+                let k = Kit { format: KIT_FORMAT.into(), vote: id, algorithm, seed: hex::encode(seed), blinding, token: None };
+                write_kit(&kit, &k)?;
+                eprintln!("kit written to {}; take the blinded message and your presentation to the authority", kit.display());
+                println!("{blinded}");
+            }
+            VoteCmd::IssueToken { id, key, authority_secret, presentation, blinded } => {
+                let v = client::vote(&c, &id, false).await?.vote;
+                let text = std::fs::read_to_string(&presentation)?;
+                let p: Presentation = serde_json::from_str(&text)?;
+                let verdict = govchain_certificates::client::verify_presentation(&c, &serde_json::from_str(&text)?).await?;
+                if !verdict.valid {
+                    bail!("not eligible: the presentation is not valid ({})", verdict.reason.unwrap_or_default());
+                }
+                if p.core.type_id != v.eligibility.cert_type {
+                    bail!("not eligible: a {} is not a {}", p.core.type_id, v.eligibility.cert_type);
+                }
+                check_condition(&v.eligibility.condition, &p)?;
+                let blinded = unhex("blinded message", &blinded)?;
+                let suite = ctx.suite().await?;
+                let args = IssueToken { vote: id, certificate: p.core.certificate_id.clone(), blinded_hash: suite.hash(&blinded) };
+                send(ctx, &key, &args, true).await?;
+                let pem = String::from_utf8(govchain_crypto::files::read_private(&authority_secret)?)?;
+                println!("{}", hex::encode(token::sign_blinded(&pem, &blinded)?));
+            }
+            VoteCmd::FinishToken { kit, blind_signature } => {
+                let mut k = read_kit(&kit)?;
+                let v = client::vote(&c, &k.vote, false).await?.vote;
+                let msg = token::message(crate::keys::MODULE, &k.vote, &k.key()?.public_key());
+                let bs = unhex("blind signature", &blind_signature)?;
+                k.token = Some(token::finalize(&v.eligibility.authority_key, &k.blinding, &bs, &msg)?);
+                write_kit(&kit, &k)?;
+                eprintln!("token ready in {}", kit.display());
+            }
+            VoteCmd::Cast { kit, option } => {
+                let k = read_kit(&kit)?;
+                let token = k.token.clone().ok_or_else(|| eyre!("the kit has no token yet: run finish-token"))?;
+                let v = client::vote(&c, &k.vote, false).await?.vote;
+                let choice = match option.parse::<u32>() {
+                    Ok(n) if (n as usize) < v.options.len() => n,
+                    _ => v.options.iter().position(|o| *o == option).ok_or_else(|| eyre!("no option {option:?}"))? as u32,
+                };
+                let key = k.key()?;
+                let sealed = tally::seal_choice(&v.sealing.public_key, &k.vote, &key.public_key(), choice)?;
+                send_signed_by(ctx, &key, &Cast { vote: k.vote.clone(), token, sealed }, true).await?;
+                eprintln!("ballot cast for {:?}", v.options[choice as usize]);
+            }
+            VoteCmd::Release { id, key } => {
+                let v = client::vote(&c, &id, false).await?.vote;
+                let secret = ctx.load_key(&key)?;
+                let suite = ctx.suite().await?;
+                let me = secret.public_key().address(suite);
+                let t = v.sealing.trustees.iter().position(|a| *a == me).ok_or_else(|| eyre!("{me} is not a trustee"))?;
+                let dealings = v.sealing.all_dealings().ok_or_else(|| eyre!("not every trustee has dealt"))?;
+                let part = sealing::own_part(&dealings.iter().collect::<Vec<_>>(), t, &secret, &share_aad(&id))?;
+                send(ctx, &key, &Release { vote: id, part }, true).await?;
+            }
+            VoteCmd::List => print_json(&client::votes(&c).await?)?,
+            VoteCmd::Show { id } => print_json(&client::vote(&c, &id, false).await?)?,
+            VoteCmd::VerifyTally { id, genesis } => {
+                let genesis = genesis.unwrap_or_else(|| ctx.home.join("genesis.json"));
+                let (g, _) = Genesis::load(&genesis)?;
+                let report = client::verify_tally(&c, &g.trust_root()?, &id).await.map_err(|e| eyre!(e))?;
+                print_json(&report)?;
+                if !report.matches {
+                    std::process::exit(1);
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// `govchain vote`.
+pub fn cli() -> Box<dyn ModuleCli> {
+    Box::new(DeriveCli::new(
+        "vote",
+        "Votes: create, deal, tokens, cast, release, recount",
+        run as for<'a> fn(&'a Ctx, VoteCmd) -> BoxFuture<'a, Result<()>>,
+    ))
+}
