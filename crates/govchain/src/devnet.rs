@@ -117,7 +117,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         name: "civil-admin",
         org: "civil-affairs",
         kind: AccountKind::Official,
-        roles: &["data-officer"],
+        roles: &["data-officer", "vote-organiser"],
         admin: true,
     },
     DemoAccount {
@@ -157,6 +157,7 @@ fn roles() -> Vec<Role> {
         Role { name: "process-designer".into(), permissions: vec!["workflow.deploy".into()] },
         Role { name: "licensing".into(), permissions: vec![] },
         Role { name: "contract-developer".into(), permissions: vec!["evm.deploy".into()] },
+        Role { name: "vote-organiser".into(), permissions: vec!["vote.create".into()] },
         Role {
             name: "job-worker".into(),
             permissions: vec!["workflow.report".into(), "certificates.issue".into(), "records.publish".into()],

@@ -81,9 +81,14 @@ pub async fn send_signed_by<M: Method>(
     let status = client.status().await.wrap_err_with(|| format!("cannot reach the node at {}", ctx.api))?;
     let suite = Suite::from_name(&status.suite).ok_or_else(|| eyre!("unknown suite {}", status.suite))?;
     let address = key.public_key().address(suite);
-    let nonces = client.nonces(&address).await?;
+    // A key no account holds (a one-time ballot key) starts at nonce 0.
+    let nonce = match client.nonces(&address).await {
+        Ok(n) => n.pending_nonce,
+        Err(e) if e.code() == Some("account_not_found") => 0,
+        Err(e) => return Err(e.into()),
+    };
     let builder = TxBuilder::new(&status.chain_id, suite);
-    let tx = builder.call(key, nonces.pending_nonce, status.height + 100, args)?;
+    let tx = builder.call(key, nonce, status.height + 100, args)?;
     let hash = client.submit(&tx).await?;
     eprintln!("submitted {hash} ({}.{} by {address})", M::MODULE, M::METHOD);
     if !wait {

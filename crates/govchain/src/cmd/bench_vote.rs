@@ -123,7 +123,10 @@ pub fn run(a: BenchVoteArgs) -> Result<()> {
     for t in TRUSTEES {
         let d = sealing::deal(2, &v.sealing.trustee_keys, &share_aad("bench"))?;
         expect(
-            w.run(t, &Deal { vote: "bench".into(), dealing: StoredDealing { commitments: d.commitments, shares: d.shares } }),
+            w.run(
+                t,
+                &Deal { vote: "bench".into(), dealing: StoredDealing { commitments: d.commitments, shares: d.shares } },
+            ),
             "deal",
         )?;
     }
@@ -207,7 +210,13 @@ pub fn run(a: BenchVoteArgs) -> Result<()> {
     let mut ballots = Vec::with_capacity(a.tally);
     for n in 0..a.tally as u64 {
         let sealed = tally::seal_choice(&v.sealing.public_key, "tally", &ballot_key, (n % 3) as u32)?;
-        let b = Ballot { n, key: ballot_key.clone(), token: Token { randomizer: [0; 32], signature: vec![] }, sealed, height: 0 };
+        let b = Ballot {
+            n,
+            key: ballot_key.clone(),
+            token: Token { randomizer: [0; 32], signature: vec![] },
+            sealed,
+            height: 0,
+        };
         v.ballot_chain = tally::chain_next(w.suite, &v.ballot_chain, &b);
         ballots.push(b);
     }

@@ -272,16 +272,27 @@ fn run(ctx: &Ctx, cmd: VoteCmd) -> BoxFuture<'_, Result<()>> {
                 let msg = token::message(crate::keys::MODULE, &id, &ballot.public_key());
                 let blinding = token::blind(&v.eligibility.authority_key, &msg)?;
                 let blinded = blinding.blinded.clone();
-                let k = Kit { format: KIT_FORMAT.into(), vote: id, algorithm, seed: hex::encode(seed), blinding, token: None };
+                let k = Kit {
+                    format: KIT_FORMAT.into(),
+                    vote: id,
+                    algorithm,
+                    seed: hex::encode(seed),
+                    blinding,
+                    token: None,
+                };
                 write_kit(&kit, &k)?;
-                eprintln!("kit written to {}; take the blinded message and your presentation to the authority", kit.display());
+                eprintln!(
+                    "kit written to {}; take the blinded message and your presentation to the authority",
+                    kit.display()
+                );
                 println!("{blinded}");
             }
             VoteCmd::IssueToken { id, key, authority_secret, presentation, blinded } => {
                 let v = client::vote(&c, &id, false).await?.vote;
                 let text = std::fs::read_to_string(&presentation)?;
                 let p: Presentation = serde_json::from_str(&text)?;
-                let verdict = govchain_certificates::client::verify_presentation(&c, &serde_json::from_str(&text)?).await?;
+                let verdict =
+                    govchain_certificates::client::verify_presentation(&c, &serde_json::from_str(&text)?).await?;
                 if !verdict.valid {
                     bail!("not eligible: the presentation is not valid ({})", verdict.reason.unwrap_or_default());
                 }
@@ -291,7 +302,11 @@ fn run(ctx: &Ctx, cmd: VoteCmd) -> BoxFuture<'_, Result<()>> {
                 check_condition(&v.eligibility.condition, &p)?;
                 let blinded = unhex("blinded message", &blinded)?;
                 let suite = ctx.suite().await?;
-                let args = IssueToken { vote: id, certificate: p.core.certificate_id.clone(), blinded_hash: suite.hash(&blinded) };
+                let args = IssueToken {
+                    vote: id,
+                    certificate: p.core.certificate_id.clone(),
+                    blinded_hash: suite.hash(&blinded),
+                };
                 send(ctx, &key, &args, true).await?;
                 let pem = String::from_utf8(govchain_crypto::files::read_private(&authority_secret)?)?;
                 println!("{}", hex::encode(token::sign_blinded(&pem, &blinded)?));
@@ -311,7 +326,9 @@ fn run(ctx: &Ctx, cmd: VoteCmd) -> BoxFuture<'_, Result<()>> {
                 let v = client::vote(&c, &k.vote, false).await?.vote;
                 let choice = match option.parse::<u32>() {
                     Ok(n) if (n as usize) < v.options.len() => n,
-                    _ => v.options.iter().position(|o| *o == option).ok_or_else(|| eyre!("no option {option:?}"))? as u32,
+                    _ => {
+                        v.options.iter().position(|o| *o == option).ok_or_else(|| eyre!("no option {option:?}"))? as u32
+                    }
                 };
                 let key = k.key()?;
                 let sealed = tally::seal_choice(&v.sealing.public_key, &k.vote, &key.public_key(), choice)?;
@@ -323,7 +340,8 @@ fn run(ctx: &Ctx, cmd: VoteCmd) -> BoxFuture<'_, Result<()>> {
                 let secret = ctx.load_key(&key)?;
                 let suite = ctx.suite().await?;
                 let me = secret.public_key().address(suite);
-                let t = v.sealing.trustees.iter().position(|a| *a == me).ok_or_else(|| eyre!("{me} is not a trustee"))?;
+                let t =
+                    v.sealing.trustees.iter().position(|a| *a == me).ok_or_else(|| eyre!("{me} is not a trustee"))?;
                 let dealings = v.sealing.all_dealings().ok_or_else(|| eyre!("not every trustee has dealt"))?;
                 let part = sealing::own_part(&dealings.iter().collect::<Vec<_>>(), t, &secret, &share_aad(&id))?;
                 send(ctx, &key, &Release { vote: id, part }, true).await?;

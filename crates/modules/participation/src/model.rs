@@ -196,7 +196,9 @@ impl Sealing {
 }
 
 /// Where a vote is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum VoteStatus {
     /// Waiting for every trustee's dealing.
@@ -278,7 +280,9 @@ pub struct Ballot {
 }
 
 /// The count, kept as ballots are opened.
-#[derive(Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema,
+)]
 pub struct Tally {
     /// Votes per option.
     pub counts: Vec<u64>,

@@ -107,7 +107,9 @@ pub fn votes(q: &dyn ChainQuery) -> Result<Vec<VoteSummary>, ApiError> {
 pub fn vote(q: &dyn ChainQuery, id: &str, proof: bool) -> Result<VoteView, ApiError> {
     check_id(id)?;
     let height = q.latest_block()?;
-    let vote: Vote = q.get_as(&keys::vote(id), height)?.ok_or_else(|| ApiError::not_found("no_such_vote", format!("no vote {id}")))?;
+    let vote: Vote = q
+        .get_as(&keys::vote(id), height)?
+        .ok_or_else(|| ApiError::not_found("no_such_vote", format!("no vote {id}")))?;
     let tally = q.get_as(&keys::tally(id), height)?;
     let proof = if proof {
         let bundle = q.prove(&[keys::vote(id), keys::tally(id)], height)?.bundle;
@@ -126,7 +128,9 @@ pub fn ballots(q: &dyn ChainQuery, id: &str, from: u64, limit: Option<u64>) -> R
         return Err(ApiError::bad_request("bad_limit", format!("limit is 1-{MAX_BALLOT_PAGE}")));
     }
     let height = q.latest_block()?;
-    let vote: Vote = q.get_as(&keys::vote(id), height)?.ok_or_else(|| ApiError::not_found("no_such_vote", format!("no vote {id}")))?;
+    let vote: Vote = q
+        .get_as(&keys::vote(id), height)?
+        .ok_or_else(|| ApiError::not_found("no_such_vote", format!("no vote {id}")))?;
     let end = vote.ballots.min(from.saturating_add(limit));
     let mut out = Vec::new();
     for n in from..end {
