@@ -1,7 +1,7 @@
 //! `govchain vote` (feature `cli`): the organiser, the trustees, the eligibility authority, the
 //! voter and the observer. docs/participation.md walks through them in order.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use eyre::{Result, bail, eyre};
@@ -173,7 +173,7 @@ impl Kit {
     }
 }
 
-fn read_kit(path: &PathBuf) -> Result<Kit> {
+fn read_kit(path: &Path) -> Result<Kit> {
     let kit: Kit = serde_json::from_slice(&govchain_crypto::files::read_private(path)?)?;
     if kit.format != KIT_FORMAT {
         bail!("{} is not a ballot kit", path.display());
@@ -181,7 +181,7 @@ fn read_kit(path: &PathBuf) -> Result<Kit> {
     Ok(kit)
 }
 
-fn write_kit(path: &PathBuf, kit: &Kit) -> Result<()> {
+fn write_kit(path: &Path, kit: &Kit) -> Result<()> {
     Ok(govchain_crypto::files::write_private(path, serde_json::to_string_pretty(kit)?.as_bytes())?)
 }
 
