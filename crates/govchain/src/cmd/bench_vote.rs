@@ -199,8 +199,7 @@ pub fn run(a: BenchVoteArgs) -> Result<()> {
     let refs: Vec<_> = dealings.iter().collect();
     let mut v = vote(&w)?;
     v.id = "tally".into();
-    v.ballots = 0;
-    v.ballot_chain = Hash32::default();
+    let mut bx = BallotBox::default();
     v.sealing.dealings = dealings
         .iter()
         .map(|d| Some(StoredDealing { commitments: d.commitments.clone(), shares: d.shares.clone() }))
@@ -217,10 +216,10 @@ pub fn run(a: BenchVoteArgs) -> Result<()> {
             sealed,
             height: 0,
         };
-        v.ballot_chain = tally::chain_next(w.suite, &v.ballot_chain, &b);
+        bx.ballot_chain = tally::chain_next(w.suite, &bx.ballot_chain, &b);
         ballots.push(b);
     }
-    v.ballots = a.tally as u64;
+    bx.ballots = a.tally as u64;
     for t in [0usize, 2] {
         v.sealing.parts[t] = Some(sealing::own_part(&refs, t, &keys[t], b"t")?);
     }
@@ -235,7 +234,7 @@ pub fn run(a: BenchVoteArgs) -> Result<()> {
     }
     let tally_s = started.elapsed().as_secs_f64();
     let started = Instant::now();
-    let r = tally::recount(w.suite, &v, &ballots).map_err(|e| eyre!(e))?;
+    let r = tally::recount(w.suite, &v, &bx, &ballots).map_err(|e| eyre!(e))?;
     let verify_s = started.elapsed().as_secs_f64();
     if r.counts != t.counts || t.invalid != 0 {
         bail!("recount {:?} differs from tally {:?}", r.counts, t.counts);

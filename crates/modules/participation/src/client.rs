@@ -6,7 +6,7 @@ use govchain_sdk::{Client, SdkError};
 use serde::Serialize;
 
 use crate::keys;
-use crate::model::{Ballot, Tally, Vote};
+use crate::model::{Ballot, BallotBox, Tally, Vote};
 use crate::query::{BallotPage, VoteSummary, VoteView};
 use crate::tally::{self, Recount};
 
@@ -70,12 +70,16 @@ pub async fn verify_tally(c: &Client, trust: &TrustRoot, id: &str) -> Result<Tal
     let value = |k: Vec<u8>| entries.iter().find(|(key, _)| *key == k).and_then(|(_, v)| v.clone());
     let vote: Vote = borsh::from_slice(&value(keys::vote(id)).ok_or("the proof does not contain the vote")?)
         .map_err(|e| e.to_string())?;
+    let bx: BallotBox = match value(keys::ballot_box(id)) {
+        Some(b) => borsh::from_slice(&b).map_err(|e| e.to_string())?,
+        None => BallotBox::default(),
+    };
     let chain: Tally = match value(keys::tally(id)) {
         Some(b) => borsh::from_slice(&b).map_err(|e| e.to_string())?,
         None => return Err(format!("vote {id} has no count yet (status {:?})", vote.status)),
     };
     let ballots = all_ballots(c, id).await.map_err(|e| e.to_string())?;
-    let recount = tally::recount(bundle.suite, &vote, &ballots)?;
+    let recount = tally::recount(bundle.suite, &vote, &bx, &ballots)?;
     let matches = chain.complete && recount.counts == chain.counts && recount.invalid.len() as u64 == chain.invalid;
     Ok(TallyReport {
         vote: id.into(),

@@ -7,7 +7,7 @@ use govchain_execution::Module;
 
 use crate::keys::{self, MODULE};
 use crate::methods::VoteModule;
-use crate::model::{Ballot, Issuance, Tally, Vote};
+use crate::model::{Ballot, BallotBox, Issuance, Tally, Vote};
 
 /// Votes.
 #[derive(Default)]
@@ -28,6 +28,8 @@ impl Component for VoteComponent {
             let k = text.as_str();
             let decoded = if k.starts_with("vote/v/") {
                 borsh::from_slice::<Vote>(v).ok().map(|x| Described::json("vote", &x))
+            } else if k.starts_with("vote/box/") {
+                borsh::from_slice::<BallotBox>(v).ok().map(|x| Described::json("ballot box", &x))
             } else if k.starts_with("vote/ballot/") {
                 borsh::from_slice::<Ballot>(v).ok().map(|x| Described::json("ballot", &x))
             } else if k.starts_with("vote/tally/") {

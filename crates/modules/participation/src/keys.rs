@@ -1,6 +1,7 @@
 //! Every state and index key of the `vote` module. No other crate spells these prefixes.
 //!
 //! * `vote/v/<id>` → [`Vote`](crate::Vote) (with its sealing state and ballot chain);
+//! * `vote/box/<id>` → [`BallotBox`](crate::BallotBox): tokens issued, ballots, ballot chain;
 //! * `vote/issued/<id>/<holder pseudonym>` → [`Issuance`](crate::Issuance): the authority gave
 //!   that certificate holder a token;
 //! * `vote/spent/<id>/<token message hash>` → the ballot number that used the token;
@@ -16,6 +17,7 @@ use govchain_types::Hash32;
 pub const MODULE: &str = "vote";
 
 const VOTE: &[u8] = b"vote/v/";
+const BOX: &[u8] = b"vote/box/";
 const ISSUED: &[u8] = b"vote/issued/";
 const SPENT: &[u8] = b"vote/spent/";
 const BALLOT: &[u8] = b"vote/ballot/";
@@ -37,6 +39,11 @@ fn key(prefix: &[u8], id: &str, tail: &[u8]) -> Vec<u8> {
 /// `vote/v/<id>`.
 pub fn vote(id: &str) -> Vec<u8> {
     key(VOTE, id, b"")
+}
+
+/// `vote/box/<id>`.
+pub fn ballot_box(id: &str) -> Vec<u8> {
+    key(BOX, id, b"")
 }
 
 /// `vote/issued/<id>/<holder>`.

@@ -22,6 +22,10 @@ fn load(ctx: &mut TxContext<'_>, id: &str) -> Result<Vote, TxError> {
     ctx.get_as(&keys::vote(id))?.ok_or_else(|| TxError::not_found(format!("no vote {id}")))
 }
 
+fn load_box(ctx: &mut TxContext<'_>, id: &str) -> Result<BallotBox, TxError> {
+    Ok(ctx.get_as(&keys::ballot_box(id))?.unwrap_or_default())
+}
+
 fn trustee_index(v: &Vote, ctx: &TxContext<'_>) -> Result<usize, TxError> {
     v.sealing
         .trustees
@@ -121,9 +125,6 @@ impl VoteModule {
                 parts: vec![None; n],
             },
             status: VoteStatus::Keying,
-            tokens_issued: 0,
-            ballots: 0,
-            ballot_chain: Default::default(),
             height: ctx.height(),
         };
         ctx.put_as(keys::vote(&v.id), &v)?;
@@ -158,7 +159,7 @@ impl VoteModule {
     }
 
     fn issue_token(&self, ctx: &mut TxContext<'_>, a: IssueToken, write: bool) -> Result<(), TxError> {
-        let mut v = load(ctx, &a.vote)?;
+        let v = load(ctx, &a.vote)?;
         if ctx.signer != v.eligibility.authority {
             return Err(TxError::unauthorized("only the vote's eligibility authority issues tokens"));
         }
@@ -181,16 +182,17 @@ impl VoteModule {
             return Ok(());
         }
         ctx.put_as(key, &Issuance { certificate: a.certificate, blinded_hash: a.blinded_hash, height: ctx.height() })?;
-        v.tokens_issued += 1;
-        ctx.put_as(keys::vote(&v.id), &v)?;
-        ctx.emit(Event::new(MODULE, "token_issued", &[("vote", v.id.clone()), ("issued", v.tokens_issued.to_string())]))
+        let mut bx = load_box(ctx, &v.id)?;
+        bx.tokens_issued += 1;
+        ctx.put_as(keys::ballot_box(&v.id), &bx)?;
+        ctx.emit(Event::new(MODULE, "token_issued", &[("vote", v.id), ("issued", bx.tokens_issued.to_string())]))
     }
 
     fn cast(&self, ctx: &mut TxContext<'_>, a: Cast, write: bool) -> Result<(), TxError> {
         if a.sealed.len() > MAX_SEALED_BALLOT {
             return Err(TxError::invalid_args(format!("a sealed ballot is at most {MAX_SEALED_BALLOT} bytes")));
         }
-        let mut v = load(ctx, &a.vote)?;
+        let v = load(ctx, &a.vote)?;
         let h = ctx.height();
         if v.status == VoteStatus::Keying || h < v.opens_height {
             return Err(TxError::rule("not_open", format!("vote {} opens at height {}", v.id, v.opens_height)));
@@ -206,19 +208,20 @@ impl VoteModule {
         if ctx.get(&spent)?.is_some() {
             return Err(TxError::rule("token_spent", "this token has already cast a ballot"));
         }
-        if v.ballots >= v.tokens_issued {
+        let mut bx = load_box(ctx, &v.id)?;
+        if bx.ballots >= bx.tokens_issued {
             return Err(TxError::rule("token_spent", "more ballots than tokens issued"));
         }
         if !write {
             return Ok(());
         }
-        let b = Ballot { n: v.ballots, key: ballot_key, token: a.token, sealed: a.sealed, height: h };
-        v.ballot_chain = tally::chain_next(ctx.env().suite, &v.ballot_chain, &b);
-        v.ballots += 1;
+        let b = Ballot { n: bx.ballots, key: ballot_key, token: a.token, sealed: a.sealed, height: h };
+        bx.ballot_chain = tally::chain_next(ctx.env().suite, &bx.ballot_chain, &b);
+        bx.ballots += 1;
         ctx.put_as(spent, &b.n)?;
         ctx.put_as(keys::ballot(&v.id, b.n), &b)?;
-        ctx.put_as(keys::vote(&v.id), &v)?;
-        ctx.emit(Event::new(MODULE, "ballot", &[("vote", v.id.clone()), ("n", b.n.to_string())]))
+        ctx.put_as(keys::ballot_box(&v.id), &bx)?;
+        ctx.emit(Event::new(MODULE, "ballot", &[("vote", v.id), ("n", b.n.to_string())]))
     }
 
     fn release(&self, ctx: &mut TxContext<'_>, a: Release, write: bool) -> Result<(), TxError> {
@@ -255,7 +258,8 @@ impl VoteModule {
         let mut t: Tally = ctx.get_as(&keys::tally(id))?.unwrap_or_default();
         let key = tally::opening_key(&v).map_err(|e| TxError::rule("bad_part", e))?;
         t.opening_key = key.secret().to_vec();
-        let end = v.ballots.min(t.opened + OPEN_PER_BLOCK as u64);
+        let ballots = load_box(ctx, id)?.ballots;
+        let end = ballots.min(t.opened + OPEN_PER_BLOCK as u64);
         let mut batch = Vec::with_capacity((end - t.opened) as usize);
         for n in t.opened..end {
             let b: Ballot = ctx
@@ -269,7 +273,7 @@ impl VoteModule {
         }
         t.counts.resize(v.options.len(), 0);
         t.height = ctx.height();
-        if t.opened == v.ballots {
+        if t.opened == ballots {
             t.complete = true;
             v.status = VoteStatus::Final;
             ctx.put_as(keys::vote(id), &v)?;

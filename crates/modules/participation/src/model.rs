@@ -238,6 +238,16 @@ pub struct Vote {
     pub sealing: Sealing,
     /// Status (Ready becomes Counting at the first block after the close).
     pub status: VoteStatus,
+    /// Creation height.
+    pub height: u64,
+}
+
+/// The counters every token and ballot moves, kept apart from the [`Vote`] so a ballot rewrites
+/// a few dozen bytes, not the trustees' dealings.
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, Serialize, Deserialize, utoipa::ToSchema,
+)]
+pub struct BallotBox {
     /// Tokens issued (one per certificate holder).
     pub tokens_issued: u64,
     /// Ballots cast.
@@ -245,8 +255,6 @@ pub struct Vote {
     /// Hash chain over the ballots: `H(prev || n || H(borsh(ballot)))`, from zero.
     #[schema(value_type = String, pattern = "^[0-9a-fA-F]{64}$")]
     pub ballot_chain: Hash32,
-    /// Creation height.
-    pub height: u64,
 }
 
 /// A token issued to a certificate holder (the authority's record; it does not say which token).

@@ -38,11 +38,14 @@ pub struct VoteSummary {
 pub struct VoteView {
     /// The vote (with its sealing state and ballot chain).
     pub vote: Vote,
+    /// Tokens issued, ballots cast, the ballot chain.
+    pub ballot_box: BallotBox,
     /// The count, once ballots are being opened.
     pub tally: Option<Tally>,
     /// Height read at.
     pub height: u64,
-    /// With `?proof=true`: a proof bundle (base64) of the vote record and the tally at `height`.
+    /// With `?proof=true`: a proof bundle (base64) of the vote record, its ballot box and the
+    /// tally at `height`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proof: Option<String>,
 }
@@ -89,6 +92,7 @@ pub fn votes(q: &dyn ChainQuery) -> Result<Vec<VoteSummary>, ApiError> {
     for (k, _) in q.index_scan_desc(&keys::idx_all(), None, MAX_LIST)? {
         let id = String::from_utf8_lossy(&k[keys::idx_all().len()..]).to_string();
         if let Some(v) = q.get_as::<Vote>(&keys::vote(&id), height)? {
+            let bx: BallotBox = q.get_as(&keys::ballot_box(&id), height)?.unwrap_or_default();
             out.push(VoteSummary {
                 id: v.id,
                 org: v.org,
@@ -96,7 +100,7 @@ pub fn votes(q: &dyn ChainQuery) -> Result<Vec<VoteSummary>, ApiError> {
                 status: v.status,
                 opens_height: v.opens_height,
                 closes_height: v.closes_height,
-                ballots: v.ballots,
+                ballots: bx.ballots,
             });
         }
     }
@@ -110,14 +114,15 @@ pub fn vote(q: &dyn ChainQuery, id: &str, proof: bool) -> Result<VoteView, ApiEr
     let vote: Vote = q
         .get_as(&keys::vote(id), height)?
         .ok_or_else(|| ApiError::not_found("no_such_vote", format!("no vote {id}")))?;
+    let ballot_box = q.get_as(&keys::ballot_box(id), height)?.unwrap_or_default();
     let tally = q.get_as(&keys::tally(id), height)?;
     let proof = if proof {
-        let bundle = q.prove(&[keys::vote(id), keys::tally(id)], height)?.bundle;
+        let bundle = q.prove(&[keys::vote(id), keys::ballot_box(id), keys::tally(id)], height)?.bundle;
         Some(base64::engine::general_purpose::STANDARD.encode(bundle))
     } else {
         None
     };
-    Ok(VoteView { vote, tally, height, proof })
+    Ok(VoteView { vote, ballot_box, tally, height, proof })
 }
 
 /// Ballots `from..from+limit` of a vote.
@@ -128,10 +133,11 @@ pub fn ballots(q: &dyn ChainQuery, id: &str, from: u64, limit: Option<u64>) -> R
         return Err(ApiError::bad_request("bad_limit", format!("limit is 1-{MAX_BALLOT_PAGE}")));
     }
     let height = q.latest_block()?;
-    let vote: Vote = q
-        .get_as(&keys::vote(id), height)?
-        .ok_or_else(|| ApiError::not_found("no_such_vote", format!("no vote {id}")))?;
-    let end = vote.ballots.min(from.saturating_add(limit));
+    if q.get(&keys::vote(id), height)?.is_none() {
+        return Err(ApiError::not_found("no_such_vote", format!("no vote {id}")));
+    }
+    let total = q.get_as::<BallotBox>(&keys::ballot_box(id), height)?.unwrap_or_default().ballots;
+    let end = total.min(from.saturating_add(limit));
     let mut out = Vec::new();
     for n in from..end {
         let b: Ballot = q
@@ -139,5 +145,5 @@ pub fn ballots(q: &dyn ChainQuery, id: &str, from: u64, limit: Option<u64>) -> R
             .ok_or_else(|| ApiError::internal(format!("ballot {n} of {id} missing")))?;
         out.push(b);
     }
-    Ok(BallotPage { ballots: out, next: (end < vote.ballots).then_some(end) })
+    Ok(BallotPage { ballots: out, next: (end < total).then_some(end) })
 }

@@ -3,7 +3,7 @@
 
 use govchain_types::{Hash32, PublicKey, Suite};
 
-use crate::model::{BALLOT_INFO, Ballot, Tally, Vote, ballot_aad};
+use crate::model::{BALLOT_INFO, Ballot, BallotBox, Tally, Vote, ballot_aad};
 use crate::sealing::{self, OpeningKey, SealingError};
 
 const CHAIN_DOMAIN: &[u8] = b"GOVCHAIN/BALLOTS/v1\0";
@@ -67,12 +67,12 @@ pub struct Recount {
     pub ballots: u64,
 }
 
-/// Recounts a vote from its record and every ballot: checks the ballot chain against the
-/// record, every released part against the published commitments, the opening key against the
+/// Recounts a vote from its record, its ballot box and every ballot: checks the ballot chain
+/// against the box, every released part against the published commitments, the opening key against the
 /// sealing key, then opens and counts each ballot.
-pub fn recount(suite: Suite, vote: &Vote, ballots: &[Ballot]) -> Result<Recount, String> {
-    if ballots.len() as u64 != vote.ballots {
-        return Err(format!("the vote records {} ballots; {} were supplied", vote.ballots, ballots.len()));
+pub fn recount(suite: Suite, vote: &Vote, bx: &BallotBox, ballots: &[Ballot]) -> Result<Recount, String> {
+    if ballots.len() as u64 != bx.ballots {
+        return Err(format!("the vote records {} ballots; {} were supplied", bx.ballots, ballots.len()));
     }
     let mut chain = Hash32::default();
     for (i, b) in ballots.iter().enumerate() {
@@ -81,7 +81,7 @@ pub fn recount(suite: Suite, vote: &Vote, ballots: &[Ballot]) -> Result<Recount,
         }
         chain = chain_next(suite, &chain, b);
     }
-    if chain != vote.ballot_chain {
+    if chain != bx.ballot_chain {
         return Err("the ballots do not match the vote's ballot chain (one is missing, added or altered)".into());
     }
     let key = opening_key(vote)?;

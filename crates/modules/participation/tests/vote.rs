@@ -151,8 +151,12 @@ fn advance_to(e: &mut Election, height: u64) {
     }
 }
 
+fn ballot_box(e: &Election) -> BallotBox {
+    e.w.get(&keys::ballot_box("park")).unwrap_or_default()
+}
+
 fn ballots(e: &Election) -> Vec<Ballot> {
-    (0..vote(e).ballots).map(|n| e.w.get(&keys::ballot("park", n)).expect("ballot")).collect()
+    (0..ballot_box(e).ballots).map(|n| e.w.get(&keys::ballot("park", n)).expect("ballot")).collect()
 }
 
 #[test]
@@ -191,8 +195,8 @@ fn one_token_per_holder_one_ballot_per_token_and_only_while_open() {
     let h = vote(&e).closes_height;
     advance_to(&mut e, h);
     assert_eq!(code(&cast(&mut e, &k4, &t4, 0)).as_deref(), Some("closed"), "after the closing height");
-    let v = vote(&e);
-    assert_eq!((v.tokens_issued, v.ballots), (4, 2));
+    let bx = ballot_box(&e);
+    assert_eq!((bx.tokens_issued, bx.ballots), (4, 2));
     assert_eq!(get_token(&mut e, 5).err().as_deref(), Some("closed"));
 }
 
@@ -225,7 +229,7 @@ fn k_minus_one_parts_open_nothing_k_parts_give_the_recount() {
     // One part (k−1): no count, and no one can open a ballot.
     e.w.block(&[]);
     assert!(e.w.get::<Tally>(&keys::tally("park")).is_none());
-    assert!(tally::recount(e.w.suite, &vote(&e), &ballots(&e)).is_err());
+    assert!(tally::recount(e.w.suite, &vote(&e), &ballot_box(&e), &ballots(&e)).is_err());
     assert_eq!(vote(&e).status, VoteStatus::Counting);
     // The second part: the next block counts.
     assert_eq!(release(&mut e, 2), Outcome::Success);
@@ -234,16 +238,18 @@ fn k_minus_one_parts_open_nothing_k_parts_give_the_recount() {
     assert!(t.complete);
     assert_eq!(t.counts, vec![1, 3, 1]);
     assert_eq!(vote(&e).status, VoteStatus::Final);
-    let r = tally::recount(e.w.suite, &vote(&e), &ballots(&e)).expect("recount");
+    let r = tally::recount(e.w.suite, &vote(&e), &ballot_box(&e), &ballots(&e)).expect("recount");
     assert_eq!(r.counts, t.counts, "the independent recount gives the chain's result");
     assert!(r.invalid.is_empty());
     // A recount over altered chain data fails with a reason.
     let mut bs = ballots(&e);
     bs.pop();
-    assert!(tally::recount(e.w.suite, &vote(&e), &bs).expect_err("missing ballot").contains("records 5"));
+    assert!(
+        tally::recount(e.w.suite, &vote(&e), &ballot_box(&e), &bs).expect_err("missing ballot").contains("records 5")
+    );
     let mut bs = ballots(&e);
     bs[2].sealed[70] ^= 1;
-    assert!(tally::recount(e.w.suite, &vote(&e), &bs).expect_err("altered").contains("ballot chain"));
+    assert!(tally::recount(e.w.suite, &vote(&e), &ballot_box(&e), &bs).expect_err("altered").contains("ballot chain"));
 }
 
 #[test]
@@ -268,7 +274,7 @@ fn bad_ballots_count_as_invalid_with_a_reason_and_copies_do_not_open() {
     e.w.block(&[]);
     let t: Tally = e.w.get(&keys::tally("park")).expect("tally");
     assert_eq!((t.counts.clone(), t.invalid, t.complete), (vec![0, 0, 1], 2, true));
-    let r = tally::recount(e.w.suite, &vote(&e), &ballots(&e)).expect("recount");
+    let r = tally::recount(e.w.suite, &vote(&e), &ballot_box(&e), &ballots(&e)).expect("recount");
     assert_eq!(r.invalid, vec![(1, "does not open".to_string()), (2, "names no option".to_string())]);
 }
 
