@@ -117,7 +117,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         name: "civil-admin",
         org: "civil-affairs",
         kind: AccountKind::Official,
-        roles: &["data-officer", "vote-organiser"],
+        roles: &["data-officer", "vote-organiser", "tender-officer"],
         admin: true,
     },
     DemoAccount {
@@ -158,6 +158,7 @@ fn roles() -> Vec<Role> {
         Role { name: "licensing".into(), permissions: vec![] },
         Role { name: "contract-developer".into(), permissions: vec!["evm.deploy".into()] },
         Role { name: "vote-organiser".into(), permissions: vec!["vote.create".into()] },
+        Role { name: "tender-officer".into(), permissions: vec!["tender.create".into()] },
         Role {
             name: "job-worker".into(),
             permissions: vec!["workflow.report".into(), "certificates.issue".into(), "records.publish".into()],

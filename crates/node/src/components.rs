@@ -18,5 +18,6 @@ pub fn components() -> Vec<Arc<dyn Component>> {
         Arc::new(govchain_workflow::WorkflowComponent),
         Arc::new(govchain_evm::EvmComponent),
         Arc::new(govchain_participation::VoteComponent),
+        Arc::new(govchain_participation::TenderComponent),
     ]
 }

@@ -93,6 +93,11 @@ impl WorldBuilder {
         self.account(label, org, AccountKind::Citizen, &[], false)
     }
 
+    /// A business registered by `org`.
+    pub fn business(self, label: &str, org: &str) -> Self {
+        self.account(label, org, AccountKind::Business, &[], false)
+    }
+
     /// A validator run by `org` (default: one run by the first organisation).
     pub fn validator(mut self, label: &str, org: &str) -> Self {
         self.validators.push((label.into(), org.into()));

@@ -185,11 +185,32 @@ fn write_kit(path: &Path, kit: &Kit) -> Result<()> {
     Ok(govchain_crypto::files::write_private(path, serde_json::to_string_pretty(kit)?.as_bytes())?)
 }
 
-fn parse_address(s: &str) -> Result<Address> {
+/// Reads a presentation, verifies it online (signature, certificate in force), and checks its
+/// type and the published claim condition.
+pub(crate) async fn check_presentation(
+    c: &govchain_sdk::Client,
+    path: &Path,
+    cert_type: &str,
+    condition: &str,
+) -> Result<Presentation> {
+    let text = std::fs::read_to_string(path)?;
+    let p: Presentation = serde_json::from_str(&text)?;
+    let verdict = govchain_certificates::client::verify_presentation(c, &serde_json::from_str(&text)?).await?;
+    if !verdict.valid {
+        bail!("not eligible: the presentation is not valid ({})", verdict.reason.unwrap_or_default());
+    }
+    if p.core.type_id != cert_type {
+        bail!("not eligible: a {} is not a {cert_type}", p.core.type_id);
+    }
+    check_condition(condition, &p)?;
+    Ok(p)
+}
+
+pub(crate) fn parse_address(s: &str) -> Result<Address> {
     Address::from_text(s).map_err(|e| eyre!("{e}"))
 }
 
-fn unhex(what: &str, s: &str) -> Result<Vec<u8>> {
+pub(crate) fn unhex(what: &str, s: &str) -> Result<Vec<u8>> {
     hex::decode(s.trim().trim_start_matches("0x")).map_err(|e| eyre!("{what}: {e}"))
 }
 
@@ -203,7 +224,7 @@ fn check_condition(condition: &str, p: &Presentation) -> Result<()> {
         let (name, value) = (name.trim(), value.trim());
         match p.disclosed.iter().find(|c| c.name == name) {
             Some(c) if c.value == value => {}
-            Some(c) => bail!("not eligible: {name} is {:?}, the vote needs {value:?}", c.value),
+            Some(c) => bail!("not eligible: {name} is {:?}, not {value:?}", c.value),
             None => bail!("not eligible: the presentation does not disclose {name}"),
         }
     }
@@ -289,17 +310,8 @@ fn run(ctx: &Ctx, cmd: VoteCmd) -> BoxFuture<'_, Result<()>> {
             }
             VoteCmd::IssueToken { id, key, authority_secret, presentation, blinded } => {
                 let v = client::vote(&c, &id, false).await?.vote;
-                let text = std::fs::read_to_string(&presentation)?;
-                let p: Presentation = serde_json::from_str(&text)?;
-                let verdict =
-                    govchain_certificates::client::verify_presentation(&c, &serde_json::from_str(&text)?).await?;
-                if !verdict.valid {
-                    bail!("not eligible: the presentation is not valid ({})", verdict.reason.unwrap_or_default());
-                }
-                if p.core.type_id != v.eligibility.cert_type {
-                    bail!("not eligible: a {} is not a {}", p.core.type_id, v.eligibility.cert_type);
-                }
-                check_condition(&v.eligibility.condition, &p)?;
+                let p =
+                    check_presentation(&c, &presentation, &v.eligibility.cert_type, &v.eligibility.condition).await?;
                 let blinded = unhex("blinded message", &blinded)?;
                 let suite = ctx.suite().await?;
                 let args = IssueToken {

@@ -14,6 +14,7 @@
 
 #![deny(clippy::unwrap_used)]
 
+pub mod board;
 #[cfg(feature = "cli")]
 mod cli;
 #[cfg(feature = "client")]
@@ -27,8 +28,10 @@ mod model;
 pub mod query;
 pub mod sealing;
 pub mod tally;
+pub mod tender;
 pub mod token;
 
 pub use component::VoteComponent;
 pub use methods::{CREATE_PERMISSION, OPEN_PER_BLOCK, VoteModule};
 pub use model::*;
+pub use tender::TenderComponent;

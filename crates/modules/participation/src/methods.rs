@@ -1,13 +1,13 @@
 //! The `vote` module's methods.
 
 use govchain_execution::{Module, Phase, TxContext, TxError, decode_args};
-use govchain_identity::{load_org, require_permission};
+use govchain_identity::require_permission;
 use govchain_types::{Event, IndexOp, Method, validate};
 
 use crate::keys::{self, MODULE};
 use crate::model::*;
 use crate::tally;
-use crate::{sealing, token};
+use crate::{board, token};
 
 /// Permission to create a vote.
 pub const CREATE_PERMISSION: &str = "vote.create";
@@ -24,18 +24,6 @@ fn load(ctx: &mut TxContext<'_>, id: &str) -> Result<Vote, TxError> {
 
 fn load_box(ctx: &mut TxContext<'_>, id: &str) -> Result<BallotBox, TxError> {
     Ok(ctx.get_as(&keys::ballot_box(id))?.unwrap_or_default())
-}
-
-fn trustee_index(v: &Vote, ctx: &TxContext<'_>) -> Result<usize, TxError> {
-    v.sealing
-        .trustees
-        .iter()
-        .position(|t| *t == ctx.signer)
-        .ok_or_else(|| TxError::unauthorized(format!("{} is not a trustee of vote {}", ctx.signer, v.id)))
-}
-
-fn sealing_err(e: sealing::SealingError) -> TxError {
-    TxError::rule("bad_sealing", e.to_string())
 }
 
 /// The vote module.
@@ -62,7 +50,8 @@ impl VoteModule {
             validate::text("condition", &a.eligibility.condition, MAX_CONDITION)?;
         }
         token::public_key(&a.eligibility.authority_key).map_err(|e| TxError::invalid_args(e.to_string()))?;
-        sealing::check_threshold(a.k as usize, a.trustees.len()).map_err(|e| TxError::invalid_args(e.to_string()))?;
+        crate::sealing::check_threshold(a.k as usize, a.trustees.len())
+            .map_err(|e| TxError::invalid_args(e.to_string()))?;
         if a.opens_height <= ctx.height() || a.closes_height < a.opens_height {
             return Err(TxError::invalid_args(format!(
                 "need {} < opening height <= closing height (the trustees deal before the opening)",
@@ -79,32 +68,15 @@ impl VoteModule {
         let authority = govchain_identity::account(ctx, &a.eligibility.authority)?
             .filter(|x| x.active)
             .ok_or_else(|| TxError::not_found(format!("no active authority account {}", a.eligibility.authority)))?;
-        let mut trustee_orgs = Vec::new();
-        let mut trustee_keys = Vec::new();
-        for t in &a.trustees {
-            let acct = govchain_identity::account(ctx, t)?
-                .filter(|x| x.active)
-                .ok_or_else(|| TxError::not_found(format!("no active trustee account {t}")))?;
-            load_org(ctx, &acct.org)?;
-            if trustee_orgs.contains(&acct.org) {
-                return Err(TxError::invalid_args(format!(
-                    "two trustees of {}: trustees are of distinct organisations",
-                    acct.org
-                )));
-            }
-            if acct.org == authority.org {
-                return Err(TxError::invalid_args(format!(
-                    "trustee {t} is of {}, the eligibility authority's organisation: the authority is never a trustee",
-                    acct.org
-                )));
-            }
-            trustee_orgs.push(acct.org);
-            trustee_keys.push(acct.public_key);
-        }
+        let sealing = board::new_sealing(
+            ctx,
+            a.k,
+            a.trustees,
+            Some((&authority.org, "the eligibility authority's organisation: the authority is never a trustee")),
+        )?;
         if !write {
             return Ok(());
         }
-        let n = a.trustees.len();
         let v = Vote {
             id: a.id.clone(),
             org: org.id,
@@ -115,15 +87,7 @@ impl VoteModule {
             eligibility: a.eligibility,
             opens_height: a.opens_height,
             closes_height: a.closes_height,
-            sealing: Sealing {
-                k: a.k,
-                trustees: a.trustees,
-                trustee_orgs,
-                trustee_keys,
-                dealings: vec![None; n],
-                public_key: vec![],
-                parts: vec![None; n],
-            },
+            sealing,
             status: VoteStatus::Keying,
             height: ctx.height(),
         };
@@ -134,25 +98,15 @@ impl VoteModule {
 
     fn deal(&self, ctx: &mut TxContext<'_>, a: Deal, write: bool) -> Result<(), TxError> {
         let mut v = load(ctx, &a.vote)?;
-        let t = trustee_index(&v, ctx)?;
-        if v.sealing.dealings[t].is_some() {
-            return Err(TxError::already_exists("this trustee has dealt"));
-        }
+        let t = board::trustee_index(&v.sealing, ctx, &format!("vote {}", v.id))?;
         if ctx.height() >= v.opens_height {
             return Err(TxError::rule("too_late", "dealings are made before the opening height"));
         }
-        let n = v.sealing.trustees.len();
-        if a.dealing.shares.iter().any(|s| s.len() > MAX_SEALED_SHARE) {
-            return Err(TxError::invalid_args(format!("a sealed share is at most {MAX_SEALED_SHARE} bytes")));
+        if board::add_dealing(&mut v.sealing, t, a.dealing)? {
+            v.status = VoteStatus::Ready;
         }
-        sealing::check_dealing(&a.dealing.to_dealing(), v.sealing.k as usize, n).map_err(sealing_err)?;
         if !write {
             return Ok(());
-        }
-        v.sealing.dealings[t] = Some(a.dealing);
-        if let Some(all) = v.sealing.all_dealings() {
-            v.sealing.public_key = sealing::public_key(&all.iter().collect::<Vec<_>>()).map_err(sealing_err)?;
-            v.status = VoteStatus::Ready;
         }
         ctx.put_as(keys::vote(&v.id), &v)?;
         ctx.emit(Event::new(MODULE, "dealt", &[("vote", v.id.clone()), ("trustee", t.to_string())]))
@@ -226,20 +180,14 @@ impl VoteModule {
 
     fn release(&self, ctx: &mut TxContext<'_>, a: Release, write: bool) -> Result<(), TxError> {
         let mut v = load(ctx, &a.vote)?;
-        let t = trustee_index(&v, ctx)?;
+        let t = board::trustee_index(&v.sealing, ctx, &format!("vote {}", v.id))?;
         if ctx.height() <= v.closes_height {
             return Err(TxError::rule("not_closed", format!("parts are released after height {}", v.closes_height)));
         }
-        if v.sealing.parts[t].is_some() {
-            return Err(TxError::already_exists("this trustee has released its part"));
-        }
-        let dealings = v.sealing.all_dealings().ok_or_else(|| TxError::rule("not_keyed", "the key was never made"))?;
-        sealing::verify_part(&dealings.iter().collect::<Vec<_>>(), t, &a.part)
-            .map_err(|e| TxError::rule("bad_part", e.to_string()))?;
+        board::add_part(&mut v.sealing, t, a.part)?;
         if !write {
             return Ok(());
         }
-        v.sealing.parts[t] = Some(a.part);
         if v.status == VoteStatus::Ready {
             v.status = VoteStatus::Counting;
         }

@@ -98,19 +98,7 @@ pub fn recount(suite: Suite, vote: &Vote, bx: &BallotBox, ballots: &[Ballot]) ->
     Ok(Recount { counts: t.counts, invalid, ballots: t.opened })
 }
 
-/// The opening key from the released parts, each checked against the commitments, and the key
-/// checked against the vote's sealing key.
+/// The opening key of a vote: see [`board::opening_key`](crate::board::opening_key).
 pub fn opening_key(vote: &Vote) -> Result<OpeningKey, String> {
-    let s = &vote.sealing;
-    let dealings = s.all_dealings().ok_or("not every trustee has dealt")?;
-    let refs: Vec<&sealing::Dealing> = dealings.iter().collect();
-    let parts = s.released();
-    for (t, p) in &parts {
-        sealing::verify_part(&refs, *t, p).map_err(|e| e.to_string())?;
-    }
-    let key = sealing::combine(&parts, s.k as usize).map_err(|e| e.to_string())?;
-    if key.public_key() != s.public_key {
-        return Err("the parts do not give the vote's sealing key".into());
-    }
-    Ok(key)
+    crate::board::opening_key(&vote.sealing)
 }
