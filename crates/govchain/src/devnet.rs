@@ -117,7 +117,7 @@ pub const ACCOUNTS: &[DemoAccount] = &[
         name: "civil-admin",
         org: "civil-affairs",
         kind: AccountKind::Official,
-        roles: &["data-officer", "vote-organiser", "tender-officer"],
+        roles: &["data-officer", "vote-organiser", "tender-officer", "consultation-officer"],
         admin: true,
     },
     DemoAccount {
@@ -159,6 +159,10 @@ fn roles() -> Vec<Role> {
         Role { name: "contract-developer".into(), permissions: vec!["evm.deploy".into()] },
         Role { name: "vote-organiser".into(), permissions: vec!["vote.create".into()] },
         Role { name: "tender-officer".into(), permissions: vec!["tender.create".into()] },
+        Role {
+            name: "consultation-officer".into(),
+            permissions: vec!["consult.create".into(), "consult.respond".into()],
+        },
         Role {
             name: "job-worker".into(),
             permissions: vec!["workflow.report".into(), "certificates.issue".into(), "records.publish".into()],

@@ -18,6 +18,7 @@ pub fn components() -> Vec<Arc<dyn Component>> {
         Arc::new(govchain_workflow::WorkflowComponent),
         Arc::new(govchain_evm::EvmComponent),
         Arc::new(govchain_participation::VoteComponent),
+        Arc::new(govchain_participation::ConsultComponent),
         Arc::new(govchain_participation::TenderComponent),
     ]
 }

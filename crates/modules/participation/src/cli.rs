@@ -145,14 +145,19 @@ pub enum VoteCmd {
     },
 }
 
-/// A voter's kit: the one-time ballot key, the blinding state, then the token.
+/// A participant's kit: the one-time key a ballot or comment is signed with, the blinding
+/// state, then the token. Whoever holds it can use the token: keep it secret.
 #[derive(Serialize, Deserialize)]
 pub struct Kit {
     /// Format tag.
     pub format: String,
-    /// Vote.
-    pub vote: String,
-    /// Algorithm of the ballot key.
+    /// What the token is for: `vote` or `consult`.
+    #[serde(default = "vote_kind")]
+    pub kind: String,
+    /// The vote or consultation id.
+    #[serde(alias = "vote")]
+    pub id: String,
+    /// Algorithm of the one-time key.
     pub algorithm: govchain_types::Algorithm,
     /// Its seed (hex).
     pub seed: String,
@@ -162,27 +167,87 @@ pub struct Kit {
     pub token: Option<Token>,
 }
 
+fn vote_kind() -> String {
+    crate::keys::MODULE.into()
+}
+
 /// Format tag of kit files.
-pub const KIT_FORMAT: &str = "govchain-ballot-kit/1";
+pub const KIT_FORMAT: &str = "govchain-token-kit/1";
 
 impl Kit {
-    /// The ballot key.
+    /// The one-time key.
     pub fn key(&self) -> Result<SecretKey> {
         let seed: [u8; 32] = hex::decode(&self.seed)?.try_into().map_err(|_| eyre!("bad seed in the kit"))?;
         Ok(SecretKey::from_seed(self.algorithm, seed))
     }
+
+    /// The token, once finished.
+    pub fn token(&self) -> Result<Token> {
+        self.token.clone().ok_or_else(|| eyre!("the kit has no token yet: run finish-token"))
+    }
 }
 
-fn read_kit(path: &Path) -> Result<Kit> {
+/// Reads a kit for `kind`.
+pub(crate) fn read_kit(path: &Path, kind: &str) -> Result<Kit> {
     let kit: Kit = serde_json::from_slice(&govchain_crypto::files::read_private(path)?)?;
-    if kit.format != KIT_FORMAT {
-        bail!("{} is not a ballot kit", path.display());
+    if kit.format != KIT_FORMAT && kit.format != "govchain-ballot-kit/1" {
+        bail!("{} is not a token kit", path.display());
+    }
+    if kit.kind != kind {
+        bail!("{} is a kit for a {}, not a {kind}", path.display(), kit.kind);
     }
     Ok(kit)
 }
 
 fn write_kit(path: &Path, kit: &Kit) -> Result<()> {
     Ok(govchain_crypto::files::write_private(path, serde_json::to_string_pretty(kit)?.as_bytes())?)
+}
+
+/// Makes a fresh one-time key and a blinded token request for `(kind, id)`; writes the kit and
+/// prints the blinded message to take to the authority.
+pub(crate) fn request_token(
+    suite: govchain_types::Suite,
+    kind: &str,
+    id: &str,
+    authority_key: &[u8],
+    path: &Path,
+) -> Result<()> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| eyre!("no randomness: {e}"))?;
+    let algorithm = suite.default_algorithm();
+    let one_time = SecretKey::from_seed(algorithm, seed);
+    let blinding = token::blind(authority_key, &token::message(kind, id, &one_time.public_key()))?;
+    let blinded = blinding.blinded.clone();
+    let k = Kit {
+        format: KIT_FORMAT.into(),
+        kind: kind.into(),
+        id: id.into(),
+        algorithm,
+        seed: hex::encode(seed),
+        blinding,
+        token: None,
+    };
+    write_kit(path, &k)?;
+    eprintln!("kit written to {}; take the blinded message and your presentation to the authority", path.display());
+    println!("{blinded}");
+    Ok(())
+}
+
+/// Unblinds the authority's blind signature into the kit's token.
+pub(crate) fn finish_token(path: &Path, kind: &str, authority_key: &[u8], blind_signature: &str) -> Result<()> {
+    let mut k = read_kit(path, kind)?;
+    let msg = token::message(kind, &k.id, &k.key()?.public_key());
+    let bs = unhex("blind signature", blind_signature)?;
+    k.token = Some(token::finalize(authority_key, &k.blinding, &bs, &msg)?);
+    write_kit(path, &k)?;
+    eprintln!("token ready in {}", path.display());
+    Ok(())
+}
+
+/// The authority's blind signature over `blinded` (hex), with its RSA secret key file.
+pub(crate) fn blind_sign(authority_secret: &Path, blinded: &[u8]) -> Result<String> {
+    let pem = String::from_utf8(govchain_crypto::files::read_private(authority_secret)?)?;
+    Ok(hex::encode(token::sign_blinded(&pem, blinded)?))
 }
 
 /// Reads a presentation, verifies it online (signature, certificate in force), and checks its
@@ -286,27 +351,7 @@ fn run(ctx: &Ctx, cmd: VoteCmd) -> BoxFuture<'_, Result<()>> {
             VoteCmd::RequestToken { id, kit } => {
                 let suite = ctx.suite().await?;
                 let v = client::vote(&c, &id, false).await?.vote;
-                let mut seed = [0u8; 32];
-                getrandom::fill(&mut seed).map_err(|e| eyre!("no randomness: {e}"))?;
-                let algorithm = suite.default_algorithm();
-                let ballot = SecretKey::from_seed(algorithm, seed);
-                let msg = token::message(crate::keys::MODULE, &id, &ballot.public_key());
-                let blinding = token::blind(&v.eligibility.authority_key, &msg)?;
-                let blinded = blinding.blinded.clone();
-                let k = Kit {
-                    format: KIT_FORMAT.into(),
-                    vote: id,
-                    algorithm,
-                    seed: hex::encode(seed),
-                    blinding,
-                    token: None,
-                };
-                write_kit(&kit, &k)?;
-                eprintln!(
-                    "kit written to {}; take the blinded message and your presentation to the authority",
-                    kit.display()
-                );
-                println!("{blinded}");
+                request_token(suite, crate::keys::MODULE, &id, &v.eligibility.authority_key, &kit)?;
             }
             VoteCmd::IssueToken { id, key, authority_secret, presentation, blinded } => {
                 let v = client::vote(&c, &id, false).await?.vote;
@@ -320,22 +365,17 @@ fn run(ctx: &Ctx, cmd: VoteCmd) -> BoxFuture<'_, Result<()>> {
                     blinded_hash: suite.hash(&blinded),
                 };
                 send(ctx, &key, &args, true).await?;
-                let pem = String::from_utf8(govchain_crypto::files::read_private(&authority_secret)?)?;
-                println!("{}", hex::encode(token::sign_blinded(&pem, &blinded)?));
+                println!("{}", blind_sign(&authority_secret, &blinded)?);
             }
             VoteCmd::FinishToken { kit, blind_signature } => {
-                let mut k = read_kit(&kit)?;
-                let v = client::vote(&c, &k.vote, false).await?.vote;
-                let msg = token::message(crate::keys::MODULE, &k.vote, &k.key()?.public_key());
-                let bs = unhex("blind signature", &blind_signature)?;
-                k.token = Some(token::finalize(&v.eligibility.authority_key, &k.blinding, &bs, &msg)?);
-                write_kit(&kit, &k)?;
-                eprintln!("token ready in {}", kit.display());
+                let id = read_kit(&kit, crate::keys::MODULE)?.id;
+                let v = client::vote(&c, &id, false).await?.vote;
+                finish_token(&kit, crate::keys::MODULE, &v.eligibility.authority_key, &blind_signature)?;
             }
             VoteCmd::Cast { kit, option } => {
-                let k = read_kit(&kit)?;
-                let token = k.token.clone().ok_or_else(|| eyre!("the kit has no token yet: run finish-token"))?;
-                let v = client::vote(&c, &k.vote, false).await?.vote;
+                let k = read_kit(&kit, crate::keys::MODULE)?;
+                let token = k.token()?;
+                let v = client::vote(&c, &k.id, false).await?.vote;
                 let choice = match option.parse::<u32>() {
                     Ok(n) if (n as usize) < v.options.len() => n,
                     _ => {
@@ -343,8 +383,8 @@ fn run(ctx: &Ctx, cmd: VoteCmd) -> BoxFuture<'_, Result<()>> {
                     }
                 };
                 let key = k.key()?;
-                let sealed = tally::seal_choice(&v.sealing.public_key, &k.vote, &key.public_key(), choice)?;
-                send_signed_by(ctx, &key, &Cast { vote: k.vote.clone(), token, sealed }, true).await?;
+                let sealed = tally::seal_choice(&v.sealing.public_key, &k.id, &key.public_key(), choice)?;
+                send_signed_by(ctx, &key, &Cast { vote: k.id.clone(), token, sealed }, true).await?;
                 eprintln!("ballot cast for {:?}", v.options[choice as usize]);
             }
             VoteCmd::Release { id, key } => {

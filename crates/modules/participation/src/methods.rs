@@ -7,7 +7,7 @@ use govchain_types::{Event, IndexOp, Method, validate};
 use crate::keys::{self, MODULE};
 use crate::model::*;
 use crate::tally;
-use crate::{board, token};
+use crate::{board, eligibility};
 
 /// Permission to create a vote.
 pub const CREATE_PERMISSION: &str = "vote.create";
@@ -45,11 +45,7 @@ impl VoteModule {
                 return Err(TxError::invalid_args(format!("empty or repeated option {o:?}")));
             }
         }
-        validate::ident("certificate type", &a.eligibility.cert_type)?;
-        if !a.eligibility.condition.is_empty() {
-            validate::text("condition", &a.eligibility.condition, MAX_CONDITION)?;
-        }
-        token::public_key(&a.eligibility.authority_key).map_err(|e| TxError::invalid_args(e.to_string()))?;
+        eligibility::check(&a.eligibility)?;
         crate::sealing::check_threshold(a.k as usize, a.trustees.len())
             .map_err(|e| TxError::invalid_args(e.to_string()))?;
         if a.opens_height <= ctx.height() || a.closes_height < a.opens_height {
@@ -114,20 +110,10 @@ impl VoteModule {
 
     fn issue_token(&self, ctx: &mut TxContext<'_>, a: IssueToken, write: bool) -> Result<(), TxError> {
         let v = load(ctx, &a.vote)?;
-        if ctx.signer != v.eligibility.authority {
-            return Err(TxError::unauthorized("only the vote's eligibility authority issues tokens"));
-        }
         if ctx.height() > v.closes_height {
             return Err(TxError::rule("closed", format!("vote {} closed at height {}", v.id, v.closes_height)));
         }
-        let (type_id, holder, in_force) = govchain_certificates::facts::holder_of(ctx, &a.certificate)?
-            .ok_or_else(|| TxError::rule("not_eligible", format!("no certificate {}", a.certificate)))?;
-        if type_id != v.eligibility.cert_type || !in_force {
-            return Err(TxError::rule(
-                "not_eligible",
-                format!("certificate {} is not a {} in force", a.certificate, v.eligibility.cert_type),
-            ));
-        }
+        let holder = eligibility::issuable(ctx, &v.eligibility, &a.certificate)?;
         let key = keys::issued(&v.id, &holder);
         if ctx.get(&key)?.is_some() {
             return Err(TxError::rule("already_issued", "this certificate holder already has a token for this vote"));
@@ -155,10 +141,8 @@ impl VoteModule {
             return Err(TxError::rule("closed", format!("vote {} closed at height {}", v.id, v.closes_height)));
         }
         let ballot_key = ctx.signer_key.clone();
-        let msg = token::message(MODULE, &v.id, &ballot_key);
-        token::verify(&v.eligibility.authority_key, &msg, &a.token)
-            .map_err(|e| TxError::rule("bad_token", e.to_string()))?;
-        let spent = keys::spent(&v.id, &ctx.env().suite.hash(&msg));
+        let spent = eligibility::token_hash(ctx, MODULE, &v.id, &v.eligibility, &ballot_key, &a.token)?;
+        let spent = keys::spent(&v.id, &spent);
         if ctx.get(&spent)?.is_some() {
             return Err(TxError::rule("token_spent", "this token has already cast a ballot"));
         }
