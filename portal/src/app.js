@@ -11,6 +11,7 @@ import * as governance from './governance.js';
 import * as datashare from './datashare.js';
 import * as workflow from './workflow.js';
 import * as contracts from './contracts.js';
+import * as participation from './participation.js';
 import { ApiFailure, live, router } from './api.js';
 import pages from './pages.json';
 
@@ -39,6 +40,12 @@ const handlers = {
   application: workflow.instance,
   tasks: workflow.tasks,
   contract: contracts.contract,
+  votes: participation.votes,
+  vote: participation.vote,
+  consultations: participation.consultations,
+  consultation: participation.consultation,
+  tenders: participation.tenders,
+  tender: participation.tender,
 };
 
 /** `[regex, handler, title key]` for each page of `pages.json`. */
@@ -125,6 +132,9 @@ function shell() {
     ['/who-used', 'nav_who_used'],
     ['/services', 'nav_services'],
     ['/tasks', 'nav_tasks'],
+    ['/votes', 'nav_votes'],
+    ['/consultations', 'nav_consultations'],
+    ['/tenders', 'nav_tenders'],
   ];
   const other = lang() === 'zh' ? 'en' : 'zh';
   document.body.replaceChildren(

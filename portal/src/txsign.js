@@ -89,14 +89,19 @@ function apiError(body) {
   return `${e.code}: ${e.message}`;
 }
 
-/** Signs and submits a call as `key`; resolves with the committed transaction view. */
-export async function submitCall(key, module, method, args) {
+/**
+ * Signs and submits a call as `key`; resolves with the committed transaction view. With
+ * `fresh`, the key may be a one-time key no account holds (a ballot or comment key): its first
+ * transaction has nonce 0.
+ */
+export async function submitCall(key, module, method, args, { fresh = false } = {}) {
   const status = await (await fetch('/status')).json();
   const suite = status.suite === 'sm2-sm3' ? 1 : 0;
   const address = addressOf(suite, key.alg, key.pub);
   const acct = await fetch(`/v1/accounts/${address}`);
-  if (!acct.ok) throw new Error(apiError(await acct.json()));
-  const { pending_nonce } = await acct.json();
+  let pending_nonce = 0;
+  if (acct.ok) ({ pending_nonce } = await acct.json());
+  else if (!(fresh && acct.status === 404)) throw new Error(apiError(await acct.json()));
   const { hash, bytes } = signCall(key, {
     chainId: status.chain_id,
     suite,

@@ -232,9 +232,27 @@ async fn portal_in_headless_chromium() {
     let contract = support::evm::deploy_token(&node.api).await;
     let abi = support::evm::contracts().join("out/Token.json").to_string_lossy().to_string();
 
+    // Public participation: a vote and a consultation open in the browser with kit files, a
+    // tender with one sealed bid (support/participation.rs).
+    let mut node = node;
+    let pa = support::participation::open(&mut node, dir.path()).await;
+    let pa_env = [
+        ("VOTE_ID", support::participation::VOTE),
+        ("CONSULTATION_ID", support::participation::CONSULTATION),
+        ("TENDER_ID", support::participation::TENDER),
+        ("VOTE_KIT", pa.vote_kit.as_str()),
+        ("CONSULT_KIT", pa.consult_kit.as_str()),
+        ("CONSULT_ANSWER", support::participation::ANSWER),
+    ];
+    run_browser_tests(&node, &[&pa_env[..], &[("RECORD_ID", &record_id), ("ONLY", "participation (open)")]].concat());
+
     run_browser_tests(
         &node,
         &[
+            ("SKIP", "participation ("),
+            ("VOTE_ID", support::participation::VOTE),
+            ("CONSULTATION_ID", support::participation::CONSULTATION),
+            ("TENDER_ID", support::participation::TENDER),
             ("RECORD_ID", &record_id),
             ("ZH_WORD", ZH_WORD),
             ("EN_WORD", EN_WORD),
@@ -253,8 +271,21 @@ async fn portal_in_headless_chromium() {
             ("EVM_ABI", &abi),
         ],
     );
+    // After the close: parts released, the comment answered, both recounts checked by the CLI;
+    // then the browser recounts the vote itself and shows the award.
+    support::participation::close(&mut node, &pa).await;
+    run_browser_tests(&node, &[&pa_env[..], &[("RECORD_ID", &record_id), ("ONLY", "participation (closed)")]].concat());
     let shots = workspace().join("target/portal-screenshots");
-    for name in ["home-zh", "search-zh", "search-en", "verify-record", "verify-certificate-revoked", "mobile-home"] {
+    for name in [
+        "vote-recounted",
+        "tender-awarded",
+        "home-zh",
+        "search-zh",
+        "search-en",
+        "verify-record",
+        "verify-certificate-revoked",
+        "mobile-home",
+    ] {
         assert!(shots.join(format!("{name}.png")).is_file(), "screenshot {name} saved");
     }
 }

@@ -131,6 +131,9 @@ mod tests {
                     .replace("{certificate}", "abc")
                     .replace("{request}", "r1")
                     .replace("{instance}", &"cd".repeat(32))
+                    .replace("{vote}", "park")
+                    .replace("{consultation}", "zoning-plan")
+                    .replace("{tender}", "road-repair")
             })
             .collect();
         for path in examples.iter().map(String::as_str) {

@@ -258,6 +258,7 @@ pub mod datashare;
 pub mod evm;
 pub mod load;
 pub mod net;
+pub mod participation;
 pub mod proxy;
 pub mod workflow;
 

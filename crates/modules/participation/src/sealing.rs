@@ -244,6 +244,12 @@ pub struct OpeningKey {
 }
 
 impl OpeningKey {
+    /// The key from a published secret scalar (big-endian), as a count publishes it.
+    pub fn from_secret(secret: [u8; 32]) -> Result<OpeningKey, SealingError> {
+        let key = <Kem as hpke::Kem>::PrivateKey::from_bytes(&secret).map_err(|_| SealingError::NotScalar)?;
+        Ok(OpeningKey { key, secret })
+    }
+
     /// Opens one sealed box (`enc (65) || ciphertext`).
     pub fn open(&self, info: &[u8], aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, SealingError> {
         if sealed.len() < ENC_LEN {
