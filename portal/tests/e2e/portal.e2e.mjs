@@ -474,9 +474,16 @@ await step('workflow: a citizen applies signed in the browser and is approved in
   assert.equal(await page.locator('#wf-state').getAttribute('data-state'), 'approved', await text(page, 'main'));
   const main = await text(page, 'main');
   assert.match(main, /auto-approve/, main);
-  const rows = await page.locator('main table').first().locator('tbody tr').allInnerTexts();
-  const heights = rows.map((r) => r.split('\t')[7]);
-  assert.ok(heights.length >= 2, rows.join('\n'));
+  // Read the timeline in one evaluation: the page follows the instance live and may re-render
+  // between two reads.
+  const rows = await (
+    await page.waitForFunction(() => {
+      const body = document.querySelector('main table tbody');
+      const r = body ? [...body.querySelectorAll('tr')].map((tr) => [...tr.cells].map((c) => c.innerText)) : [];
+      return r.length >= 2 ? r : null;
+    })
+  ).jsonValue();
+  const heights = rows.map((r) => r[7]);
   assert.equal(heights[0], heights[1], 'applied and approved at the same height');
   // The page follows the instance live: the market worker's licence job appears without a reload.
   await page.locator('main table').first().locator('tbody tr', { hasText: 'licence' }).waitFor({ timeout: TIMEOUT });
