@@ -169,7 +169,7 @@ fn run(modules: &[Box<dyn ModuleCli>], matches: &clap::ArgMatches) -> eyre::Resu
             }
             Command::BenchVote(a) => {
                 init_logging("warn");
-                cmd::bench_vote::run(a)
+                cmd::bench_vote::run(a).await
             }
             Command::BenchEvm(a) => {
                 init_logging("warn");

@@ -1,11 +1,13 @@
 //! `govchain bench-vote`: the cost of a vote, measured on the chain's own executor and tally code.
 //!
 //! * `ballots_per_s`: `vote.cast` transactions (one-time key, blind-signed token, sealed
-//!   choice) through admission (`check_tx`: RSA token verification) and block execution, in
-//!   blocks of `--block` ballots, on the in-memory state the module tests use. Ed25519
-//!   signature checks of the envelopes are measured beside it (`ed25519_verify_per_s`), as the
-//!   node does them in parallel before execution; tokens and sealing are prepared beforehand
-//!   (that is the voters' work).
+//!   choice) **through the HTTP API** of an in-process development node (`--api-ballots`,
+//!   [`bench_vote_api`](super::bench_vote_api)): submitted in batches, timed until the ballot
+//!   box holds them all.
+//! * the `cast:` line: the same transactions through admission (`check_tx`: RSA token
+//!   verification) and block execution alone, in blocks of `--block` ballots, on the in-memory
+//!   state the module tests use, beside Ed25519 verification of the same envelopes on one core
+//!   (the ratio to report). Tokens and sealing are prepared beforehand (the voters' work).
 //! * `tally_100k_s`: opening and counting `--tally` ballots with the code the block task runs.
 //! * `verify_tally_100k_s`: `govchain vote verify-tally`'s recount of the same ballots: the
 //!   ballot chain, every released part against the commitments, the opening key, every ballot.
@@ -30,6 +32,9 @@ pub struct BenchVoteArgs {
     /// Ballots cast through admission and execution.
     #[arg(long, default_value_t = 2_000)]
     ballots: usize,
+    /// Ballots cast through the HTTP API of an in-process node (0: skip).
+    #[arg(long, default_value_t = 5_000)]
+    api_ballots: usize,
     /// Ballots per block.
     #[arg(long, default_value_t = 500)]
     block: usize,
@@ -75,11 +80,22 @@ fn rate(n: usize, s: f64) -> u64 {
     (n as f64 / s.max(1e-9)) as u64
 }
 
-/// Runs the benchmark.
-pub fn run(a: BenchVoteArgs) -> Result<()> {
+/// Runs the benchmark: the API phase first (its node stops before the CPU-bound phases).
+pub async fn run(a: BenchVoteArgs) -> Result<()> {
     if a.ballots == 0 || a.block == 0 {
         bail!("--ballots and --block must be positive");
     }
+    let api = if a.api_ballots > 0 {
+        let (rate, secs) = super::bench_vote_api::cast_through_api(a.api_ballots).await?;
+        println!("api: {} ballots through POST /v1/txs/batch, committed in {secs:.2} s → {rate}/s", a.api_ballots);
+        Some(rate)
+    } else {
+        None
+    };
+    tokio::task::block_in_place(|| offline(a, api))
+}
+
+fn offline(a: BenchVoteArgs, api: Option<u64>) -> Result<()> {
     let mut w = world()?;
     let (pem, der) = token::generate_authority()?;
     // Certificates for every voter, in blocks.
@@ -244,6 +260,7 @@ pub fn run(a: BenchVoteArgs) -> Result<()> {
         a.tally, t.counts
     );
     let scale = 100_000.0 / a.tally.max(1) as f64;
+    let ballots_per_s = api.unwrap_or(ballots_per_s);
     println!(
         "ballots_per_s={ballots_per_s} tally_100k_s={:.2} verify_tally_100k_s={:.2}",
         tally_s * scale,
