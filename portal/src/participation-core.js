@@ -149,9 +149,34 @@ export async function openBallot(recipientKey, vote, b) {
 }
 
 /**
+ * Checks every released part against the trustees' published commitments (Feldman):
+ * `s_t·G = Σ_dealers Σ_j C_j · (t+1)^j`. `dealings` are lists of commitments (33-byte points),
+ * `parts` one 32-byte scalar or null per trustee. Throws naming the first bad part.
+ */
+export function checkParts(dealings, parts) {
+  const P = p256.ProjectivePoint;
+  const n = p256.CURVE.n;
+  parts.forEach((part, t) => {
+    if (!part) return;
+    const x = BigInt(t + 1);
+    let image = P.ZERO;
+    for (const commitments of dealings) {
+      let pow = 1n;
+      for (const c of commitments) {
+        image = image.add(P.fromHex(c).multiply(pow));
+        pow = (pow * x) % n;
+      }
+    }
+    const s = BigInt(`0x${bytesToHex(part)}`);
+    if (s === 0n || s >= n || !P.BASE.multiply(s).equals(image)) throw new Error(`trustee ${t + 1}'s released part does not match the commitments`);
+  });
+}
+
+/**
  * Recounts a vote from its proven record, box and tally and every ballot (as served): throws
- * when the ballots do not match the proven ballot chain or the opening key is not the sealing
- * key's; returns the recount and whether it equals the chain's count.
+ * when the ballots do not match the proven ballot chain, a released part does not match the
+ * commitments, or the opening key is not the sealing key's; returns the recount and whether it
+ * equals the chain's count.
  */
 export async function recount(H, vote, box, tally, ballots) {
   if (ballots.length !== box.ballots) throw new Error(`the vote records ${box.ballots} ballots; ${ballots.length} were served`);
@@ -161,6 +186,11 @@ export async function recount(H, vote, box, tally, ballots) {
     chain = chainNext(H, chain, b);
   });
   if (!equalBytes(chain, box.ballot_chain)) throw new Error('the ballots do not match the ballot chain (one is missing, added or altered)');
+  if (vote.sealing.dealings.some((d) => !d)) throw new Error('not every trustee has dealt');
+  checkParts(
+    vote.sealing.dealings.map((d) => d.commitments),
+    vote.sealing.parts,
+  );
   if (tally.opening_key.length !== 32) throw new Error('no opening key published yet');
   if (!equalBytes(p256.getPublicKey(tally.opening_key, false), vote.sealing.public_key)) {
     throw new Error('the published opening key is not the sealing key');

@@ -9,7 +9,7 @@ import { p256 } from '@noble/curves/p256';
 import { ed25519 } from '@noble/curves/ed25519';
 import { bytesToHex, hexToBytes } from '@noble/hashes/utils';
 import { Reader } from '../src/borsh.js';
-import { castArgs, hpke, openBallot } from '../src/participation-core.js';
+import { castArgs, checkParts, hpke, openBallot } from '../src/participation-core.js';
 
 const v = JSON.parse(readFileSync(new URL('./vectors/ballot-p256.json', import.meta.url), 'utf8'));
 const importSecret = (hex) => hpke.kem.importKey('raw', hexToBytes(hex).buffer, false);
@@ -40,4 +40,15 @@ test("the browser's cast arguments carry a ballot that opens under the vote's ke
   const ballot = { sealed, key: `ed25519:${bytesToHex(me.pub)}` };
   assert.deepEqual(await openBallot(key, { id: v.vote, options: ['a', 'b'] }, ballot), { choice: 1 });
   assert.deepEqual(await openBallot(key, { id: 'other-vote', options: ['a', 'b'] }, ballot), { why: 'does not open' });
+});
+
+test("released parts are checked against the trustees' commitments; an altered part is named", () => {
+  const parts = v.parts.map((p) => (p ? hexToBytes(p) : null));
+  const dealings = v.commitments.map((cs) => cs.map(hexToBytes));
+  checkParts(dealings, parts);
+  const bad = parts.map((p) => (p ? Uint8Array.from(p) : null));
+  bad[2][31] ^= 1;
+  assert.throws(() => checkParts(dealings, bad), /trustee 3's released part/);
+  const swapped = [parts[2], null, parts[0]];
+  assert.throws(() => checkParts(dealings, swapped), /trustee 1's released part/);
 });
