@@ -13,6 +13,7 @@
 
 #![deny(clippy::unwrap_used)]
 
+pub mod admin;
 mod api_server;
 mod app;
 mod chain;

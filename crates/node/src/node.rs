@@ -212,6 +212,11 @@ pub async fn start_with_application(
         exchange_addrs.push(start_exchange(&cfg, d, service.clone(), &api).await?);
     }
     api.serve(app, guards);
+    // A home whose path is too long for a Unix socket (about 100 bytes) runs without it.
+    match crate::admin::bind(&cfg.home) {
+        Ok(admin) => drop(api.spawn(crate::admin::serve(admin, chain.clone()))),
+        Err(e) => tracing::warn!(error = %e, "no admin socket (govchain db backup is unavailable)"),
+    }
     for w in &cfg.workflow_workers {
         let key = load_key(&cfg.home.join(&w.key), &cfg.passphrase_env)?;
         let worker = govchain_workflow::worker::WorkerConfig {

@@ -28,7 +28,7 @@ pub struct TxLocation {
 /// readers consistent snapshots while the single writer commits).
 #[derive(Clone)]
 pub struct Storage {
-    db: Arc<Database>,
+    pub(crate) db: Arc<Database>,
 }
 
 fn value_key(key_hash: &[u8; 32], version: u64) -> [u8; 40] {
