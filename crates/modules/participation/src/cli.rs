@@ -250,6 +250,31 @@ pub(crate) fn blind_sign(authority_secret: &Path, blinded: &[u8]) -> Result<Stri
     Ok(hex::encode(token::sign_blinded(&pem, blinded)?))
 }
 
+/// A trustee's part of a board's key: opens the shares dealt to the account of `key`, checks
+/// each against its dealer's commitments, and sums them.
+pub(crate) async fn own_part(ctx: &Ctx, s: &Sealing, key: &str, aad: &[u8]) -> Result<[u8; 32]> {
+    let secret = ctx.load_key(key)?;
+    let me = secret.public_key().address(ctx.suite().await?);
+    let t = s.trustees.iter().position(|a| *a == me).ok_or_else(|| eyre!("{me} is not a trustee"))?;
+    let dealings = s.all_dealings().ok_or_else(|| eyre!("not every trustee has dealt"))?;
+    Ok(sealing::own_part(&dealings.iter().collect::<Vec<_>>(), t, &secret, aad)?)
+}
+
+/// The trust root of `genesis` (default: the home's genesis file).
+pub(crate) fn trust_root(ctx: &Ctx, genesis: Option<PathBuf>) -> Result<govchain_proofs::TrustRoot> {
+    let (g, _) = Genesis::load(&genesis.unwrap_or_else(|| ctx.home.join("genesis.json")))?;
+    Ok(g.trust_root()?)
+}
+
+/// Prints a recomputation's report; exits 1 when it does not match the chain.
+pub(crate) fn print_report<T: Serialize>(report: &T, matches: bool) -> Result<()> {
+    print_json(report)?;
+    if !matches {
+        std::process::exit(1);
+    }
+    Ok(())
+}
+
 /// Reads a presentation, verifies it online (signature, certificate in force), and checks its
 /// type and the published claim condition.
 pub(crate) async fn check_presentation(
@@ -389,25 +414,14 @@ fn run(ctx: &Ctx, cmd: VoteCmd) -> BoxFuture<'_, Result<()>> {
             }
             VoteCmd::Release { id, key } => {
                 let v = client::vote(&c, &id, false).await?.vote;
-                let secret = ctx.load_key(&key)?;
-                let suite = ctx.suite().await?;
-                let me = secret.public_key().address(suite);
-                let t =
-                    v.sealing.trustees.iter().position(|a| *a == me).ok_or_else(|| eyre!("{me} is not a trustee"))?;
-                let dealings = v.sealing.all_dealings().ok_or_else(|| eyre!("not every trustee has dealt"))?;
-                let part = sealing::own_part(&dealings.iter().collect::<Vec<_>>(), t, &secret, &share_aad(&id))?;
+                let part = own_part(ctx, &v.sealing, &key, &share_aad(&id)).await?;
                 send(ctx, &key, &Release { vote: id, part }, true).await?;
             }
             VoteCmd::List => print_json(&client::votes(&c).await?)?,
             VoteCmd::Show { id } => print_json(&client::vote(&c, &id, false).await?)?,
             VoteCmd::VerifyTally { id, genesis } => {
-                let genesis = genesis.unwrap_or_else(|| ctx.home.join("genesis.json"));
-                let (g, _) = Genesis::load(&genesis)?;
-                let report = client::verify_tally(&c, &g.trust_root()?, &id).await.map_err(|e| eyre!(e))?;
-                print_json(&report)?;
-                if !report.matches {
-                    std::process::exit(1);
-                }
+                let report = client::verify_tally(&c, &trust_root(ctx, genesis)?, &id).await.map_err(|e| eyre!(e))?;
+                print_report(&report, report.matches)?;
             }
         }
         Ok(())

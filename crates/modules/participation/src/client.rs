@@ -1,7 +1,7 @@
 //! Typed client calls of the vote routes, and the independent recount (feature `client`).
 
 use base64::Engine as _;
-use govchain_proofs::{ProofBundle, TrustRoot, VerifiedClaim};
+use govchain_proofs::{ProofBundle, TrustRoot, Verified, VerifiedClaim};
 use govchain_sdk::{Client, SdkError};
 use serde::Serialize;
 
@@ -53,20 +53,31 @@ pub struct TallyReport {
     pub matches: bool,
 }
 
+/// Proven state entries: a base64 proof bundle checked against `trust`.
+pub(crate) type ProvenEntries = Vec<(Vec<u8>, Option<Vec<u8>>)>;
+
+/// Decodes a base64 proof bundle of states, verifies it against the trusted genesis
+/// validators, and returns it with what it proves.
+pub(crate) fn proven(proof: Option<&str>, trust: &TrustRoot) -> Result<(ProofBundle, Verified, ProvenEntries), String> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(proof.unwrap_or_default())
+        .map_err(|e| format!("proof is not base64: {e}"))?;
+    let bundle = ProofBundle::from_bytes(&bytes).map_err(|e| e.to_string())?;
+    let verified = bundle.verify(trust).map_err(|e| format!("the proof does not verify: {e}"))?;
+    let VerifiedClaim::States { entries } = &verified.claim else {
+        return Err("the proof is not of states".into());
+    };
+    let entries = entries.clone();
+    Ok((bundle, verified, entries))
+}
+
 /// Recounts a vote from chain data alone: the vote record and its count, proven by a bundle
 /// checked against the trusted genesis validators; every ballot, checked against the proven
 /// ballot chain; every released part, checked against the proven commitments. The node is not
 /// trusted for any of it.
 pub async fn verify_tally(c: &Client, trust: &TrustRoot, id: &str) -> Result<TallyReport, String> {
     let view = vote(c, id, true).await.map_err(|e| e.to_string())?;
-    let bundle = base64::engine::general_purpose::STANDARD
-        .decode(view.proof.as_deref().unwrap_or_default())
-        .map_err(|e| format!("proof is not base64: {e}"))?;
-    let bundle = ProofBundle::from_bytes(&bundle).map_err(|e| e.to_string())?;
-    let verified = bundle.verify(trust).map_err(|e| format!("the proof does not verify: {e}"))?;
-    let VerifiedClaim::States { entries } = &verified.claim else {
-        return Err("the proof is not of the vote's state".into());
-    };
+    let (bundle, verified, entries) = proven(view.proof.as_deref(), trust)?;
     let value = |k: Vec<u8>| entries.iter().find(|(key, _)| *key == k).and_then(|(_, v)| v.clone());
     let vote: Vote = borsh::from_slice(&value(keys::vote(id)).ok_or("the proof does not contain the vote")?)
         .map_err(|e| e.to_string())?;

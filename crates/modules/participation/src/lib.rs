@@ -28,6 +28,7 @@ mod eligibility;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod keys;
+mod keyspace;
 mod methods;
 mod model;
 pub mod query;

@@ -18,15 +18,7 @@ const SPENT: &[u8] = b"consult/spent/";
 const COMMENT: &[u8] = b"consult/comment/";
 const IDX_ALL: &[u8] = b"consult/i/all/";
 
-fn key(prefix: &[u8], id: &str, tail: &[u8]) -> Vec<u8> {
-    let mut k = prefix.to_vec();
-    k.extend(id.as_bytes());
-    if !tail.is_empty() {
-        k.push(b'/');
-        k.extend(tail);
-    }
-    k
-}
+use crate::keyspace::join as key;
 
 /// `consult/c/<id>`.
 pub fn consultation(id: &str) -> Vec<u8> {
@@ -60,16 +52,5 @@ pub fn idx_consultation(id: &str) -> Vec<u8> {
 
 /// Readable form of a key of this module.
 pub fn describe(k: &[u8]) -> Option<String> {
-    if !k.starts_with(b"consult/") {
-        return None;
-    }
-    if let Some(rest) = k.strip_prefix(COMMENT)
-        && rest.len() > 9
-    {
-        let (id, n) = rest.split_at(rest.len() - 9);
-        if let Ok(n) = <[u8; 8]>::try_from(&n[1..]) {
-            return Some(format!("consult/comment/{}/{}", String::from_utf8_lossy(id), u64::from_be_bytes(n)));
-        }
-    }
-    Some(String::from_utf8_lossy(k).chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect())
+    crate::keyspace::describe(k, b"consult/", COMMENT)
 }

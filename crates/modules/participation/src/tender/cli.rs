@@ -6,13 +6,12 @@ use std::path::PathBuf;
 use clap::Subcommand;
 use eyre::{Result, bail, eyre};
 use futures::future::BoxFuture;
-use govchain_component::Genesis;
 use govchain_sdk::cli::{Ctx, DeriveCli, ModuleCli, print_json, send};
 use govchain_types::{Address, Hash32};
 
 use super::client;
 use super::model::*;
-use crate::cli::{check_presentation, parse_address};
+use crate::cli::{check_presentation, own_part, parse_address, print_report, trust_root};
 use crate::model::StoredDealing;
 use crate::sealing;
 
@@ -212,25 +211,14 @@ fn run(ctx: &Ctx, cmd: TenderCmd) -> BoxFuture<'_, Result<()>> {
             }
             TenderCmd::Release { id, key } => {
                 let t = client::tender(&c, &id, false).await?.tender;
-                let secret = ctx.load_key(&key)?;
-                let suite = ctx.suite().await?;
-                let me = secret.public_key().address(suite);
-                let i =
-                    t.sealing.trustees.iter().position(|a| *a == me).ok_or_else(|| eyre!("{me} is not a trustee"))?;
-                let dealings = t.sealing.all_dealings().ok_or_else(|| eyre!("not every trustee has dealt"))?;
-                let part = sealing::own_part(&dealings.iter().collect::<Vec<_>>(), i, &secret, &share_aad(&id))?;
+                let part = own_part(ctx, &t.sealing, &key, &share_aad(&id)).await?;
                 send(ctx, &key, &ReleaseTender { tender: id, part }, true).await?;
             }
             TenderCmd::List => print_json(&client::tenders(&c).await?)?,
             TenderCmd::Show { id } => print_json(&client::tender(&c, &id, false).await?)?,
             TenderCmd::Verify { id, genesis } => {
-                let genesis = genesis.unwrap_or_else(|| ctx.home.join("genesis.json"));
-                let (g, _) = Genesis::load(&genesis)?;
-                let report = client::verify_award(&c, &g.trust_root()?, &id).await.map_err(|e| eyre!(e))?;
-                print_json(&report)?;
-                if !report.matches {
-                    std::process::exit(1);
-                }
+                let report = client::verify_award(&c, &trust_root(ctx, genesis)?, &id).await.map_err(|e| eyre!(e))?;
+                print_report(&report, report.matches)?;
             }
         }
         Ok(())

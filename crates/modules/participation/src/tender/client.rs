@@ -1,8 +1,7 @@
 //! Typed client calls of the tender routes, and the independent recomputation of an award
 //! (feature `client`).
 
-use base64::Engine as _;
-use govchain_proofs::{ProofBundle, TrustRoot, VerifiedClaim};
+use govchain_proofs::TrustRoot;
 use govchain_sdk::{Client, SdkError};
 use serde::Serialize;
 
@@ -51,14 +50,7 @@ fn decode<T: borsh::BorshDeserialize>(what: &str, v: Option<Vec<u8>>) -> Result<
 /// checked against the proven commitments. The node is not trusted for any of it.
 pub async fn verify_award(c: &Client, trust: &TrustRoot, id: &str) -> Result<AwardReport, String> {
     let view = tender(c, id, true).await.map_err(|e| e.to_string())?;
-    let bundle = base64::engine::general_purpose::STANDARD
-        .decode(view.proof.as_deref().unwrap_or_default())
-        .map_err(|e| format!("proof is not base64: {e}"))?;
-    let bundle = ProofBundle::from_bytes(&bundle).map_err(|e| e.to_string())?;
-    let verified = bundle.verify(trust).map_err(|e| format!("the proof does not verify: {e}"))?;
-    let VerifiedClaim::States { entries } = &verified.claim else {
-        return Err("the proof is not of the tender's state".into());
-    };
+    let (_, verified, entries) = crate::client::proven(view.proof.as_deref(), trust)?;
     let value = |k: Vec<u8>| entries.iter().find(|(key, _)| *key == k).and_then(|(_, v)| v.clone());
     let t: Tender = decode("the tender", value(keys::tender(id)))?;
     let chain: Award = match value(keys::award(id)) {
