@@ -256,10 +256,14 @@ pub async fn run(_: &Ctx, a: BenchCertsArgs) -> Result<()> {
         let pb = ProgressBar::new(need as u64).with_message(format!("issuing up to {size}"));
         let started = Instant::now();
         let mut left = need;
+        // Commit throughput at this size: the last step of seeding (up to five bulk blocks).
+        let mut commit_rate = 0.0;
         while left > 0 {
             let step = left.min(a.block * 5);
             let txs = seeder.sign_issuances(step, chain.tip().height);
+            let t = Instant::now();
             seeder.run_blocks(txs, a.block).await?;
+            commit_rate = step as f64 / t.elapsed().as_secs_f64();
             left -= step;
             pb.inc(step as u64);
         }
@@ -275,8 +279,9 @@ pub async fn run(_: &Ctx, a: BenchCertsArgs) -> Result<()> {
         let (rate, mean_ms) = measure(addr, ids.clone(), a.clients, a.seconds).await?;
         let svc = seeder.service.clone();
         let handler_rate = tokio::task::spawn_blocking(move || measure_handler(&svc, &ids, 50_000)).await??;
+        let store_mb = std::fs::metadata(home.join("data").join("chain.redb")).map(|m| m.len()).unwrap_or(0) >> 20;
         println!(
-            "certificates={size} status_with_proof_per_s={rate:.0} mean_latency_ms={mean_ms:.2} handler_only_per_s={handler_rate:.0} ed25519_verify_per_s={verify_rate:.0} ratio={:.3}",
+            "certificates={size} status_with_proof_per_s={rate:.0} mean_latency_ms={mean_ms:.2} handler_only_per_s={handler_rate:.0} ed25519_verify_per_s={verify_rate:.0} ratio={:.3} commit_per_s={commit_rate:.0} store_mb={store_mb}",
             rate / verify_rate
         );
         results.push((size, rate));
