@@ -1,4 +1,4 @@
-//! The operator's local control socket, `data/admin/admin.sock`: the directory is mode 0700,
+//! The operator's local control socket, `run/admin.sock`: the directory is mode 0700,
 //! so only the node's own user (or root) can connect. One request per line, one JSON answer per
 //! line:
 //!
@@ -22,7 +22,7 @@ const MAX_LINE: usize = 4096;
 
 /// The socket's path under a home.
 pub fn socket_path(home: &Path) -> PathBuf {
-    home.join("data").join("admin").join("admin.sock")
+    home.join("run").join("admin.sock")
 }
 
 /// Binds the socket (replacing a stale one) in a private directory.

@@ -184,11 +184,36 @@ pub struct StorageSection {
     pub cache_mb: usize,
     /// Decoded state-tree internal nodes kept in memory (about 1 KiB each).
     pub node_cache: usize,
+    /// `archive` keeps every version of the state tree; `pruned` keeps the last `keep_recent`
+    /// heights' trees and what the chain promises beyond them (docs/proofs.md, "What a pruned
+    /// node keeps").
+    pub retention: Retention,
+    /// With `pruned`: heights whose state can still be proven.
+    pub keep_recent: u64,
+    /// With `pruned`: prune every this many blocks.
+    pub prune_every: u64,
+}
+
+/// How much state history a node keeps.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Retention {
+    /// Every version.
+    #[default]
+    Archive,
+    /// The recent window and the promised proofs.
+    Pruned,
 }
 
 impl Default for StorageSection {
     fn default() -> Self {
-        StorageSection { cache_mb: 1024, node_cache: govchain_state::DEFAULT_NODE_CACHE }
+        StorageSection {
+            cache_mb: 1024,
+            node_cache: govchain_state::DEFAULT_NODE_CACHE,
+            retention: Retention::Archive,
+            keep_recent: 100_000,
+            prune_every: 1_000,
+        }
     }
 }
 
@@ -295,6 +320,8 @@ pub struct NodeConfig {
     pub storage_cache_bytes: usize,
     /// Decoded state-tree nodes kept in memory.
     pub node_cache: usize,
+    /// State retention: `None` for an archive node; `Some((keep_recent, prune_every))` pruned.
+    pub pruning: Option<(u64, u64)>,
     /// The data exchanges this node runs (`[[datashare]]`).
     pub datashare: Vec<govchain_datashare::exchange::ExchangeConfig>,
     /// The workflow job workers this node runs (`[[workflow_worker]]`).
@@ -327,6 +354,11 @@ impl RawConfig {
         }
         if m.max_ttl_blocks == 0 || m.gap_ttl_blocks == 0 {
             return Err(eyre!("mempool.max_ttl_blocks and mempool.gap_ttl_blocks must be positive"));
+        }
+        if self.storage.retention == Retention::Pruned
+            && (self.storage.keep_recent == 0 || self.storage.prune_every == 0)
+        {
+            return Err(eyre!("storage.keep_recent and storage.prune_every must be positive"));
         }
         if self.storage.cache_mb < 16 {
             return Err(eyre!("storage.cache_mb must be at least 16"));
@@ -375,6 +407,8 @@ impl RawConfig {
             ),
             storage_cache_bytes: self.storage.cache_mb.saturating_mul(1024 * 1024),
             node_cache: self.storage.node_cache,
+            pruning: (self.storage.retention == Retention::Pruned)
+                .then_some((self.storage.keep_recent, self.storage.prune_every)),
             datashare: self.datashare,
             workflow_workers: self.workflow_worker,
         })

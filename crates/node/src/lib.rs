@@ -26,6 +26,7 @@ mod integrity;
 mod ledger;
 mod metrics;
 mod node;
+mod prune;
 mod query;
 pub mod search;
 pub mod service;

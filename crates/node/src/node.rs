@@ -189,6 +189,10 @@ pub async fn start_with_application(
     let p2p_seed = read_seed(&cfg.p2p_key)?;
     let (genesis, genesis_hash, genesis_file) = crate::genesis::load(&cfg.genesis, &components)?;
     let chain = open_chain(&cfg, &genesis, genesis_hash, genesis_file, &components)?;
+    if let Some((keep_recent, every)) = cfg.pruning {
+        crate::prune::start(chain.clone(), keep_recent, every)?;
+        info!(keep_recent, every, "pruned node: state proofs kept for the last {keep_recent} heights");
+    }
 
     // Bound first (the port may be 0), served once the router is built.
     let (mut api, api_addr) = crate::api_server::ApiServer::bind(cfg.api_listen, cfg.api_threads).await?;

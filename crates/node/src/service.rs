@@ -6,9 +6,7 @@ use std::time::Instant;
 
 use govchain_api::dto::*;
 use govchain_api::{ApiError, NodeApi};
-use govchain_execution::system::VALSET_CHANGE_PREFIX;
-use govchain_proofs::bundle_limits::MAX_VALSET_CHANGES;
-use govchain_proofs::{Claim, ProofBundle, VALIDATORS_KEY, ValsetChange, merkle};
+use govchain_proofs::{Claim, ProofBundle, ValsetChange, merkle};
 use govchain_types::bounded::{BoundedBytes, BoundedString, BoundedVec};
 use govchain_types::{CommitCertificate, CommittedBlock, Hash32, Header, Receipt, SignedTransaction, codec};
 use tokio::sync::broadcast;
@@ -40,6 +38,15 @@ impl NodeService {
 /// `500 internal` for a fault of this node.
 pub(crate) fn internal(e: impl std::fmt::Display) -> ApiError {
     ApiError::internal(e)
+}
+
+/// A state error as the API answers it: a height a pruned node no longer proves is 410 Gone
+/// (`pruned`, naming the heights it keeps and that an archive node serves it).
+pub(crate) fn state_err(e: govchain_state::StateError) -> ApiError {
+    match e {
+        govchain_state::StateError::Pruned { .. } => ApiError::new(410, "pruned", e.to_string()),
+        e => ApiError::internal(e),
+    }
 }
 
 fn no_block(height: u64) -> ApiError {
@@ -77,19 +84,13 @@ impl NodeService {
 
     /// The validator-set changes a light client needs to reach `height` from the genesis.
     pub(crate) fn valset_changes(&self, height: u64) -> R<Vec<ValsetChange>> {
-        let entries =
-            self.chain.storage.index_scan_desc(VALSET_CHANGE_PREFIX, None, MAX_VALSET_CHANGES).map_err(internal)?;
         let snap = self.chain.state.snapshot().map_err(internal)?;
         let mut out = Vec::new();
-        for (key, _) in entries.into_iter().rev() {
-            let Some(e) = key.get(VALSET_CHANGE_PREFIX.len()..).and_then(|b| <[u8; 8]>::try_from(b).ok()) else {
-                continue;
-            };
-            let installed = u64::from_be_bytes(e).saturating_sub(1);
-            if installed == 0 || installed >= height {
+        for installed in crate::prune::installed_heights(&self.chain).map_err(internal)? {
+            if installed >= height {
                 continue;
             }
-            let (value, proof) = snap.prove(VALIDATORS_KEY, installed).map_err(internal)?;
+            let (value, proof) = crate::prune::valset_proof(&self.chain, &snap, installed).map_err(state_err)?;
             let set = codec::decode(&value.ok_or_else(|| ApiError::internal("validator set missing"))?, 1 << 20)
                 .map_err(internal)?;
             out.push(ValsetChange {

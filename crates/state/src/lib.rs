@@ -29,9 +29,20 @@ pub enum StateError {
     /// Storage failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
-    /// The tree reported an error (missing node: the database is damaged or pruned).
+    /// The tree reported an error (missing node: the database is damaged).
     #[error("state tree: {0}")]
     Tree(String),
+    /// The tree at this version was pruned on this node (its retention keeps versions from
+    /// `pruned_below`); values still read, proofs and roots need an archive node.
+    #[error(
+        "the state tree at height {version} was pruned on this node (it keeps heights from {pruned_below}); an archive node serves it"
+    )]
+    Pruned {
+        /// Version asked for.
+        version: u64,
+        /// Lowest version with a whole tree here.
+        pruned_below: u64,
+    },
 }
 
 /// Internal tree nodes kept decoded in memory by default: a million keys need about 70 000
@@ -119,8 +130,19 @@ impl Snapshot {
         Ok(self.reader.0.value(&key_hash(self.suite, key).0, version)?)
     }
 
+    /// Versions below this have no whole tree on this node (pruned); 0 when none is.
+    pub fn pruned_below(&self) -> u64 {
+        self.reader.0.pruned_below()
+    }
+
+    fn whole(&self, version: u64) -> Result<(), StateError> {
+        let pruned_below = self.pruned_below();
+        if version < pruned_below { Err(StateError::Pruned { version, pruned_below }) } else { Ok(()) }
+    }
+
     /// State root at `version`.
     pub fn root(&self, version: u64) -> Result<Hash32, StateError> {
+        self.whole(version)?;
         let root = match self.suite {
             Suite::Ed25519Sha256 => JellyfishMerkleTree::<_, JmtSha256>::new(&self.reader).get_root_hash(version),
             Suite::Sm2Sm3 => JellyfishMerkleTree::<_, JmtSm3>::new(&self.reader).get_root_hash(version),
@@ -171,6 +193,7 @@ impl Snapshot {
     /// The value of `key` at `version` with a borsh-encoded `SparseMerkleProof` of presence or
     /// absence against that version's root.
     pub fn prove(&self, key: &[u8], version: u64) -> Result<(Option<Vec<u8>>, Vec<u8>), StateError> {
+        self.whole(version)?;
         let kh = key_hash(self.suite, key);
         let enc = |e: std::io::Error| StateError::Tree(e.to_string());
         match self.suite {

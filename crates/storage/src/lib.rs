@@ -14,6 +14,7 @@
 mod backup;
 mod batch;
 mod error;
+mod prune;
 mod store;
 mod tables;
 
@@ -21,4 +22,5 @@ pub use backup::{BackupInfo, inspect};
 pub use batch::{BlockCommit, Span, StateWrites};
 pub use error::StorageError;
 pub use govchain_types::IndexOp;
+pub use prune::Pruned;
 pub use store::{CommittedTx, IndexEntry, StateReader, Storage, TxLocation, UndecidedEntry};

@@ -65,6 +65,7 @@ impl Storage {
             tx.open_table(JMT_STALE)?;
             tx.open_table(INDEX)?;
             tx.open_table(UNDECIDED)?;
+            tx.open_table(VALSET_PROOFS)?;
         }
         tx.commit()?;
         Ok(Storage { db: Arc::new(db) })
@@ -231,7 +232,14 @@ impl Storage {
     /// A consistent read snapshot for the state tree (many lookups in one transaction).
     pub fn state_reader(&self) -> Result<StateReader, StorageError> {
         let r = self.db.begin_read()?;
-        Ok(StateReader { nodes: r.open_table(JMT_NODES)?, values: r.open_table(JMT_VALUES)? })
+        // Read in the same transaction as the tree: a reader never sees nodes deleted by a
+        // pruning pass without also seeing the version that pass pruned below.
+        let pruned_below = r
+            .open_table(META)?
+            .get("pruned_below")?
+            .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
+            .map_or(0, u64::from_be_bytes);
+        Ok(StateReader { nodes: r.open_table(JMT_NODES)?, values: r.open_table(JMT_VALUES)?, pruned_below })
     }
 
     /// Index entries whose key starts with `prefix`, in descending key order, starting below
@@ -367,9 +375,15 @@ fn be_u64(b: &[u8]) -> u64 {
 pub struct StateReader {
     nodes: redb::ReadOnlyTable<&'static [u8], &'static [u8]>,
     values: redb::ReadOnlyTable<&'static [u8; 40], &'static [u8]>,
+    pruned_below: u64,
 }
 
 impl StateReader {
+    /// Versions below this have no whole tree in this snapshot (pruned); 0 when none is.
+    pub fn pruned_below(&self) -> u64 {
+        self.pruned_below
+    }
+
     /// Encoded node for an encoded node key.
     pub fn node(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
         Ok(self.nodes.get(key)?.map(|v| v.value().to_vec()))

@@ -28,3 +28,7 @@ pub const INDEX: TableDefinition<&[u8], &[u8]> = TableDefinition::new("index");
 /// height (8 BE) || round (4 BE) || block hash (32) → encoded undecided proposal (opaque to
 /// storage; written by the consensus adapter for crash recovery).
 pub const UNDECIDED: TableDefinition<&[u8], &[u8]> = TableDefinition::new("undecided");
+/// height → borsh `(validator set bytes, proof bytes)`: the proof of the validator set installed
+/// at that height, kept when pruning removes the tree it was proven against (every proof bundle
+/// carries the validator-set changes since genesis).
+pub const VALSET_PROOFS: TableDefinition<u64, &[u8]> = TableDefinition::new("valset_proofs");

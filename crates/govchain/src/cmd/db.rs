@@ -16,7 +16,7 @@ pub enum DbCmd {
     /// their roots, the transaction index. Exits 1 at the first damage found.
     Check,
     /// (node running) Write a consistent copy of the store as of one committed block, without
-    /// stopping the node: asks the node over its admin socket (`data/admin/admin.sock`).
+    /// stopping the node: asks the node over its admin socket (`run/admin.sock`).
     Backup {
         /// Directory for the copy (default: `<home>/backups`).
         #[arg(long)]

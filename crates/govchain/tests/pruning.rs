@@ -1,0 +1,99 @@
+//! A pruned node keeps its promises (docs/proofs.md, "What a pruned node keeps"): with
+//! `retention = "pruned"` and a window of four heights, after a record is amended many times and
+//! the window has moved on, every version of the record, the first version's transaction and
+//! the current state still verify against the genesis; a state proof at a height below the
+//! window answers 410 `pruned` naming the heights kept; `govchain db check` passes on the
+//! pruned store; and the node restarts on it.
+
+mod support;
+
+use std::time::Duration;
+
+use support::Node;
+
+fn amend(node: &Node, n: u32) {
+    let title = format!("2027年预算 Budget 2027 rev. {n}");
+    let out = node.cli_ok(&[
+        "records",
+        "amend",
+        "finance-000001",
+        "--key",
+        "finance-officer",
+        "--reason",
+        "revision",
+        "--category",
+        "budget",
+        "--title",
+        &title,
+        "--body",
+        "…",
+    ]);
+    assert!(out.contains(&format!("version {}", n + 1)), "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pruned_node_still_proves_what_it_promises_and_refuses_the_rest_by_name() {
+    let mut node = Node::init("127.0.0.87", "ed25519");
+    node.edit_config("[api]", "[storage]\nretention = \"pruned\"\nkeep_recent = 4\nprune_every = 2\n\n[api]");
+    node.start();
+    node.wait_height(1, Duration::from_secs(60)).await;
+    let out = node.cli_ok(&[
+        "records",
+        "publish",
+        "--key",
+        "finance-officer",
+        "--category",
+        "budget",
+        "--title",
+        "2027年预算 Budget 2027",
+        "--body",
+        "…",
+    ]);
+    assert!(out.contains("published finance-000001 version 1"), "{out}");
+    let shown: serde_json::Value =
+        serde_json::from_str(&node.cli_ok(&["records", "show", "finance-000001"])).expect("json");
+    let first_tx = shown["latest"]["tx_hash"].as_str().expect("tx").to_string();
+    let first_height = shown["latest"]["height"].as_u64().expect("height");
+    for n in 1..=6 {
+        amend(&node, n);
+    }
+    let last = node.client().status().await.expect("status").height;
+    node.wait_height(last + 12, Duration::from_secs(60)).await;
+
+    // Below the window: a typed refusal that says what this node keeps.
+    let r = reqwest::get(format!(
+        "{}/v1/proofs/state?key={}&height={first_height}",
+        node.api,
+        hex::encode(b"records/v/finance-000001/1")
+    ))
+    .await
+    .expect("get");
+    assert_eq!(r.status(), 410);
+    let body: serde_json::Value = r.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "pruned", "{body}");
+    assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("archive node")), "{body}");
+
+    // Promised: every version of the record, at the current height; the first transaction.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let genesis = node.genesis().to_string_lossy().to_string();
+    for v in ["1", "4", "7"] {
+        let p = dir.path().join(format!("v{v}.proof")).to_string_lossy().to_string();
+        node.cli_ok(&["records", "proof", "finance-000001", "--version", v, "-o", &p]);
+        let out = node.cli_ok(&["verify", &p, "--genesis", &genesis]);
+        assert!(out.contains("VERIFIED") && out.contains(&format!("records/v/finance-000001/{v} is PRESENT")), "{out}");
+    }
+    let txp = dir.path().join("tx.proof").to_string_lossy().to_string();
+    node.cli_ok(&["tx", "proof", &first_tx, "-o", &txp]);
+    let out = node.cli_ok(&["verify", &txp, "--genesis", &genesis]);
+    assert!(out.contains(&format!("transaction {first_tx}")), "{out}");
+
+    // The pruned store checks out, and the node starts again on it.
+    node.terminate(Duration::from_secs(30));
+    let out = node.cli_ok(&["db", "check"]);
+    assert!(out.contains("store OK"), "{out}");
+    node.start();
+    let h = node.wait_height(last + 13, Duration::from_secs(60)).await;
+    let p = dir.path().join("again.proof").to_string_lossy().to_string();
+    node.cli_ok(&["records", "proof", "finance-000001", "--version", "7", "-o", &p]);
+    assert!(node.cli_ok(&["verify", &p, "--genesis", &genesis]).contains("VERIFIED"), "after the restart at {h}");
+}

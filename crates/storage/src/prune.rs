@@ -1,0 +1,76 @@
+//! Pruning of the state tree's stale nodes: a node replaced at version `s` (its
+//! `stale_since_version`) is reachable from no root of version `s` or later, so once no proof
+//! older than version `p` is promised, every node stale since `p` or earlier can go. Values
+//! (`jmt_values`) are kept: reads of a value at any height still work; proofs below `p` do not.
+
+use redb::ReadableDatabase;
+
+use crate::StorageError;
+use crate::store::Storage;
+use crate::tables::*;
+
+/// What one pruning pass did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pruned {
+    /// Tree nodes deleted.
+    pub nodes: u64,
+    /// Whether every node stale since the target version is gone (false: call again).
+    pub done: bool,
+}
+
+impl Storage {
+    /// The kept proof of the validator set installed at `height` (see [`VALSET_PROOFS`]).
+    pub fn valset_proof(&self, height: u64) -> Result<Option<Vec<u8>>, StorageError> {
+        let r = self.db.begin_read()?;
+        Ok(r.open_table(VALSET_PROOFS)?.get(height)?.map(|v| v.value().to_vec()))
+    }
+
+    /// Keeps the proof of the validator set installed at `height`.
+    pub fn put_valset_proof(&self, height: u64, bytes: &[u8]) -> Result<(), StorageError> {
+        let tx = self.db.begin_write()?;
+        tx.open_table(VALSET_PROOFS)?.insert(height, bytes)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The lowest version whose state tree is whole: proofs at older versions are pruned (0:
+    /// nothing pruned).
+    pub fn pruned_below(&self) -> Result<u64, StorageError> {
+        Ok(self
+            .meta("pruned_below")?
+            .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
+            .map_or(0, u64::from_be_bytes))
+    }
+
+    /// Deletes up to `max_nodes` tree nodes stale since version `up_to` or earlier, in one write
+    /// transaction that also records `up_to` as [`Storage::pruned_below`] (so a reader sees the
+    /// deletion and the new limit together, and never asks for a deleted node). Versions `up_to`
+    /// and later keep every node their roots reach.
+    pub fn prune_stale(&self, up_to: u64, max_nodes: usize) -> Result<Pruned, StorageError> {
+        let end = (up_to + 1).to_be_bytes();
+        let batch: Vec<Vec<u8>> = {
+            let r = self.db.begin_read()?;
+            let stale = r.open_table(JMT_STALE)?;
+            stale
+                .range::<&[u8]>(..end.as_slice())?
+                .take(max_nodes)
+                .map(|e| e.map(|(k, _)| k.value().to_vec()))
+                .collect::<Result<_, _>>()?
+        };
+        let done = batch.len() < max_nodes;
+        let tx = self.db.begin_write()?;
+        {
+            let mut stale = tx.open_table(JMT_STALE)?;
+            let mut nodes = tx.open_table(JMT_NODES)?;
+            for k in &batch {
+                nodes.remove(&k[8..])?;
+                stale.remove(k.as_slice())?;
+            }
+            if self.pruned_below()? < up_to {
+                tx.open_table(META)?.insert("pruned_below", up_to.to_be_bytes().as_slice())?;
+            }
+        }
+        tx.commit()?;
+        Ok(Pruned { nodes: batch.len() as u64, done })
+    }
+}
