@@ -40,6 +40,11 @@ async fn validators_join_and_leave_by_governance() {
     let cfg = std::fs::read_to_string(node4.join("config.toml")).expect("config");
     std::fs::write(node4.join("config.toml"), cfg.replace("validator = \"\"", "validator = \"keys/validator.json\""))
         .expect("config");
+    // Validator 1 is a pruned node: it keeps the state trees of its last three heights only.
+    let cfg1 = net.home(1).join("config.toml");
+    let cfg = std::fs::read_to_string(&cfg1).expect("config");
+    let pruned = "[storage]\nretention = \"pruned\"\nkeep_recent = 3\nprune_every = 1\n\n[api]";
+    std::fs::write(&cfg1, cfg.replacen("[api]", pruned, 1)).expect("config");
     net.start_all();
     net.wait_height(&[0, 1, 2, 3, 4], 2, MIN).await;
     let status = net.client(0).status().await.expect("status");
@@ -116,4 +121,33 @@ async fn validators_join_and_leave_by_governance() {
     assert!(out.contains("VERIFIED") && out.contains("holding") && out.contains("/4 voting power"), "{out}");
     let bundle = govchain_proofs::ProofBundle::from_bytes(&std::fs::read(&proof).expect("read")).expect("bundle");
     assert_eq!(bundle.valset_changes.len(), 2, "the bundle carries both changes");
+
+    // The pruned validator serves the same: the trees at both change heights are long gone from
+    // it, the proofs of the installed sets were kept.
+    let pruned_proof = net.dir.join("from-pruned.proof");
+    let o = Command::new(support::bin())
+        .args(["state", "proof", "sys/validators", "-o", &pruned_proof.to_string_lossy()])
+        .env("GOVCHAIN_HOME", &net.dir)
+        .env("GOVCHAIN_API", &net.apis[1])
+        .output()
+        .expect("govchain");
+    assert!(o.status.success(), "{}", text(&o));
+    let out = net.cli(&[
+        "verify",
+        &pruned_proof.to_string_lossy(),
+        "--genesis",
+        &net.dir.join("genesis.json").to_string_lossy(),
+    ]);
+    assert!(out.contains("VERIFIED"), "{out}");
+    let b = govchain_proofs::ProofBundle::from_bytes(&std::fs::read(&pruned_proof).expect("read")).expect("bundle");
+    assert_eq!(b.valset_changes.len(), 2, "the pruned node's bundle carries both changes");
+    let r = reqwest::get(format!(
+        "{}/v1/proofs/state?key={}&height={}",
+        net.apis[1],
+        hex::encode(b"sys/validators"),
+        e1 - 1
+    ))
+    .await
+    .expect("get");
+    assert_eq!(r.status(), 410, "the tree at the first change height is pruned on node 1");
 }
