@@ -3,7 +3,7 @@
 //! the window has moved on, every version of the record, the first version's transaction and
 //! the current state still verify against the genesis; a state proof at a height below the
 //! window answers 410 `pruned` naming the heights kept; `govchain db check` passes on the
-//! pruned store; and the node restarts on it.
+//! pruned store, `govchain db compact` shrinks it; and the node restarts on it.
 
 mod support;
 
@@ -91,6 +91,8 @@ async fn a_pruned_node_still_proves_what_it_promises_and_refuses_the_rest_by_nam
     node.terminate(Duration::from_secs(30));
     let out = node.cli_ok(&["db", "check"]);
     assert!(out.contains("store OK"), "{out}");
+    let out = node.cli_ok(&["db", "compact"]);
+    assert!(out.contains("compacted"), "{out}");
     node.start();
     let h = node.wait_height(last + 13, Duration::from_secs(60)).await;
     let p = dir.path().join("again.proof").to_string_lossy().to_string();

@@ -22,5 +22,5 @@ pub use backup::{BackupInfo, inspect};
 pub use batch::{BlockCommit, Span, StateWrites};
 pub use error::StorageError;
 pub use govchain_types::IndexOp;
-pub use prune::Pruned;
+pub use prune::{Pruned, SpaceUse, compact};
 pub use store::{CommittedTx, IndexEntry, StateReader, Storage, TxLocation, UndecidedEntry};

@@ -18,7 +18,36 @@ pub struct Pruned {
     pub done: bool,
 }
 
+/// Space in a store file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SpaceUse {
+    /// Bytes of live data (tables' keys and values and their b-tree pages).
+    pub stored: u64,
+    /// Bytes of pages allocated in the file (freed pages are reused, not returned).
+    pub allocated: u64,
+}
+
+/// Rewrites a store file to return freed pages to the file system (`govchain db compact`; the
+/// node must be stopped).
+pub fn compact(path: &std::path::Path) -> Result<(), StorageError> {
+    let mut db = redb::Database::open(path)?;
+    db.compact().map_err(|e| StorageError::Database(e.to_string()))?;
+    Ok(())
+}
+
 impl Storage {
+    /// How much of the file is live data.
+    pub fn space(&self) -> Result<SpaceUse, StorageError> {
+        let tx = self.db.begin_write()?;
+        let st = tx.stats()?;
+        let out = SpaceUse {
+            stored: st.stored_bytes() + st.metadata_bytes(),
+            allocated: st.allocated_pages() * st.page_size() as u64,
+        };
+        tx.abort()?;
+        Ok(out)
+    }
+
     /// The kept proof of the validator set installed at `height` (see [`VALSET_PROOFS`]).
     pub fn valset_proof(&self, height: u64) -> Result<Option<Vec<u8>>, StorageError> {
         let r = self.db.begin_read()?;

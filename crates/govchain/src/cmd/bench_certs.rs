@@ -36,6 +36,10 @@ pub struct BenchCertsArgs {
     /// Concurrent HTTP clients.
     #[arg(long, default_value_t = 16)]
     clients: usize,
+    /// After the last size, prune the state trees older than this many heights and report the
+    /// live store size before and after (0: no pruning).
+    #[arg(long, default_value_t = 0)]
+    prune_keep: u64,
     /// Transactions per seeding block.
     #[arg(long, default_value_t = 10_000)]
     block: usize,
@@ -290,6 +294,28 @@ pub async fn run(_: &Ctx, a: BenchCertsArgs) -> Result<()> {
         && results.len() > 1
     {
         println!("slowdown_from_{}_to_{}={:.2}x", first.0, last.0, first.1 / last.1.max(1.0));
+    }
+    if a.prune_keep > 0 {
+        let before = chain.storage.space()?;
+        let tip = chain.tip().height;
+        let up_to = tip.saturating_sub(a.prune_keep);
+        let started = Instant::now();
+        let mut nodes = 0;
+        loop {
+            let p = chain.storage.prune_stale(up_to, 200_000)?;
+            nodes += p.nodes;
+            if p.done {
+                break;
+            }
+        }
+        let after = chain.storage.space()?;
+        println!(
+            "pruned_below={up_to} of {tip} heights: tree_nodes_removed={nodes} in {:.1} s; live_store_mb_before={} live_store_mb_after={} file_mb={} (govchain db compact returns the freed pages)",
+            started.elapsed().as_secs_f64(),
+            before.stored >> 20,
+            after.stored >> 20,
+            after.allocated >> 20
+        );
     }
     if a.dir.is_none() {
         let _ = std::fs::remove_dir_all(&tmp);

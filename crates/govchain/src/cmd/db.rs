@@ -22,6 +22,9 @@ pub enum DbCmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// (node stopped) Rewrite the store file to return the pages pruning freed to the file
+    /// system.
+    Compact,
     /// (node stopped) Put a backup in place of the store: checks that it is a store of this
     /// chain's genesis, keeps the current store as `data/chain.redb.before-restore-<height>`,
     /// then checks every block of the restored store. The node resumes at the backup's height
@@ -87,6 +90,18 @@ pub fn run(ctx: &Ctx, c: DbCmd) -> Result<()> {
     match c {
         DbCmd::Backup { out } => backup(&ctx.home, out),
         DbCmd::Restore { file } => restore(ctx, &file),
+        DbCmd::Compact => {
+            let path = ctx.home.join("data").join("chain.redb");
+            let before = std::fs::metadata(&path)?.len();
+            govchain_storage::compact(&path).map_err(|e| eyre!("{e} (stop the node first)"))?;
+            println!(
+                "compacted {}: {} MiB → {} MiB",
+                path.display(),
+                before >> 20,
+                std::fs::metadata(&path)?.len() >> 20
+            );
+            Ok(())
+        }
         DbCmd::Check => {
             let cfg = crate::cmd::node::load_config(&ctx.home, None)?;
             let (chain, _) = match govchain_node::open(&cfg) {
