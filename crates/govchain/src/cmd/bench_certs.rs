@@ -205,6 +205,10 @@ pub async fn run(_: &Ctx, a: BenchCertsArgs) -> Result<()> {
     })?;
     let mut raw = RawConfig::load(&home.join("config.toml"))?;
     raw.mempool.max_txs = a.block * 2;
+    raw.mempool.max_bytes = 256 << 20;
+    // The setup registers every issuer from one admin account in one go.
+    raw.mempool.max_per_sender = a.block.max(ISSUERS + 1) * 2;
+    raw.mempool.max_bytes_per_sender = 256 << 20;
     let cfg = raw.check(&home)?;
     let (chain, genesis) = govchain_node::open(&cfg)?;
     let service = Arc::new(NodeService::new(chain.clone()));
