@@ -1,7 +1,8 @@
 //! A pruned node keeps its promises (docs/proofs.md, "What a pruned node keeps"): with
 //! `retention = "pruned"` and a window of four heights, after a record is amended many times and
-//! the window has moved on, every version of the record, the first version's transaction and
-//! the current state still verify against the genesis; a state proof at a height below the
+//! the window has moved on, every version of the record, the first version's transaction and a
+//! certificate issued before the window (checked online) still verify against the genesis; the
+//! certificate's offline bundle at its issuance height, not promised yet, is refused by name; a state proof at a height below the
 //! window answers 410 `pruned` naming the heights kept; `govchain db check` passes on the
 //! pruned store, `govchain db compact` shrinks it; and the node restarts on it.
 
@@ -50,6 +51,41 @@ async fn a_pruned_node_still_proves_what_it_promises_and_refuses_the_rest_by_nam
         "…",
     ]);
     assert!(out.contains("published finance-000001 version 1"), "{out}");
+    // A certificate issued before the window moves on.
+    node.cli_ok(&[
+        "cert",
+        "type",
+        "create",
+        "--key",
+        "education-admin",
+        "--id",
+        "diploma",
+        "--name",
+        "Diploma",
+        "--field",
+        "degree:text:required",
+        "--issuer",
+        "education",
+    ]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cred = dir.path().join("diploma.json").to_string_lossy().to_string();
+    node.cli_ok_stdin(
+        "110101199003070011",
+        &[
+            "cert",
+            "issue",
+            "--key",
+            "education-officer",
+            "--type",
+            "diploma",
+            "--holder-id-file",
+            "-",
+            "--claim",
+            "degree=工学学士",
+            "-o",
+            &cred,
+        ],
+    );
     let shown: serde_json::Value =
         serde_json::from_str(&node.cli_ok(&["records", "show", "finance-000001"])).expect("json");
     let first_tx = shown["latest"]["tx_hash"].as_str().expect("tx").to_string();
@@ -73,8 +109,8 @@ async fn a_pruned_node_still_proves_what_it_promises_and_refuses_the_rest_by_nam
     assert_eq!(body["error"]["code"], "pruned", "{body}");
     assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("archive node")), "{body}");
 
-    // Promised: every version of the record, at the current height; the first transaction.
-    let dir = tempfile::tempdir().expect("tempdir");
+    // Promised: every version of the record, at the current height; the first transaction; the
+    // certificate's status, presented with its proofs and checked offline.
     let genesis = node.genesis().to_string_lossy().to_string();
     for v in ["1", "4", "7"] {
         let p = dir.path().join(format!("v{v}.proof")).to_string_lossy().to_string();
@@ -86,6 +122,15 @@ async fn a_pruned_node_still_proves_what_it_promises_and_refuses_the_rest_by_nam
     node.cli_ok(&["tx", "proof", &first_tx, "-o", &txp]);
     let out = node.cli_ok(&["verify", &txp, "--genesis", &genesis]);
     assert!(out.contains(&format!("transaction {first_tx}")), "{out}");
+    let pres = dir.path().join("pres.json").to_string_lossy().to_string();
+    node.cli_ok(&["cert", "present", &cred, "--reveal", "degree", "-o", &pres]);
+    let out = node.cli_ok(&["cert", "verify", &pres]);
+    assert!(out.starts_with("VALID"), "online verification needs only the current state: {out}");
+    // Not promised yet (docs/proofs.md §8): the offline bundle of the certificate's issuer and
+    // type *at its issuance height*, which is below the window. Refused by name.
+    let o = node.cli(&["cert", "present", &cred, "--reveal", "degree", "--offline", "-o", &pres]);
+    let out = support::text(&o);
+    assert!(!o.status.success() && out.contains("410 pruned") && out.contains("archive node"), "{out}");
 
     // The pruned store checks out, and the node starts again on it.
     node.terminate(Duration::from_secs(30));
