@@ -63,3 +63,24 @@ pub fn valset_change_index_key(height: u64) -> Vec<u8> {
 
 /// Prefix of [`valset_change_index_key`].
 pub const VALSET_CHANGE_PREFIX: &[u8] = b"sys/valset/";
+
+/// Prefix of [`keep_proof`]'s index entries: `sys/keep/<height BE>/<state key>`.
+pub const KEEP_PROOF_PREFIX: &[u8] = b"sys/keep/";
+
+/// Promises the proof of state `key` at the block being executed: a pruned node keeps it after
+/// it prunes that height's tree (docs/proofs.md §8). For facts a proof type needs *as they were*
+/// at a height — a certificate's type version and issuer account at its issuance.
+pub fn keep_proof(ctx: &mut crate::TxContext<'_>, key: &[u8]) {
+    let mut k = KEEP_PROOF_PREFIX.to_vec();
+    k.extend(ctx.height().to_be_bytes());
+    k.push(b'/');
+    k.extend(key);
+    ctx.index(govchain_types::IndexOp::Put(k, vec![]));
+}
+
+/// The `(height, state key)` of a [`keep_proof`] index entry.
+pub fn parse_keep_proof(index_key: &[u8]) -> Option<(u64, &[u8])> {
+    let rest = index_key.strip_prefix(KEEP_PROOF_PREFIX)?;
+    let h = <[u8; 8]>::try_from(rest.get(..8)?).ok()?;
+    Some((u64::from_be_bytes(h), rest.get(9..)?))
+}

@@ -1,11 +1,12 @@
 //! A pruned node's background pruner (`[storage] retention = "pruned"`): every `prune_every`
-//! blocks it first keeps the proofs of validator-set changes about to fall out of the window
-//! (every proof bundle carries them), then deletes the state-tree nodes no root within the last
+//! blocks it first keeps the proofs about to fall out of the window that the chain promised —
+//! validator-set changes (every proof bundle carries them) and the keys block execution marked
+//! with `keep_proof` (a certificate's type version and issuer at issuance) — then deletes the state-tree nodes no root within the last
 //! `keep_recent` heights reaches, in short write transactions between block commits.
 
 use std::sync::Arc;
 
-use govchain_execution::system::VALSET_CHANGE_PREFIX;
+use govchain_execution::system::{KEEP_PROOF_PREFIX, VALSET_CHANGE_PREFIX, parse_keep_proof};
 use govchain_proofs::VALIDATORS_KEY;
 use govchain_proofs::bundle_limits::MAX_VALSET_CHANGES;
 use govchain_state::{Snapshot, StateError};
@@ -43,6 +44,48 @@ pub(crate) fn valset_proof(
     snap.prove(VALIDATORS_KEY, installed)
 }
 
+/// The value and proof of `key` at `height`: from the tree while it is whole there, else the
+/// kept proof if the chain promised it (`keep_proof`), else [`StateError::Pruned`].
+pub(crate) fn prove(
+    chain: &Chain,
+    snap: &Snapshot,
+    key: &[u8],
+    height: u64,
+) -> Result<(Option<Vec<u8>>, Vec<u8>), StateError> {
+    if height >= snap.pruned_below() {
+        return snap.prove(key, height);
+    }
+    match chain.storage.kept_proof(height, key)? {
+        Some(bytes) => borsh::from_slice(&bytes).map_err(|e| StateError::Tree(format!("kept proof: {e}"))),
+        None => snap.prove(key, height),
+    }
+}
+
+/// Keeps every promised proof at heights below `up_to` (while those trees are still whole).
+fn keep_promised(chain: &Chain, snap: &Snapshot, up_to: u64) -> eyre::Result<u64> {
+    let mut before = KEEP_PROOF_PREFIX.to_vec();
+    before.extend(up_to.to_be_bytes());
+    let mut kept = 0;
+    loop {
+        let entries = chain.storage.index_scan_desc(KEEP_PROOF_PREFIX, Some(&before), 5_000)?;
+        if entries.is_empty() {
+            return Ok(kept);
+        }
+        let mut proofs = Vec::with_capacity(entries.len());
+        let mut done = Vec::with_capacity(entries.len());
+        for (k, _) in entries {
+            if let Some((h, key)) = parse_keep_proof(&k)
+                && h < up_to
+            {
+                proofs.push((h, key.to_vec(), borsh::to_vec(&snap.prove(key, h)?)?));
+            }
+            done.push(k);
+        }
+        kept += proofs.len() as u64;
+        chain.storage.keep_proofs(&proofs, &done)?;
+    }
+}
+
 /// One pruning round at `tip`.
 fn prune(chain: &Chain, tip: u64, keep_recent: u64) -> eyre::Result<()> {
     let up_to = tip.saturating_sub(keep_recent);
@@ -56,6 +99,7 @@ fn prune(chain: &Chain, tip: u64, keep_recent: u64) -> eyre::Result<()> {
             chain.storage.put_valset_proof(h, &borsh::to_vec(&proof)?)?;
         }
     }
+    let kept = keep_promised(chain, &snap, up_to)?;
     let mut nodes = 0;
     loop {
         let p = chain.storage.prune_stale(up_to, NODES_PER_PASS)?;
@@ -64,7 +108,7 @@ fn prune(chain: &Chain, tip: u64, keep_recent: u64) -> eyre::Result<()> {
             break;
         }
     }
-    info!(below = up_to, nodes, "pruned the state tree");
+    info!(below = up_to, nodes, kept, "pruned the state tree");
     Ok(())
 }
 

@@ -52,7 +52,8 @@ impl NodeService {
         let mut entries = Vec::with_capacity(keys.len());
         let mut values = Vec::with_capacity(keys.len());
         for k in keys {
-            let (value, proof) = snap.prove(k, height).map_err(crate::service::state_err)?;
+            let (value, proof) =
+                crate::prune::prove(&self.chain, &snap, k, height).map_err(crate::service::state_err)?;
             values.push(value.clone());
             entries.push(StateEntry {
                 key: BoundedBytes::new(k.clone()).map_err(|e| ApiError::bad_request("invalid_key", e.to_string()))?,

@@ -70,6 +70,7 @@ impl Storage {
         copy(&read, &w, INDEX)?;
         copy(&read, &w, UNDECIDED)?;
         copy(&read, &w, VALSET_PROOFS)?;
+        copy(&read, &w, KEPT_PROOFS)?;
         w.commit()?;
         drop(out);
         let info = inspect(path)?;

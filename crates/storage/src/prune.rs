@@ -18,6 +18,12 @@ pub struct Pruned {
     pub done: bool,
 }
 
+fn kept_key(height: u64, key: &[u8]) -> Vec<u8> {
+    let mut k = height.to_be_bytes().to_vec();
+    k.extend(key);
+    k
+}
+
 /// Space in a store file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SpaceUse {
@@ -52,6 +58,30 @@ impl Storage {
     pub fn valset_proof(&self, height: u64) -> Result<Option<Vec<u8>>, StorageError> {
         let r = self.db.begin_read()?;
         Ok(r.open_table(VALSET_PROOFS)?.get(height)?.map(|v| v.value().to_vec()))
+    }
+
+    /// A kept state proof of `key` at `height` (see [`KEPT_PROOFS`]).
+    pub fn kept_proof(&self, height: u64, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+        let r = self.db.begin_read()?;
+        Ok(r.open_table(KEPT_PROOFS)?.get(kept_key(height, key).as_slice())?.map(|v| v.value().to_vec()))
+    }
+
+    /// Keeps state proofs `(height, key, bytes)` and removes the index entries that asked for
+    /// them, in one write transaction.
+    pub fn keep_proofs(&self, proofs: &[(u64, Vec<u8>, Vec<u8>)], done: &[Vec<u8>]) -> Result<(), StorageError> {
+        let tx = self.db.begin_write()?;
+        {
+            let mut kept = tx.open_table(KEPT_PROOFS)?;
+            for (h, k, bytes) in proofs {
+                kept.insert(kept_key(*h, k).as_slice(), bytes.as_slice())?;
+            }
+            let mut index = tx.open_table(INDEX)?;
+            for k in done {
+                index.remove(k.as_slice())?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Keeps the proof of the validator set installed at `height`.

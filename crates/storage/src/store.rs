@@ -66,6 +66,7 @@ impl Storage {
             tx.open_table(INDEX)?;
             tx.open_table(UNDECIDED)?;
             tx.open_table(VALSET_PROOFS)?;
+            tx.open_table(KEPT_PROOFS)?;
         }
         tx.commit()?;
         Ok(Storage { db: Arc::new(db) })

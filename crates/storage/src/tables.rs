@@ -32,3 +32,6 @@ pub const UNDECIDED: TableDefinition<&[u8], &[u8]> = TableDefinition::new("undec
 /// at that height, kept when pruning removes the tree it was proven against (every proof bundle
 /// carries the validator-set changes since genesis).
 pub const VALSET_PROOFS: TableDefinition<u64, &[u8]> = TableDefinition::new("valset_proofs");
+/// height (8 BE) || state key → borsh `(Option<value>, proof)`: state proofs promised at a
+/// height (`keep_proof` in block execution), kept when pruning removes that height's tree.
+pub const KEPT_PROOFS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("kept_proofs");

@@ -122,6 +122,10 @@ impl CertificatesModule {
         };
         ctx.put_as(keys::cert(&c.id), &c)?;
         crate::facts::note_issued(ctx, &c)?;
+        // The offline bundle proves the type version and the issuer's account as they were at
+        // issuance (`query::proofs`): promised even on pruned nodes.
+        govchain_execution::system::keep_proof(ctx, &keys::type_version(&c.type_id, c.type_version));
+        govchain_execution::system::keep_proof(ctx, &govchain_identity::keys::account(&c.issuer));
         ctx.emit(Event::new(MODULE, "issued", &[("id", c.id), ("type", c.type_id), ("issuer", org.id)]))
     }
 
