@@ -75,41 +75,9 @@ pub enum VoteCmd {
         #[arg(long)]
         key: String,
     },
-    /// (voter) Make a one-time ballot key and a blinded token request; writes the kit (keep it
-    /// secret) and prints the blinded message to take to the authority.
-    RequestToken {
-        /// Vote id.
-        id: String,
-        /// Kit file to write.
-        #[arg(long)]
-        kit: PathBuf,
-    },
-    /// (authority) Check a presentation, record the issuance on chain, and blind-sign.
-    IssueToken {
-        /// Vote id.
-        id: String,
-        /// The authority's account key.
-        #[arg(long)]
-        key: String,
-        /// The authority's RSA secret key (PEM).
-        #[arg(long)]
-        authority_secret: PathBuf,
-        /// The voter's presentation.
-        #[arg(long)]
-        presentation: PathBuf,
-        /// The blinded message (hex) the voter brought.
-        #[arg(long)]
-        blinded: String,
-    },
-    /// (voter) Unblind the authority's answer into the kit.
-    FinishToken {
-        /// Kit file.
-        #[arg(long)]
-        kit: PathBuf,
-        /// The blind signature (hex) the authority returned.
-        #[arg(long)]
-        blind_signature: String,
-    },
+    /// The token round (request-token, issue-token, finish-token).
+    #[command(flatten)]
+    Token(TokenCmd),
     /// (voter) Cast the kit's ballot for an option (its number from 0, or its label).
     Cast {
         /// Kit file.
@@ -143,6 +111,82 @@ pub enum VoteCmd {
         #[arg(long)]
         genesis: Option<PathBuf>,
     },
+}
+
+/// The token round, the same for a vote's ballots and a consultation's comments.
+#[derive(Subcommand)]
+pub enum TokenCmd {
+    /// (participant) Make a one-time key and a blinded token request; writes the kit (keep it
+    /// secret) and prints the blinded message to take to the authority.
+    #[command(name = "request-token")]
+    Request {
+        /// Vote or consultation id.
+        id: String,
+        /// Kit file to write.
+        #[arg(long)]
+        kit: PathBuf,
+    },
+    /// (authority) Check a presentation, record the issuance on chain, and blind-sign.
+    #[command(name = "issue-token")]
+    Issue {
+        /// Vote or consultation id.
+        id: String,
+        /// The authority's account key.
+        #[arg(long)]
+        key: String,
+        /// The authority's RSA secret key (PEM).
+        #[arg(long)]
+        authority_secret: PathBuf,
+        /// The participant's presentation.
+        #[arg(long)]
+        presentation: PathBuf,
+        /// The blinded message (hex) the participant brought.
+        #[arg(long)]
+        blinded: String,
+    },
+    /// (participant) Unblind the authority's answer into the kit.
+    #[command(name = "finish-token")]
+    Finish {
+        /// Kit file.
+        #[arg(long)]
+        kit: PathBuf,
+        /// The blind signature (hex) the authority returned.
+        #[arg(long)]
+        blind_signature: String,
+    },
+}
+
+impl TokenCmd {
+    /// The vote or consultation the command is about (read from the kit for `finish-token`).
+    pub(crate) fn id(&self, kind: &str) -> Result<String> {
+        match self {
+            TokenCmd::Request { id, .. } | TokenCmd::Issue { id, .. } => Ok(id.clone()),
+            TokenCmd::Finish { kit, .. } => Ok(read_kit(kit, kind)?.id),
+        }
+    }
+}
+
+/// Runs a token-round command for `kind` under eligibility `e`; `issuance(certificate,
+/// blinded_hash)` is the module's on-chain issuance record.
+pub(crate) async fn run_token<M: govchain_types::Method>(
+    ctx: &Ctx,
+    kind: &str,
+    cmd: TokenCmd,
+    e: &Eligibility,
+    issuance: impl FnOnce(String, Hash32) -> M,
+) -> Result<()> {
+    match cmd {
+        TokenCmd::Request { id, kit } => request_token(ctx.suite().await?, kind, &id, &e.authority_key, &kit),
+        TokenCmd::Issue { key, authority_secret, presentation, blinded, .. } => {
+            let p = check_presentation(&ctx.client(), &presentation, &e.cert_type, &e.condition).await?;
+            let blinded = unhex("blinded message", &blinded)?;
+            let args = issuance(p.core.certificate_id.clone(), ctx.suite().await?.hash(&blinded));
+            send(ctx, &key, &args, true).await?;
+            println!("{}", blind_sign(&authority_secret, &blinded)?);
+            Ok(())
+        }
+        TokenCmd::Finish { kit, blind_signature } => finish_token(&kit, kind, &e.authority_key, &blind_signature),
+    }
 }
 
 /// A participant's kit: the one-time key a ballot or comment is signed with, the blinding
@@ -205,13 +249,7 @@ fn write_kit(path: &Path, kit: &Kit) -> Result<()> {
 
 /// Makes a fresh one-time key and a blinded token request for `(kind, id)`; writes the kit and
 /// prints the blinded message to take to the authority.
-pub(crate) fn request_token(
-    suite: govchain_types::Suite,
-    kind: &str,
-    id: &str,
-    authority_key: &[u8],
-    path: &Path,
-) -> Result<()> {
+fn request_token(suite: govchain_types::Suite, kind: &str, id: &str, authority_key: &[u8], path: &Path) -> Result<()> {
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(|e| eyre!("no randomness: {e}"))?;
     let algorithm = suite.default_algorithm();
@@ -234,7 +272,7 @@ pub(crate) fn request_token(
 }
 
 /// Unblinds the authority's blind signature into the kit's token.
-pub(crate) fn finish_token(path: &Path, kind: &str, authority_key: &[u8], blind_signature: &str) -> Result<()> {
+fn finish_token(path: &Path, kind: &str, authority_key: &[u8], blind_signature: &str) -> Result<()> {
     let mut k = read_kit(path, kind)?;
     let msg = token::message(kind, &k.id, &k.key()?.public_key());
     let bs = unhex("blind signature", blind_signature)?;
@@ -245,7 +283,7 @@ pub(crate) fn finish_token(path: &Path, kind: &str, authority_key: &[u8], blind_
 }
 
 /// The authority's blind signature over `blinded` (hex), with its RSA secret key file.
-pub(crate) fn blind_sign(authority_secret: &Path, blinded: &[u8]) -> Result<String> {
+fn blind_sign(authority_secret: &Path, blinded: &[u8]) -> Result<String> {
     let pem = String::from_utf8(govchain_crypto::files::read_private(authority_secret)?)?;
     Ok(hex::encode(token::sign_blinded(&pem, blinded)?))
 }
@@ -373,29 +411,15 @@ fn run(ctx: &Ctx, cmd: VoteCmd) -> BoxFuture<'_, Result<()>> {
                 let dealing = StoredDealing { commitments: d.commitments, shares: d.shares };
                 send(ctx, &key, &Deal { vote: id, dealing }, true).await?;
             }
-            VoteCmd::RequestToken { id, kit } => {
-                let suite = ctx.suite().await?;
-                let v = client::vote(&c, &id, false).await?.vote;
-                request_token(suite, crate::keys::MODULE, &id, &v.eligibility.authority_key, &kit)?;
-            }
-            VoteCmd::IssueToken { id, key, authority_secret, presentation, blinded } => {
-                let v = client::vote(&c, &id, false).await?.vote;
-                let p =
-                    check_presentation(&c, &presentation, &v.eligibility.cert_type, &v.eligibility.condition).await?;
-                let blinded = unhex("blinded message", &blinded)?;
-                let suite = ctx.suite().await?;
-                let args = IssueToken {
-                    vote: id,
-                    certificate: p.core.certificate_id.clone(),
-                    blinded_hash: suite.hash(&blinded),
-                };
-                send(ctx, &key, &args, true).await?;
-                println!("{}", blind_sign(&authority_secret, &blinded)?);
-            }
-            VoteCmd::FinishToken { kit, blind_signature } => {
-                let id = read_kit(&kit, crate::keys::MODULE)?.id;
-                let v = client::vote(&c, &id, false).await?.vote;
-                finish_token(&kit, crate::keys::MODULE, &v.eligibility.authority_key, &blind_signature)?;
+            VoteCmd::Token(cmd) => {
+                let id = cmd.id(crate::keys::MODULE)?;
+                let e = client::vote(&c, &id, false).await?.vote.eligibility;
+                run_token(ctx, crate::keys::MODULE, cmd, &e, |certificate, blinded_hash| IssueToken {
+                    vote: id.clone(),
+                    certificate,
+                    blinded_hash,
+                })
+                .await?;
             }
             VoteCmd::Cast { kit, option } => {
                 let k = read_kit(&kit, crate::keys::MODULE)?;

@@ -12,7 +12,7 @@ use govchain_types::{Address, Hash32};
 use super::client;
 use super::keys::MODULE;
 use super::model::*;
-use crate::cli::{blind_sign, check_presentation, finish_token, parse_address, read_kit, request_token, unhex};
+use crate::cli::{TokenCmd, parse_address, read_kit, run_token, unhex};
 use crate::model::Eligibility;
 
 /// Consultation commands.
@@ -53,41 +53,10 @@ pub enum ConsultCmd {
         #[arg(long)]
         closes: u64,
     },
-    /// (commenter) Make a one-time key (your pseudonym in this consultation) and a blinded
-    /// token request; writes the kit and prints the blinded message.
-    RequestToken {
-        /// Consultation id.
-        id: String,
-        /// Kit file to write.
-        #[arg(long)]
-        kit: PathBuf,
-    },
-    /// (authority) Check a presentation, record the issuance on chain, and blind-sign.
-    IssueToken {
-        /// Consultation id.
-        id: String,
-        /// The authority's account key.
-        #[arg(long)]
-        key: String,
-        /// The authority's RSA secret key (PEM).
-        #[arg(long)]
-        authority_secret: PathBuf,
-        /// The commenter's presentation.
-        #[arg(long)]
-        presentation: PathBuf,
-        /// The blinded message (hex).
-        #[arg(long)]
-        blinded: String,
-    },
-    /// (commenter) Unblind the authority's answer into the kit.
-    FinishToken {
-        /// Kit file.
-        #[arg(long)]
-        kit: PathBuf,
-        /// The blind signature (hex).
-        #[arg(long)]
-        blind_signature: String,
-    },
+    /// The token round (request-token, issue-token, finish-token); the one-time key is your
+    /// pseudonym in this consultation.
+    #[command(flatten)]
+    Token(TokenCmd),
     /// (commenter) Post the kit's one comment.
     Comment {
         /// Kit file.
@@ -171,29 +140,15 @@ fn run(ctx: &Ctx, cmd: ConsultCmd) -> BoxFuture<'_, Result<()>> {
                 };
                 send(ctx, &key, &args, true).await?;
             }
-            ConsultCmd::RequestToken { id, kit } => {
-                let suite = ctx.suite().await?;
-                let k = client::consultation(&c, &id, 0).await?.consultation;
-                request_token(suite, MODULE, &id, &k.eligibility.authority_key, &kit)?;
-            }
-            ConsultCmd::IssueToken { id, key, authority_secret, presentation, blinded } => {
-                let k = client::consultation(&c, &id, 0).await?.consultation;
-                let p =
-                    check_presentation(&c, &presentation, &k.eligibility.cert_type, &k.eligibility.condition).await?;
-                let blinded = unhex("blinded message", &blinded)?;
-                let suite = ctx.suite().await?;
-                let args = IssueCommentToken {
-                    consultation: id,
-                    certificate: p.core.certificate_id.clone(),
-                    blinded_hash: suite.hash(&blinded),
-                };
-                send(ctx, &key, &args, true).await?;
-                println!("{}", blind_sign(&authority_secret, &blinded)?);
-            }
-            ConsultCmd::FinishToken { kit, blind_signature } => {
-                let id = read_kit(&kit, MODULE)?.id;
-                let k = client::consultation(&c, &id, 0).await?.consultation;
-                finish_token(&kit, MODULE, &k.eligibility.authority_key, &blind_signature)?;
+            ConsultCmd::Token(cmd) => {
+                let id = cmd.id(MODULE)?;
+                let e = client::consultation(&c, &id, 0).await?.consultation.eligibility;
+                run_token(ctx, MODULE, cmd, &e, |certificate, blinded_hash| IssueCommentToken {
+                    consultation: id.clone(),
+                    certificate,
+                    blinded_hash,
+                })
+                .await?;
             }
             ConsultCmd::Comment { kit, text } => {
                 let k = read_kit(&kit, MODULE)?;
