@@ -218,6 +218,14 @@ pub struct StatusView {
     pub mempool: MempoolView,
     /// Current validators.
     pub validators: Vec<ValidatorView>,
+    /// The first height whose block this node serves: 1, or the height after the snapshot a
+    /// node started from (`--state-sync`); earlier blocks answer 410 `pruned`.
+    #[serde(default = "first_height")]
+    pub earliest_block: u64,
+}
+
+fn first_height() -> u64 {
+    1
 }
 
 /// Query of a state proof.

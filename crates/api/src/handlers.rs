@@ -223,6 +223,66 @@ pub async fn genesis(State(s): State<AppState>) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], s.node.genesis()).into_response()
 }
 
+/// One snapshot export at a time per node (each reads the whole state).
+static SNAPSHOT_BUSY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Bytes written by a blocking export, sent to the response body as they come.
+struct ChunkSender {
+    tx: tokio::sync::mpsc::Sender<Result<bytes::Bytes, std::io::Error>>,
+    buf: Vec<u8>,
+}
+
+impl std::io::Write for ChunkSender {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= 1 << 20 {
+            self.flush()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if !self.buf.is_empty() {
+            let chunk = bytes::Bytes::from(std::mem::take(&mut self.buf));
+            self.tx.blocking_send(Ok(chunk)).map_err(|_| std::io::Error::other("the client went away"))?;
+        }
+        Ok(())
+    }
+}
+
+/// A state snapshot at the tip (`docs/snapshots.md`), streamed: what a new node started with
+/// `govchain node --state-sync http://this-node` fetches. The importer verifies it against its
+/// own genesis (certificate and validator-set changes, then the rebuilt state root), so this
+/// node need not be trusted for the state. One export at a time: 503 `snapshot_busy` otherwise.
+/// An export that fails midway ends the stream early; the importer then refuses the file.
+#[utoipa::path(get, path = "/v1/snapshot",
+    responses((status = 200, description = "A snapshot file (`GCSNAP`)", content_type = "application/octet-stream"),
+              (status = 404, body = ErrorBody, description = "`no_blocks_yet`: the chain has no block to snapshot"),
+              (status = 503, body = ErrorBody, description = "`snapshot_busy`: another export is running")))]
+pub async fn snapshot(State(s): State<AppState>) -> ApiResult<Response> {
+    use std::sync::atomic::Ordering;
+    let node = s.node.clone();
+    if blocking(move || node.status()).await??.height == 0 {
+        return Err(ApiError::not_found("no_blocks_yet", "the chain has no blocks yet"));
+    }
+    if SNAPSHOT_BUSY.swap(true, Ordering::AcqRel) {
+        return Err(ApiError::unavailable("snapshot_busy", "another snapshot export is running; try again later"));
+    }
+    let (tx, rx) = tokio::sync::mpsc::channel(8);
+    let node = s.node.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut out = ChunkSender { tx: tx.clone(), buf: Vec::new() };
+        let r = node.snapshot(&mut out).and_then(|_| std::io::Write::flush(&mut out).map_err(ApiError::internal));
+        if let Err(e) = r {
+            tracing::warn!(error = %e, "snapshot export failed");
+            let _ = tx.blocking_send(Err(std::io::Error::other(e.to_string())));
+        }
+        SNAPSHOT_BUSY.store(false, Ordering::Release);
+    });
+    let body = axum::body::Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(rx));
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], body).into_response())
+}
+
 /// A known route asked with a method it does not answer.
 pub async fn method_not_allowed() -> ApiError {
     ApiError::new(405, "method_not_allowed", "this endpoint does not answer that method; see /openapi.json")

@@ -37,6 +37,9 @@ pub trait NodeApi: Send + Sync + 'static {
     fn search_records(&self, q: &RecordSearch) -> Result<SearchResponse, ApiError>;
     /// The genesis file, byte for byte (its hash is `StatusView::genesis_hash`).
     fn genesis(&self) -> Vec<u8>;
+    /// Writes a state snapshot at the tip (`docs/snapshots.md`) to `out`. Blocks for as long
+    /// as the export takes.
+    fn snapshot(&self, out: &mut dyn std::io::Write) -> Result<(), ApiError>;
 }
 
 /// HTTP settings.
@@ -94,6 +97,7 @@ pub fn router(
         .routes(routes!(handlers::status))
         .routes(routes!(handlers::genesis))
         .routes(routes!(handlers::metrics))
+        .routes(routes!(handlers::snapshot))
         .routes(routes!(handlers::submit_tx))
         .routes(routes!(handlers::submit_batch))
         .routes(routes!(handlers::get_tx))

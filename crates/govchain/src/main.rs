@@ -50,6 +50,9 @@ enum Command {
     /// Check the chain store of a node's home (the node stopped).
     #[command(subcommand)]
     Db(cmd::db::DbCmd),
+    /// State snapshots: export one from a running node, import one into a new node's home.
+    #[command(subcommand)]
+    Snapshot(cmd::snapshot::SnapshotCmd),
     /// Chain status.
     Status,
     /// Show a block (latest by default).
@@ -153,6 +156,10 @@ fn run(modules: &[Box<dyn ModuleCli>], matches: &clap::ArgMatches) -> eyre::Resu
             Command::Testnet(a) => cmd::network::testnet(a).await,
             Command::Keys(c) => cmd::keys::run(&ctx, c),
             Command::Db(c) => cmd::db::run(&ctx, c),
+            Command::Snapshot(c) => {
+                init_logging("warn");
+                cmd::snapshot::run(&ctx, c).await
+            }
             Command::Status => cmd::query::status(&ctx).await,
             Command::Block { height } => cmd::query::block(&ctx, height).await,
             Command::Tx(c) => cmd::query::tx(&ctx, c).await,

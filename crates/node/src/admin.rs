@@ -6,6 +6,10 @@
 //!   `DIR/govchain-<chain id>-<height>.redb` while the node keeps committing (one backup at a
 //!   time), and answers `{"ok":true,"height":…,"path":"…","bytes":…}`; `{"ok":false,"error":"…"}`
 //!   otherwise. `govchain db backup` is the client.
+//! * `snapshot DIR` — writes a state snapshot at the tip to
+//!   `DIR/govchain-<chain id>-<height>.snapshot` (`docs/snapshots.md`) and answers
+//!   `{"ok":true,"height":…,"path":"…","bytes":…,"leaves":…}`. `govchain snapshot export` is the
+//!   client.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -79,8 +83,38 @@ async fn handle(line: &str, chain: &Arc<Chain>, busy: &tokio::sync::Mutex<()>) -
                 Err(e) => json!({"ok": false, "error": e.to_string()}),
             }
         }
-        _ => json!({"ok": false, "error": format!("unknown command {cmd:?}; known: backup DIR")}),
+        "snapshot" => {
+            let dir = PathBuf::from(arg.trim());
+            if !dir.is_absolute() || !dir.is_dir() {
+                return json!({"ok": false, "error": format!("snapshot needs an existing absolute directory, not {arg:?}")});
+            }
+            let Ok(_guard) = busy.try_lock() else {
+                return json!({"ok": false, "error": "a backup or snapshot is already running"});
+            };
+            let chain = chain.clone();
+            match tokio::task::spawn_blocking(move || snapshot(&chain, &dir)).await {
+                Ok(Ok((path, s))) => {
+                    info!(height = s.height, path = %path.display(), bytes = s.bytes, "snapshot written");
+                    json!({"ok": true, "height": s.height, "path": path, "bytes": s.bytes, "leaves": s.leaves})
+                }
+                Ok(Err(e)) => {
+                    warn!(error = %e, "snapshot failed");
+                    json!({"ok": false, "error": format!("{e:#}")})
+                }
+                Err(e) => json!({"ok": false, "error": e.to_string()}),
+            }
+        }
+        _ => json!({"ok": false, "error": format!("unknown command {cmd:?}; known: backup DIR, snapshot DIR")}),
     }
+}
+
+fn snapshot(chain: &Arc<Chain>, dir: &Path) -> eyre::Result<(PathBuf, crate::snapshot::SnapshotInfo)> {
+    let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+    let partial = dir.join(format!(".govchain-snapshot-{stamp}.snapshot"));
+    let info = crate::snapshot::export_file(chain, &partial)?;
+    let path = dir.join(format!("govchain-{}-{}.snapshot", chain.chain_id, info.height));
+    std::fs::rename(&partial, &path)?;
+    Ok((path, info))
 }
 
 fn backup(chain: &Chain, dir: &Path) -> eyre::Result<(u64, PathBuf, u64)> {

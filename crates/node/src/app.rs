@@ -61,7 +61,8 @@ impl Application for ChainApp {
     }
 
     fn history_min_height(&self) -> u64 {
-        1
+        // A node started from a snapshot at `h` serves decided blocks from `h + 1`.
+        self.0.storage.history_from().map_or(1, |base| base + 1)
     }
 
     fn save_undecided(&self, height: u64, round: u32, hash: Hash32, record: Vec<u8>) {

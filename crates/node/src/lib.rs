@@ -30,6 +30,7 @@ mod prune;
 mod query;
 pub mod search;
 pub mod service;
+pub mod snapshot;
 
 pub use api_server::ApiThreads;
 pub use app::ChainApp;

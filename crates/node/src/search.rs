@@ -51,11 +51,41 @@ fn record_doc(view: &NodeService, id: &str, height: u64) -> eyre::Result<Option<
     }))
 }
 
+/// The latest version of every record, through the records listing.
+fn all_records(view: &NodeService) -> eyre::Result<Vec<RecordDoc>> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let q = govchain_records::views::RecordQuery {
+            limit: Some(govchain_records::query::MAX_LIMIT),
+            cursor,
+            ..Default::default()
+        };
+        let page = govchain_records::query::list(view, &q).map_err(|e| eyre::eyre!("{}", e.message))?;
+        for r in &page.items {
+            out.extend(record_doc(view, &r.id, view.chain.tip().height)?);
+        }
+        match page.next_cursor {
+            Some(c) => cursor = Some(c),
+            None => return Ok(out),
+        }
+    }
+}
+
 /// Indexes every block after the index's height up to the chain's tip.
 pub fn catch_up(chain: &Arc<Chain>, index: &SearchIndex) -> eyre::Result<()> {
     let view = NodeService::new(chain.clone());
     let tip = chain.tip().height;
     let mut from = index.indexed_height() + 1;
+    // A node started from a snapshot has no receipts up to the snapshot's height: it indexes
+    // every record in the state once, then follows blocks.
+    let base = chain.storage.history_from()?;
+    if from <= base {
+        let docs = all_records(&view)?;
+        info!(records = docs.len(), height = base, "indexed the records of the snapshot");
+        index.apply(&docs, base)?;
+        from = base + 1;
+    }
     while from <= tip {
         let to = tip.min(from + CATCH_UP_BATCH - 1);
         let mut ids = BTreeSet::new();

@@ -54,23 +54,38 @@ fn no_block(height: u64) -> ApiError {
 }
 
 impl NodeService {
+    /// The answer for a height this node has no block at: 410 `pruned` up to the height of the
+    /// snapshot a node was started from, 404 otherwise.
+    fn missing(&self, height: u64) -> ApiError {
+        match self.chain.storage.history_from() {
+            Ok(base) if height <= base && height > 0 => ApiError::new(
+                410,
+                "pruned",
+                format!(
+                    "this node holds the blocks after height {base} (it was started from a snapshot of that height); an archive node serves block {height}"
+                ),
+            ),
+            _ => no_block(height),
+        }
+    }
+
     pub(crate) fn header(&self, height: u64) -> R<Header> {
-        let bytes = self.chain.storage.header(height).map_err(internal)?.ok_or_else(|| no_block(height))?;
+        let bytes = self.chain.storage.header(height).map_err(internal)?.ok_or_else(|| self.missing(height))?;
         codec::decode(&bytes, 1 << 16).map_err(internal)
     }
 
     pub(crate) fn cert(&self, height: u64) -> R<CommitCertificate> {
-        let bytes = self.chain.storage.certificate(height).map_err(internal)?.ok_or_else(|| no_block(height))?;
+        let bytes = self.chain.storage.certificate(height).map_err(internal)?.ok_or_else(|| self.missing(height))?;
         codec::decode(&bytes, 1 << 20).map_err(internal)
     }
 
     fn body(&self, height: u64) -> R<BoundedVec<SignedTransaction, { govchain_types::limits::MAX_BLOCK_TXS }>> {
-        let bytes = self.chain.storage.body(height).map_err(internal)?.ok_or_else(|| no_block(height))?;
+        let bytes = self.chain.storage.body(height).map_err(internal)?.ok_or_else(|| self.missing(height))?;
         codec::decode(&bytes, govchain_types::limits::MAX_BLOCK_BYTES).map_err(internal)
     }
 
     fn receipts(&self, height: u64) -> R<Vec<Receipt>> {
-        let bytes = self.chain.storage.receipts(height).map_err(internal)?.ok_or_else(|| no_block(height))?;
+        let bytes = self.chain.storage.receipts(height).map_err(internal)?.ok_or_else(|| self.missing(height))?;
         codec::decode(&bytes, govchain_types::limits::MAX_BLOCK_BYTES).map_err(internal)
     }
 
@@ -121,6 +136,10 @@ impl NodeApi for NodeService {
         self.chain.genesis_file.clone()
     }
 
+    fn snapshot(&self, out: &mut dyn std::io::Write) -> R<()> {
+        crate::snapshot::export(&self.chain, out).map(|_| ()).map_err(|e| ApiError::internal(format!("{e:#}")))
+    }
+
     fn status(&self) -> R<StatusView> {
         let tip = self.chain.tip();
         let pool = self.chain.mempool.stats();
@@ -135,6 +154,7 @@ impl NodeApi for NodeService {
             version: env!("CARGO_PKG_VERSION").into(),
             mempool: MempoolView { txs: pool.txs, bytes: pool.bytes },
             validators: tip.validators.validators.iter().map(ValidatorView::from).collect(),
+            earliest_block: self.chain.storage.history_from().map_err(internal)? + 1,
         })
     }
 

@@ -127,6 +127,10 @@ fn tree_err(e: anyhow::Error) -> StateError {
 impl Snapshot {
     /// Value of `key` at `version` (None when absent).
     pub fn get(&self, key: &[u8], version: u64) -> Result<Option<Vec<u8>>, StateError> {
+        let history_from = self.reader.0.history_from();
+        if version < history_from {
+            return Err(StateError::Pruned { version, pruned_below: history_from });
+        }
         Ok(self.reader.0.value(&key_hash(self.suite, key).0, version)?)
     }
 
@@ -211,6 +215,52 @@ impl Snapshot {
             }
         }
     }
+}
+
+/// The empty tree just before `version`, to build a whole tree at `version` from nothing.
+struct EmptyBefore(Version);
+
+impl TreeReader for EmptyBefore {
+    fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
+        let empty_root = node_key.nibble_path().num_nibbles() == 0 && node_key.version() + 1 == self.0;
+        Ok(empty_root.then_some(Node::Null))
+    }
+
+    fn get_value_option(&self, _: Version, _: KeyHash) -> anyhow::Result<Option<OwnedValue>> {
+        Ok(None)
+    }
+
+    fn get_rightmost_leaf(&self) -> anyhow::Result<Option<(NodeKey, LeafNode)>> {
+        Ok(None)
+    }
+}
+
+/// Builds the whole tree of a state snapshot at `version` from its (key hash, value) leaves:
+/// the root (to compare with the certified header's) and the writes that store the tree and
+/// the values at `version`. The root of a Jellyfish tree depends only on its leaves, so it equals
+/// the root of the chain that produced them exactly when they are that chain's state.
+pub fn restore(
+    suite: Suite,
+    leaves: Vec<([u8; 32], Vec<u8>)>,
+    version: u64,
+) -> Result<(Hash32, StateWrites), StateError> {
+    if leaves.is_empty() || version == 0 {
+        return Err(StateError::Tree("a snapshot has at least one key, above genesis".into()));
+    }
+    let set: Vec<(KeyHash, OwnedValue)> = leaves.into_iter().map(|(k, v)| (KeyHash(k), v)).collect();
+    let reader = EmptyBefore(version);
+    let (roots, batch) = match suite {
+        Suite::Ed25519Sha256 => {
+            JellyfishMerkleTree::<_, JmtSha256>::new(&reader).batch_put_value_sets(vec![set], None, version)
+        }
+        Suite::Sm2Sm3 => JellyfishMerkleTree::<_, JmtSm3>::new(&reader).batch_put_value_sets(vec![set], None, version),
+    }
+    .map_err(tree_err)?;
+    let root = roots.first().ok_or_else(|| StateError::Tree("no root".into()))?;
+    let mut writes = to_writes(batch)?;
+    // Only the placeholder empty root is "replaced"; nothing older exists to prune.
+    writes.stale.clear();
+    Ok((Hash32(root.0), writes))
 }
 
 fn to_writes(batch: TreeUpdateBatch) -> Result<StateWrites, StateError> {

@@ -15,6 +15,7 @@ mod backup;
 mod batch;
 mod error;
 mod prune;
+mod snapshot;
 mod store;
 mod tables;
 
@@ -23,4 +24,5 @@ pub use batch::{BlockCommit, Span, StateWrites};
 pub use error::StorageError;
 pub use govchain_types::IndexOp;
 pub use prune::{Pruned, SpaceUse, compact};
+pub use snapshot::{KeptHeader, SnapshotSource};
 pub use store::{CommittedTx, IndexEntry, StateReader, Storage, TxLocation, UndecidedEntry};

@@ -235,12 +235,17 @@ impl Storage {
         let r = self.db.begin_read()?;
         // Read in the same transaction as the tree: a reader never sees nodes deleted by a
         // pruning pass without also seeing the version that pass pruned below.
-        let pruned_below = r
-            .open_table(META)?
-            .get("pruned_below")?
-            .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
-            .map_or(0, u64::from_be_bytes);
-        Ok(StateReader { nodes: r.open_table(JMT_NODES)?, values: r.open_table(JMT_VALUES)?, pruned_below })
+        let meta = r.open_table(META)?;
+        let get = |k: &str| -> Result<u64, StorageError> {
+            Ok(meta.get(k)?.and_then(|v| <[u8; 8]>::try_from(v.value()).ok()).map_or(0, u64::from_be_bytes))
+        };
+        let (pruned_below, history_from) = (get("pruned_below")?, get("history_from")?);
+        Ok(StateReader {
+            nodes: r.open_table(JMT_NODES)?,
+            values: r.open_table(JMT_VALUES)?,
+            pruned_below,
+            history_from,
+        })
     }
 
     /// Index entries whose key starts with `prefix`, in descending key order, starting below
@@ -328,7 +333,7 @@ fn undecided_key(height: u64, round: u32, hash: &[u8; 32]) -> Vec<u8> {
     k
 }
 
-fn write_state(tx: &redb::WriteTransaction, s: &StateWrites) -> Result<(), StorageError> {
+pub(crate) fn write_state(tx: &redb::WriteTransaction, s: &StateWrites) -> Result<(), StorageError> {
     let mut nodes = tx.open_table(JMT_NODES)?;
     for (k, v) in &s.nodes {
         nodes.insert(k.as_slice(), v.as_slice())?;
@@ -377,9 +382,16 @@ pub struct StateReader {
     nodes: redb::ReadOnlyTable<&'static [u8], &'static [u8]>,
     values: redb::ReadOnlyTable<&'static [u8; 40], &'static [u8]>,
     pruned_below: u64,
+    history_from: u64,
 }
 
 impl StateReader {
+    /// Versions below this have no values in this store (it started at a snapshot of that
+    /// height); 0 for a store that started at genesis.
+    pub fn history_from(&self) -> u64 {
+        self.history_from
+    }
+
     /// Versions below this have no whole tree in this snapshot (pruned); 0 when none is.
     pub fn pruned_below(&self) -> u64 {
         self.pruned_below

@@ -13,4 +13,5 @@ pub mod keys;
 pub mod network;
 pub mod node;
 pub mod query;
+pub mod snapshot;
 pub mod verify;

@@ -42,6 +42,11 @@ pub struct NodeArgs {
     /// Override the API listen address of config.toml.
     #[arg(long = "listen")]
     listen: Option<String>,
+    /// Start a new node from a state snapshot instead of replaying the chain from genesis: a
+    /// snapshot file, or a peer's API URL (`http://host:port`). The snapshot is verified against
+    /// this home's genesis (docs/snapshots.md); a home that already has blocks ignores this.
+    #[arg(long = "state-sync", value_name = "FILE|URL")]
+    state_sync: Option<String>,
 }
 
 pub fn load_config(home: &Path, listen: Option<String>) -> Result<govchain_node::NodeConfig> {
@@ -76,6 +81,21 @@ async fn run_until_stopped(node: RunningNode) -> Result<()> {
 /// Runs a node from its home.
 pub async fn node(ctx: &Ctx, a: NodeArgs) -> Result<()> {
     let cfg = load_config(&ctx.home, a.listen)?;
+    if let Some(source) = &a.state_sync {
+        if govchain_node::snapshot::has_chain(&cfg)? {
+            tracing::info!("the store already has blocks: --state-sync is not needed and is ignored");
+        } else {
+            let started = std::time::Instant::now();
+            let info = crate::cmd::snapshot::import(&cfg, source).await?;
+            tracing::info!(
+                height = info.height,
+                leaves = info.leaves,
+                bytes = info.bytes,
+                seconds = started.elapsed().as_secs_f64(),
+                "state sync: snapshot verified against the genesis and imported"
+            );
+        }
+    }
     let node = govchain_node::start(cfg).await?;
     println!("node API and portal listening on http://{}/", node.api_addr);
     run_until_stopped(node).await

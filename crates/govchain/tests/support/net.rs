@@ -41,10 +41,16 @@ impl Net {
 
     /// Starts node `i`.
     pub fn start(&mut self, i: usize) {
+        self.start_with(i, &[]);
+    }
+
+    /// Starts node `i` with extra `govchain node` arguments.
+    pub fn start_with(&mut self, i: usize, extra: &[&str]) {
         self.starts[i] += 1;
         let log = std::fs::File::create(self.home(i).join(format!("node-{}.log", self.starts[i]))).expect("log");
         let child = Command::new(bin())
             .args(["node", "--log", "info"])
+            .args(extra)
             .env("GOVCHAIN_HOME", self.home(i))
             .stdout(Stdio::null())
             .stderr(log)
