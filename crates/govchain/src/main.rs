@@ -72,6 +72,9 @@ enum Command {
     Bench(cmd::bench::BenchArgs),
     /// Certificate status checks with proofs at 10 000 and 1 000 000 certificates.
     BenchCerts(cmd::bench_certs::BenchCertsArgs),
+    /// Benchmark state sync: a new observer of a chain with 1,000,000 certificates in 100,000
+    /// blocks serving verified proofs from a snapshot, against replaying every block.
+    BenchSync(cmd::bench_sync::BenchSyncArgs),
     /// Benchmark data sharing: access round trips at 100 concurrent requests, receipts per
     /// second beside the records bench, and "who used my data" for a citizen with 1,000 of
     /// 1,000,000 receipts (answer and verification times).
@@ -166,6 +169,10 @@ fn run(modules: &[Box<dyn ModuleCli>], matches: &clap::ArgMatches) -> eyre::Resu
             Command::State(c) => cmd::query::state(&ctx, c).await,
             Command::Verify(a) => cmd::verify::run(&ctx, a),
             Command::Bench(a) => cmd::bench::run(&ctx, a).await.map(|_| ()),
+            Command::BenchSync(a) => {
+                init_logging("warn");
+                cmd::bench_sync::run(a).await
+            }
             Command::BenchData(a) => {
                 init_logging("warn");
                 cmd::bench_data::run(&ctx, a).await

@@ -50,19 +50,19 @@ pub struct BenchCertsArgs {
 
 const ISSUERS: usize = 256;
 
-struct Seeder {
-    chain: Arc<Chain>,
-    service: Arc<NodeService>,
+pub(crate) struct Seeder {
+    pub(crate) chain: Arc<Chain>,
+    pub(crate) service: Arc<NodeService>,
     builder: TxBuilder,
     validator: SecretKey,
     issuers: Vec<SecretKey>,
     nonces: Vec<u64>,
-    issued: Vec<String>,
+    pub(crate) issued: Vec<String>,
 }
 
 impl Seeder {
     /// Admits `txs` and commits them as blocks.
-    async fn run_blocks(&self, txs: Vec<SignedTransaction>, per_block: usize) -> Result<()> {
+    pub(crate) async fn run_blocks(&self, txs: Vec<SignedTransaction>, per_block: usize) -> Result<()> {
         for chunk in txs.chunks(per_block) {
             let items: Vec<(SignedTransaction, usize)> = chunk.iter().map(|t| (t.clone(), t.encode().len())).collect();
             let svc = self.service.clone();
@@ -89,7 +89,7 @@ impl Seeder {
         Ok(())
     }
 
-    fn sign_issuances(&mut self, count: usize, height: u64) -> Vec<SignedTransaction> {
+    pub(crate) fn sign_issuances(&mut self, count: usize, height: u64) -> Vec<SignedTransaction> {
         let start = self.issued.len();
         let jobs: Vec<(usize, u64)> = (0..count)
             .map(|i| {
@@ -184,18 +184,17 @@ fn measure_handler(svc: &NodeService, ids: &[String], n: usize) -> Result<f64> {
     Ok(n as f64 / started.elapsed().as_secs_f64())
 }
 
-/// Runs the benchmark.
-pub async fn run(_: &Ctx, a: BenchCertsArgs) -> Result<()> {
-    let tmp = tempfile_dir(a.dir.clone())?;
-    let home = tmp.join("node");
-    let listen = "127.0.0.1:0";
+/// A one-validator bench chain in `home` (written here), opened without consensus, with a
+/// certificate type and [`ISSUERS`] issuing officials registered: what `bench-certs` and
+/// `bench-sync` seed certificates into.
+pub(crate) async fn setup(home: &std::path::Path, block: usize) -> Result<(Seeder, govchain_node::NodeConfig)> {
     devnet::write_network(&NetworkSpec {
         chain_id: "govchain-bench".into(),
         suite: govchain_types::Suite::Ed25519Sha256,
         nodes: vec![NodeSpec {
             name: "bench".into(),
-            home: home.clone(),
-            api: listen.into(),
+            home: home.to_path_buf(),
+            api: "127.0.0.1:0".into(),
             p2p: "/ip4/127.0.0.1/tcp/0".into(),
             validator: true,
             org: "market".into(),
@@ -204,23 +203,18 @@ pub async fn run(_: &Ctx, a: BenchCertsArgs) -> Result<()> {
         passphrase: String::new(),
     })?;
     let mut raw = RawConfig::load(&home.join("config.toml"))?;
-    raw.mempool.max_txs = a.block * 2;
+    raw.mempool.max_txs = block.max(1000) * 2;
     raw.mempool.max_bytes = 256 << 20;
     // The setup registers every issuer from one admin account in one go.
-    raw.mempool.max_per_sender = a.block.max(ISSUERS + 1) * 2;
+    raw.mempool.max_per_sender = block.max(ISSUERS + 1) * 2;
     raw.mempool.max_bytes_per_sender = 256 << 20;
-    let cfg = raw.check(&home)?;
+    // Blocks as fast as they are built (the seeding drives them; no pacing between them).
+    raw.block.min_interval_ms = 0;
+    let cfg = raw.check(home)?;
     let (chain, genesis) = govchain_node::open(&cfg)?;
     let service = Arc::new(NodeService::new(chain.clone()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let guards = govchain_api::Guards::new(cfg.api_limits.clone());
-    let (router, _) =
-        govchain_node::api_router(service.clone(), ApiConfig::default(), &govchain_node::components(), &guards);
-    tokio::spawn(govchain_api::serve(listener, router, guards));
-
     let load = |n: &str| govchain_node::load_key(&home.join("keys").join(format!("{n}.json")), "GOVCHAIN_PASSPHRASE");
-    let mut seeder = Seeder {
+    let seeder = Seeder {
         chain: chain.clone(),
         service,
         builder: TxBuilder::new(&genesis.chain_id, genesis.suite),
@@ -255,7 +249,22 @@ pub async fn run(_: &Ctx, a: BenchCertsArgs) -> Result<()> {
         };
         setup.push(seeder.builder.call(&admin, i as u64 + 1, 5_000, &args)?);
     }
-    seeder.run_blocks(setup, a.block).await?;
+    seeder.run_blocks(setup, block.max(ISSUERS + 1)).await?;
+    Ok((seeder, cfg))
+}
+
+/// Runs the benchmark.
+pub async fn run(_: &Ctx, a: BenchCertsArgs) -> Result<()> {
+    let tmp = tempfile_dir(a.dir.clone())?;
+    let home = tmp.join("node");
+    let (mut seeder, cfg) = setup(&home, a.block).await?;
+    let chain = seeder.chain.clone();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let guards = govchain_api::Guards::new(cfg.api_limits.clone());
+    let (router, _) =
+        govchain_node::api_router(seeder.service.clone(), ApiConfig::default(), &govchain_node::components(), &guards);
+    tokio::spawn(govchain_api::serve(listener, router, guards));
 
     let verify_rate = crate::cmd::bench::ed25519_verify_rate(2);
     let mut results = Vec::new();
