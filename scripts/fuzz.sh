@@ -14,7 +14,7 @@ secs="${1:-600}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(tx batch block consensus proposal_stream proof_bundle credential presentation genesis config workflow_definition bpmn eth_tx)
+  targets=(tx batch block consensus proposal_stream proof_bundle snapshot credential presentation genesis config workflow_definition bpmn eth_tx)
 fi
 
 if ! cargo afl --version 2>/dev/null | grep -q "0.18.2"; then

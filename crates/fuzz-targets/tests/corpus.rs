@@ -185,6 +185,27 @@ mod seeds {
         let credential = Credential::sign(Suite::Ed25519Sha256, core, claims, &key(4));
         put(dir, "credential", "diploma.json", &serde_json::to_vec_pretty(&credential).expect("json"));
         let presentation = credential.present(&["degree".to_string()]).expect("present");
+        // A snapshot whose anchor is a proof bundle of the conformance vectors' chain, with
+        // three leaves and one index entry.
+        let anchor = std::fs::read(dir.join("proof_bundle").join("present.gcproof")).expect("bundle seed");
+        let head = govchain_node::snapshot::SnapshotHead {
+            chain_id: "vectors".into(),
+            genesis_hash: [7; 32],
+            height: 3,
+            anchor,
+        };
+        let mut snap = Vec::new();
+        {
+            use govchain_node::snapshot::{Item, SnapshotWriter};
+            let mut w = SnapshotWriter::new(&mut snap, govchain_types::Suite::Ed25519Sha256, &head).expect("writer");
+            for (i, v) in [b"one".to_vec(), b"two".to_vec(), b"three".to_vec()].into_iter().enumerate() {
+                w.item(&Item::Leaf([i as u8 * 16; 32], v)).expect("leaf");
+            }
+            w.item(&Item::Index(b"records/idx/x".to_vec(), b"finance-000001".to_vec())).expect("index");
+            w.item(&Item::End { leaves: 3, index: 1 }).expect("end");
+            w.finish().expect("finish");
+        }
+        put(dir, "snapshot", "three-leaves.snapshot", &snap);
         put(dir, "presentation", "degree-only.json", &serde_json::to_vec_pretty(&presentation).expect("json"));
     }
 }

@@ -119,6 +119,31 @@ pub async fn run(a: BenchSyncArgs) -> Result<()> {
     );
     drop(synced);
 
+    // From a peer: the archive's API streams `GET /v1/snapshot` to the importer.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let guards = govchain_api::Guards::new(cfg.api_limits.clone());
+    let (router, _) = govchain_node::api_router(
+        seeder.service.clone(),
+        govchain_api::ApiConfig::default(),
+        &govchain_node::components(),
+        &guards,
+    );
+    tokio::spawn(govchain_api::serve(listener, router, guards));
+    let peer_home = tmp.join("from-peer");
+    fresh_home(&home, &peer_home)?;
+    let pcfg = govchain_node::RawConfig::load(&peer_home.join("config.toml"))?.check(&peer_home)?;
+    let t = Instant::now();
+    let from_peer = crate::cmd::snapshot::import(&pcfg, &format!("http://{addr}")).await?;
+    let (synced, _) = govchain_node::open(&pcfg)?;
+    proven_status(&synced, &genesis, &probe)?;
+    println!(
+        "from a peer (GET /v1/snapshot, export streamed into the importer): height={} first_verified_proof_s={:.1}",
+        from_peer.height,
+        t.elapsed().as_secs_f64()
+    );
+    drop(synced);
+
     if !a.no_replay {
         let replay_home = tmp.join("replay");
         fresh_home(&home, &replay_home)?;
