@@ -4,7 +4,8 @@
 //! no store behind; a new observer started with `--state-sync FILE` and another with
 //! `--state-sync http://peer` serve verified proofs of records published before the snapshot,
 //! answer 410 `pruned` for blocks before it, find those records by search, follow the chain by
-//! consensus sync, and end on the same blocks (so the same state roots) as the validators.
+//! consensus sync, and end on the same blocks (so the same state roots) as the validators; the
+//! peer-synced one prunes its window past the snapshot's height.
 
 mod support;
 
@@ -35,6 +36,22 @@ fn publish(net: &Net, title: &str) {
         "--body",
         "…",
     ]);
+}
+
+fn issue(net: &Net, input: &str, args: &[&str]) {
+    use std::io::Write as _;
+    let mut child = Command::new(support::bin())
+        .args(args)
+        .env("GOVCHAIN_HOME", &net.dir)
+        .env("GOVCHAIN_API", &net.apis[0])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("govchain");
+    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
+    let o = child.wait_with_output().expect("wait");
+    assert!(o.status.success(), "govchain {args:?}: {}", support::text(&o));
 }
 
 /// Reads a snapshot, lets `edit` change its head or items, and writes it back with a correct
@@ -78,7 +95,37 @@ async fn new_observers_start_from_a_verified_snapshot_and_follow_the_chain() {
     for i in 0..3 {
         publish(&net, &format!("Snapshot budget {i}"));
     }
-    let before = net.height(0).await.expect("height");
+    // A certificate: its issuance marks proofs as promised at that height (docs/proofs.md §8).
+    net.cli(
+        &["cert", "type", "create", "--key", "education-admin", "--id", "diploma", "--name", "Diploma"]
+            .into_iter()
+            .chain(["--field", "holder_name:text:required", "--issuer", "education"])
+            .collect::<Vec<_>>(),
+    );
+    let cred = net.dir.join("diploma.json");
+    issue(
+        &net,
+        "110101198801019999",
+        &[
+            "cert",
+            "issue",
+            "--key",
+            "education-admin",
+            "--type",
+            "diploma",
+            "--holder-id-file",
+            "-",
+            "--claim",
+            "holder_name=Sun Li",
+            "-o",
+            &cred.to_string_lossy(),
+        ],
+    );
+    let credential: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&cred).expect("read")).expect("json");
+    let cert_id = credential["core"]["certificate_id"].as_str().expect("id").to_string();
+    // Past the certificate's height, so its issuance-height proofs predate the snapshot.
+    let before = net.height(0).await.expect("height") + 1;
     net.wait_height(&[4], before, Duration::from_secs(60)).await;
 
     let (ok, out) = run(&net, 4, &["snapshot", "export"]);
@@ -116,7 +163,11 @@ async fn new_observers_start_from_a_verified_snapshot_and_follow_the_chain() {
     });
     refused(&net, 5, &dir.join("cert"), "anchor does not verify");
 
-    // A valid one, from the file and from a peer.
+    // A valid one, from the file and from a peer (that node prunes, keeping four heights).
+    let config = net.home(6).join("config.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    let text = text.replace("[api]", "[storage]\nretention = \"pruned\"\nkeep_recent = 4\nprune_every = 2\n\n[api]");
+    std::fs::write(&config, text).expect("config");
     net.start_with(5, &["--state-sync", &path]);
     let peer = net.apis[4].clone();
     net.start_with(6, &["--state-sync", &peer]);
@@ -143,6 +194,36 @@ async fn new_observers_start_from_a_verified_snapshot_and_follow_the_chain() {
             );
         }
     }
+
+    // The certificate issued before the snapshot is active on the synced node; its offline
+    // bundle at the issuance height is an archive node's to give.
+    let status: serde_json::Value = reqwest::get(format!("{}/v1/certificates/{cert_id}/status", net.apis[5]))
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(status["status"], "active", "{status}");
+    let offline = reqwest::get(format!("{}/v1/certificates/{cert_id}/proofs", net.apis[5])).await.expect("get");
+    assert_eq!(offline.status(), 410, "{}", offline.text().await.unwrap_or_default());
+
+    // The pruned one prunes past the snapshot's height (the markers of older heights it holds
+    // are an archive node's to serve): a proof at its first height is gone by name.
+    let key = hex::encode(b"sys/validators");
+    let mut waited = 0;
+    let gone = loop {
+        waited += 1;
+        assert!(waited < 40, "node 6 never pruned past height {from_peer}\n{}", net.logs());
+        let r =
+            reqwest::get(format!("{}/v1/proofs/state?key={key}&height={from_peer}", net.apis[6])).await.expect("get");
+        if r.status() == 410 {
+            break r.json::<serde_json::Value>().await.expect("json");
+        }
+        assert!(r.status().is_success(), "{}", r.text().await.unwrap_or_default());
+        let h = net.height(6).await.expect("height");
+        net.wait_height(&[6], h + 1, Duration::from_secs(60)).await;
+    };
+    assert_eq!(gone["error"]["code"], "pruned", "{gone}");
 
     // Records from before the snapshot: listed, searchable, proven and verified offline.
     let list: serde_json::Value = reqwest::get(format!("{}/v1/records?category=budget", net.apis[5]))

@@ -74,8 +74,11 @@ fn keep_promised(chain: &Chain, snap: &Snapshot, up_to: u64) -> eyre::Result<u64
         let mut proofs = Vec::with_capacity(entries.len());
         let mut done = Vec::with_capacity(entries.len());
         for (k, _) in entries {
+            // A store made from a snapshot holds the markers of heights before it, whose trees
+            // it never had: those proofs are an archive node's to give.
             if let Some((h, key)) = parse_keep_proof(&k)
                 && h < up_to
+                && h >= snap.pruned_below()
             {
                 proofs.push((h, key.to_vec(), borsh::to_vec(&snap.prove(key, h)?)?));
             }
