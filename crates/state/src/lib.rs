@@ -217,17 +217,28 @@ impl Snapshot {
     }
 }
 
-/// The empty tree just before `version`, to build a whole tree at `version` from nothing.
-struct EmptyBefore(Version);
+/// A tree reader for building version `version` on top of the root of version `prev` (None: on
+/// the empty tree) when the versions between were never written: jmt asks for the root at
+/// `version - 1` and gets `prev`'s.
+struct OnTopOf<'a, R> {
+    inner: Option<&'a R>,
+    prev: Option<Version>,
+    version: Version,
+}
 
-impl TreeReader for EmptyBefore {
+impl<R: TreeReader> TreeReader for OnTopOf<'_, R> {
     fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
-        let empty_root = node_key.nibble_path().num_nibbles() == 0 && node_key.version() + 1 == self.0;
-        Ok(empty_root.then_some(Node::Null))
+        let root_asked = node_key.nibble_path().num_nibbles() == 0 && node_key.version() + 1 == self.version;
+        match (root_asked, self.prev, self.inner) {
+            (true, None, _) => Ok(Some(Node::Null)),
+            (true, Some(p), Some(r)) => r.get_node_option(&NodeKey::new(p, node_key.nibble_path().clone())),
+            (_, _, Some(r)) => r.get_node_option(node_key),
+            (_, _, None) => Ok(None),
+        }
     }
 
-    fn get_value_option(&self, _: Version, _: KeyHash) -> anyhow::Result<Option<OwnedValue>> {
-        Ok(None)
+    fn get_value_option(&self, max_version: Version, key_hash: KeyHash) -> anyhow::Result<Option<OwnedValue>> {
+        self.inner.map_or(Ok(None), |r| r.get_value_option(max_version, key_hash))
     }
 
     fn get_rightmost_leaf(&self) -> anyhow::Result<Option<(NodeKey, LeafNode)>> {
@@ -235,32 +246,72 @@ impl TreeReader for EmptyBefore {
     }
 }
 
-/// Builds the whole tree of a state snapshot at `version` from its (key hash, value) leaves:
-/// the root (to compare with the certified header's) and the writes that store the tree and
-/// the values at `version`. The root of a Jellyfish tree depends only on its leaves, so it equals
-/// the root of the chain that produced them exactly when they are that chain's state.
+/// The root's path (no nibbles). jmt exposes no constructor; its borsh form is a zero nibble
+/// count and no bytes.
+fn empty_path() -> Result<jmt::storage::NibblePath, StateError> {
+    borsh::from_slice(&[0u8; 12]).map_err(|e| StateError::Tree(format!("empty nibble path: {e}")))
+}
+
+fn put_hashed<R: TreeReader>(
+    suite: Suite,
+    reader: &OnTopOf<'_, R>,
+    leaves: Vec<([u8; 32], Vec<u8>)>,
+) -> Result<(Hash32, StateWrites), StateError> {
+    if leaves.is_empty() {
+        return Err(StateError::Tree("a snapshot chunk has at least one key".into()));
+    }
+    let version = reader.version;
+    let set: Vec<(KeyHash, OwnedValue)> = leaves.into_iter().map(|(k, v)| (KeyHash(k), v)).collect();
+    let (roots, batch) = match suite {
+        Suite::Ed25519Sha256 => {
+            JellyfishMerkleTree::<_, JmtSha256>::new(reader).batch_put_value_sets(vec![set], None, version)
+        }
+        Suite::Sm2Sm3 => JellyfishMerkleTree::<_, JmtSm3>::new(reader).batch_put_value_sets(vec![set], None, version),
+    }
+    .map_err(tree_err)?;
+    let root = roots.first().ok_or_else(|| StateError::Tree("no root".into()))?;
+    let mut writes = to_writes(batch)?;
+    // jmt marks the root it was given as replaced under the key it asked for (`version - 1`),
+    // which names no stored node: the replaced root is `prev`'s.
+    let asked = NodeKey::new(version.saturating_sub(1), empty_path()?);
+    let asked = borsh::to_vec(&asked).map_err(|e| StateError::Tree(e.to_string()))?;
+    writes.stale.retain(|(_, k)| *k != asked);
+    if let Some(p) = reader.prev {
+        let prev_root = NodeKey::new(p, empty_path()?);
+        writes.stale.push((version, borsh::to_vec(&prev_root).map_err(|e| StateError::Tree(e.to_string()))?));
+    }
+    Ok((Hash32(root.0), writes))
+}
+
+/// Builds the whole tree of a state snapshot at `version` from its (key hash, value) leaves, in
+/// memory: the root (to compare with the certified header's) and the writes that store it. The
+/// root of a Jellyfish tree depends only on its leaves, so it equals the root of the chain that
+/// produced them exactly when they are that chain's state. (The importer builds in chunks with
+/// [`Snapshot::put_leaves`] instead, in bounded memory; the tree is the same.)
 pub fn restore(
     suite: Suite,
     leaves: Vec<([u8; 32], Vec<u8>)>,
     version: u64,
 ) -> Result<(Hash32, StateWrites), StateError> {
-    if leaves.is_empty() || version == 0 {
-        return Err(StateError::Tree("a snapshot has at least one key, above genesis".into()));
-    }
-    let set: Vec<(KeyHash, OwnedValue)> = leaves.into_iter().map(|(k, v)| (KeyHash(k), v)).collect();
-    let reader = EmptyBefore(version);
-    let (roots, batch) = match suite {
-        Suite::Ed25519Sha256 => {
-            JellyfishMerkleTree::<_, JmtSha256>::new(&reader).batch_put_value_sets(vec![set], None, version)
+    put_hashed::<Adapter>(suite, &OnTopOf { inner: None, prev: None, version }, leaves)
+}
+
+impl Snapshot {
+    /// Inserts (key hash, value) leaves as `version`, on top of the tree of version `prev` in
+    /// this store (None: on the empty tree), whatever versions lie between: how a snapshot's
+    /// state is imported chunk by chunk, its last chunk at the snapshot's height. Nothing is
+    /// stored; the writes are returned with the new root.
+    pub fn put_leaves(
+        &self,
+        leaves: Vec<([u8; 32], Vec<u8>)>,
+        prev: Option<u64>,
+        version: u64,
+    ) -> Result<(Hash32, StateWrites), StateError> {
+        if prev.is_some_and(|p| p >= version) {
+            return Err(StateError::Tree("chunk versions must increase".into()));
         }
-        Suite::Sm2Sm3 => JellyfishMerkleTree::<_, JmtSm3>::new(&reader).batch_put_value_sets(vec![set], None, version),
+        put_hashed(self.suite, &OnTopOf { inner: Some(&self.reader), prev, version }, leaves)
     }
-    .map_err(tree_err)?;
-    let root = roots.first().ok_or_else(|| StateError::Tree("no root".into()))?;
-    let mut writes = to_writes(batch)?;
-    // Only the placeholder empty root is "replaced"; nothing older exists to prune.
-    writes.stale.clear();
-    Ok((Hash32(root.0), writes))
 }
 
 fn to_writes(batch: TreeUpdateBatch) -> Result<StateWrites, StateError> {

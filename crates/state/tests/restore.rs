@@ -1,6 +1,7 @@
 //! A state snapshot rebuilds the same tree: the live leaves of a chain at version `h` (after
 //! rewrites and deletions) give exactly the root the chain computed at `h`; the rebuilt store
-//! proves keys against that root, reads nothing below `h`, and takes the next block on top.
+//! proves keys against that root (built in one piece or chunk by chunk), reads nothing below
+//! `h`, and takes the next block on top.
 
 use govchain_crypto::Suite;
 use govchain_proofs::jmt_hash::verify_state_proof;
@@ -55,10 +56,21 @@ fn leaves_of_a_version_rebuild_its_root_and_proofs() {
     // One dropped leaf too.
     assert_ne!(restore(Suite::Ed25519Sha256, leaves[1..].to_vec(), 9).expect("restore").0, root);
 
+    // In memory and in one piece, or chunk by chunk in a store (versions 1, 2, then the
+    // snapshot's 9, each on top of the last): the same tree.
+    assert!(!writes.nodes.is_empty());
     let fresh = Storage::open(&dir.path().join("b")).expect("open");
-    fresh.import_state(&writes).expect("import");
-    fresh.finish_import(9, &[], &[], &[]).expect("finish");
     let db2 = StateDb::new(fresh.clone(), Suite::Ed25519Sha256);
+    let mut on = None;
+    let mut last_root = None;
+    for (chunk, version) in [(&leaves[..20], 1), (&leaves[20..40], 2), (&leaves[40..], 9)] {
+        let (r, w) = db2.snapshot().expect("snapshot").put_leaves(chunk.to_vec(), on, version).expect("put");
+        fresh.import_state(&w).expect("import");
+        on = Some(version);
+        last_root = Some(r);
+    }
+    assert_eq!(last_root, Some(root), "the chunked build has the chain's root");
+    fresh.finish_import(9, &[], &[], &[]).expect("finish");
     let snap = db2.snapshot().expect("snapshot");
     assert_eq!(snap.root(9).expect("root"), root);
     for key in ["k3", "new9", "new4"] {

@@ -103,6 +103,8 @@ pub fn export_file(chain: &Arc<Chain>, path: &Path) -> Result<SnapshotInfo> {
 
 /// Tree nodes or index entries per import write transaction.
 const IMPORT_BATCH: usize = 200_000;
+/// State leaves per chunk of the tree build.
+const LEAVES_PER_CHUNK: usize = 100_000;
 
 /// The store file of a home, and the file an import writes before it is complete.
 fn store_paths(cfg: &NodeConfig) -> (PathBuf, PathBuf) {
@@ -148,18 +150,39 @@ pub fn import(cfg: &NodeConfig, components: &[Arc<dyn Component>], input: impl R
     std::fs::create_dir_all(partial.parent().unwrap_or(&cfg.home))?;
     let _ = std::fs::remove_file(&partial);
     let storage = Storage::open_with_cache(&partial, cfg.storage_cache_bytes)?;
+    let state = govchain_state::StateDb::with_node_cache(storage.clone(), suite, cfg.node_cache);
     let outcome = (|| -> Result<SnapshotInfo> {
-        let mut leaves: Vec<([u8; 32], Vec<u8>)> = Vec::new();
+        // The tree is built chunk by chunk, each on top of the last (chunks at versions 1, 2, …
+        // and the last at the snapshot's height), so memory stays bounded whatever the state's
+        // size; the root depends only on the leaves.
+        let mut chunk: Vec<([u8; 32], Vec<u8>)> = Vec::new();
+        let mut last_leaf: Option<[u8; 32]> = None;
+        let mut built: Option<u64> = None;
+        let put = |leaves: Vec<([u8; 32], Vec<u8>)>, on: Option<u64>, version: u64| -> Result<govchain_types::Hash32> {
+            let (root, writes) = state.snapshot()?.put_leaves(leaves, on, version)?;
+            for part in split(writes) {
+                storage.import_state(&part)?;
+            }
+            Ok(root)
+        };
+        let mut leaf_count = 0u64;
         let mut index: Vec<IndexEntry> = Vec::new();
         let mut index_count = 0u64;
         let mut last_key: Option<Vec<u8>> = None;
         let end = loop {
             match reader.next_item()? {
                 Item::Leaf(kh, v) => {
-                    if leaves.last().is_some_and(|(last, _)| *last >= kh) || index_count > 0 {
+                    if last_leaf.is_some_and(|last| last >= kh) || index_count > 0 {
                         bail!("not a valid snapshot: state leaves out of order");
                     }
-                    leaves.push((kh, v));
+                    last_leaf = Some(kh);
+                    leaf_count += 1;
+                    let next = built.map_or(1, |b| b + 1);
+                    if chunk.len() >= LEAVES_PER_CHUNK && next < height {
+                        put(std::mem::take(&mut chunk), built, next)?;
+                        built = Some(next);
+                    }
+                    chunk.push((kh, v));
                 }
                 Item::Index(k, v) => {
                     if last_key.as_ref().is_some_and(|last| *last >= k) {
@@ -176,25 +199,23 @@ pub fn import(cfg: &NodeConfig, components: &[Arc<dyn Component>], input: impl R
                 Item::End { leaves: n, index: m } => break (n, m),
             }
         };
-        if end != (leaves.len() as u64, index_count) {
+        if end != (leaf_count, index_count) {
             bail!(
-                "not a valid snapshot: its end counts {} leaves and {} index entries, it holds {} and {index_count}",
+                "not a valid snapshot: its end counts {} leaves and {} index entries, it holds {leaf_count} and {index_count}",
                 end.0,
-                end.1,
-                leaves.len()
+                end.1
             );
         }
+        if chunk.is_empty() {
+            bail!("not a valid snapshot: no state");
+        }
         storage.import_index(&index)?;
-        let leaf_count = leaves.len() as u64;
-        let (root, writes) = govchain_state::restore(suite, leaves, height)?;
+        let root = put(chunk, built, height)?;
         if root != anchor.header.state_root {
             bail!(
                 "the snapshot's state does not match the certified state root at height {height} (rebuilt {root}, certified {})",
                 anchor.header.state_root
             );
-        }
-        for part in split(writes) {
-            storage.import_state(&part)?;
         }
         let mut headers = vec![(height, codec::encode(&anchor.header), codec::encode(&anchor.certificate))];
         let mut valset_proofs = Vec::new();
