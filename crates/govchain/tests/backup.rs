@@ -6,30 +6,9 @@
 
 mod support;
 
-use std::process::Command;
 use std::time::Duration;
 
 use support::net::Net;
-
-fn db(net: &Net, node: usize, args: &[&str]) -> (bool, String) {
-    let o = Command::new(support::bin()).args(args).env("GOVCHAIN_HOME", net.home(node)).output().expect("govchain");
-    (o.status.success(), support::text(&o))
-}
-
-fn publish(net: &Net, title: &str) {
-    net.cli(&[
-        "records",
-        "publish",
-        "--key",
-        "finance-officer",
-        "--category",
-        "budget",
-        "--title",
-        title,
-        "--body",
-        "…",
-    ]);
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_observer_backed_up_while_running_restores_and_rejoins_the_chain() {
@@ -37,31 +16,31 @@ async fn an_observer_backed_up_while_running_restores_and_rejoins_the_chain() {
     net.start_all();
     net.wait_height(&[0, 1, 2, 3, 4], 2, Duration::from_secs(90)).await;
     for i in 0..3 {
-        publish(&net, &format!("Budget {i}"));
+        net.publish_budget(&format!("Budget {i}"));
     }
     let before = net.height(0).await.expect("height");
     net.wait_height(&[4], before, Duration::from_secs(60)).await;
 
     // The copy is taken while the observer keeps committing.
-    let (ok, out) = db(&net, 4, &["db", "backup"]);
+    let (ok, out) = net.run_in_home(4, &["db", "backup"]);
     assert!(ok, "{out}");
     let height: u64 = out.split_whitespace().nth(3).and_then(|h| h.parse().ok()).unwrap_or_else(|| panic!("{out}"));
     let path = out.split(" written to ").nth(1).and_then(|r| r.split(" (").next()).expect("path").to_string();
     assert!(height >= before, "{out}");
     for i in 3..6 {
-        publish(&net, &format!("Budget {i}"));
+        net.publish_budget(&format!("Budget {i}"));
     }
 
     // Not while it runs; not from a file that is no store.
-    let (ok, out) = db(&net, 4, &["db", "restore", &path]);
+    let (ok, out) = net.run_in_home(4, &["db", "restore", &path]);
     assert!(!ok && out.contains("stop the node first"), "{out}");
     let junk = net.dir.join("junk.redb");
     std::fs::write(&junk, b"not a database").expect("write");
     net.kill9(4);
-    let (ok, out) = db(&net, 4, &["db", "restore", &junk.to_string_lossy()]);
+    let (ok, out) = net.run_in_home(4, &["db", "restore", &junk.to_string_lossy()]);
     assert!(!ok && out.contains("not a readable store"), "{out}");
 
-    let (ok, out) = db(&net, 4, &["db", "restore", &path]);
+    let (ok, out) = net.run_in_home(4, &["db", "restore", &path]);
     assert!(ok, "{out}");
     assert!(out.contains(&format!("restored height {height}")), "{out}");
     let kept = std::fs::read_dir(net.home(4).join("data"))

@@ -18,42 +18,6 @@ use govchain_proofs::ProofBundle;
 use govchain_types::Suite;
 use support::net::Net;
 
-fn run(net: &Net, node: usize, args: &[&str]) -> (bool, String) {
-    let o = Command::new(support::bin()).args(args).env("GOVCHAIN_HOME", net.home(node)).output().expect("govchain");
-    (o.status.success(), support::text(&o))
-}
-
-fn publish(net: &Net, title: &str) {
-    net.cli(&[
-        "records",
-        "publish",
-        "--key",
-        "finance-officer",
-        "--category",
-        "budget",
-        "--title",
-        title,
-        "--body",
-        "…",
-    ]);
-}
-
-fn issue(net: &Net, input: &str, args: &[&str]) {
-    use std::io::Write as _;
-    let mut child = Command::new(support::bin())
-        .args(args)
-        .env("GOVCHAIN_HOME", &net.dir)
-        .env("GOVCHAIN_API", &net.apis[0])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("govchain");
-    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
-    let o = child.wait_with_output().expect("wait");
-    assert!(o.status.success(), "govchain {args:?}: {}", support::text(&o));
-}
-
 /// Reads a snapshot, lets `edit` change its head or items, and writes it back with a correct
 /// digest (what someone forging a snapshot would do).
 fn rewrite(from: &Path, to: &Path, edit: impl Fn(&mut SnapshotHead, &mut Vec<Item>)) {
@@ -78,7 +42,7 @@ fn rewrite(from: &Path, to: &Path, edit: impl Fn(&mut SnapshotHead, &mut Vec<Ite
 }
 
 fn refused(net: &Net, node: usize, file: &Path, expect: &str) {
-    let (ok, out) = run(net, node, &["snapshot", "import", &file.to_string_lossy()]);
+    let (ok, out) = net.run_in_home(node, &["snapshot", "import", &file.to_string_lossy()]);
     assert!(!ok, "a bad snapshot must be refused: {out}");
     assert!(out.contains(expect), "expected {expect:?} in: {out}");
     let data = net.home(node).join("data");
@@ -93,7 +57,7 @@ async fn new_observers_start_from_a_verified_snapshot_and_follow_the_chain() {
     }
     net.wait_height(&[0, 1, 2, 3, 4], 2, Duration::from_secs(90)).await;
     for i in 0..3 {
-        publish(&net, &format!("Snapshot budget {i}"));
+        net.publish_budget(&format!("Snapshot budget {i}"));
     }
     // A certificate: its issuance marks proofs as promised at that height (docs/proofs.md §8).
     net.cli(
@@ -103,8 +67,7 @@ async fn new_observers_start_from_a_verified_snapshot_and_follow_the_chain() {
             .collect::<Vec<_>>(),
     );
     let cred = net.dir.join("diploma.json");
-    issue(
-        &net,
+    net.cli_stdin(
         "110101198801019999",
         &[
             "cert",
@@ -128,13 +91,13 @@ async fn new_observers_start_from_a_verified_snapshot_and_follow_the_chain() {
     let before = net.height(0).await.expect("height") + 1;
     net.wait_height(&[4], before, Duration::from_secs(60)).await;
 
-    let (ok, out) = run(&net, 4, &["snapshot", "export"]);
+    let (ok, out) = net.run_in_home(4, &["snapshot", "export"]);
     assert!(ok, "{out}");
     let height: u64 = out.split_whitespace().nth(3).and_then(|h| h.parse().ok()).unwrap_or_else(|| panic!("{out}"));
     let path = out.split(" written to ").nth(1).and_then(|r| r.split(" (").next()).expect("path").to_string();
     let snapshot = Path::new(&path).to_path_buf();
     assert!(height >= before, "{out}");
-    publish(&net, "After the snapshot");
+    net.publish_budget("After the snapshot");
 
     // Tampered snapshots are refused, and leave node 5's home empty.
     let dir = net.dir.join("tampered");
@@ -252,12 +215,12 @@ async fn new_observers_start_from_a_verified_snapshot_and_follow_the_chain() {
         .expect("govchain");
     assert!(o.status.success(), "{}", support::text(&o));
     let genesis = net.dir.join("genesis.json");
-    let (ok, out) = run(&net, 0, &["verify", &proof.to_string_lossy(), "--genesis", &genesis.to_string_lossy()]);
+    let (ok, out) = net.run_in_home(0, &["verify", &proof.to_string_lossy(), "--genesis", &genesis.to_string_lossy()]);
     assert!(ok && out.contains("VERIFIED"), "{out}");
 
     // The synced store checks, stopped, and the node resumes from it.
     net.kill9(5);
-    let (ok, out) = run(&net, 5, &["db", "check"]);
+    let (ok, out) = net.run_in_home(5, &["db", "check"]);
     assert!(ok && out.contains("store OK"), "{out}");
     net.start_with(5, &["--state-sync", &path]);
     let tip = net.height(0).await.expect("height") + 2;

@@ -18,23 +18,6 @@ fn address(net: &Net, name: &str) -> String {
     load_key(&net.dir, name).public_key().address(govchain_types::Suite::Ed25519Sha256).to_string()
 }
 
-fn cli_stdin(net: &Net, input: &str, args: &[&str]) -> String {
-    use std::io::Write as _;
-    let mut child = std::process::Command::new(support::bin())
-        .args(args)
-        .env("GOVCHAIN_HOME", &net.dir)
-        .env("GOVCHAIN_API", &net.apis[0])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("govchain");
-    child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
-    let o = child.wait_with_output().expect("wait");
-    assert!(o.status.success(), "govchain {args:?}: {}", support::text(&o));
-    support::text(&o)
-}
-
 /// The hex line (a blinded message or a blind signature) a command printed.
 fn hex_line(out: &str) -> String {
     out.lines()
@@ -99,8 +82,7 @@ async fn a_vote_on_four_validators_gives_one_verified_count_everywhere() {
     for (i, (id, name)) in RESIDENTS.iter().enumerate() {
         let cred = path(&format!("resident{i}.json"));
         let claims = [format!("name={name}"), "birth_date=1990-01-01".to_string()];
-        cli_stdin(
-            &net,
+        net.cli_stdin(
             id,
             &[
                 "cert",
@@ -124,8 +106,7 @@ async fn a_vote_on_four_validators_gives_one_verified_count_everywhere() {
         presentations.push(pres);
     }
     let diploma = path("diploma.json");
-    cli_stdin(
-        &net,
+    net.cli_stdin(
         "110101198801019999",
         &[
             "cert",

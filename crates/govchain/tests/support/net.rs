@@ -88,6 +88,48 @@ impl Net {
         t
     }
 
+    /// [`Net::cli`] with `input` on standard input.
+    pub fn cli_stdin(&self, input: &str, args: &[&str]) -> String {
+        use std::io::Write as _;
+        let mut child = Command::new(bin())
+            .args(args)
+            .env("GOVCHAIN_HOME", &self.dir)
+            .env("GOVCHAIN_API", &self.apis[0])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("govchain");
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write");
+        let o = child.wait_with_output().expect("wait");
+        let t = super::text(&o);
+        assert!(o.status.success(), "govchain {args:?}: {t}");
+        t
+    }
+
+    /// Runs a `govchain` command in node `i`'s home (store and snapshot commands): whether it
+    /// succeeded, and its output.
+    pub fn run_in_home(&self, i: usize, args: &[&str]) -> (bool, String) {
+        let o = Command::new(bin()).args(args).env("GOVCHAIN_HOME", self.home(i)).output().expect("govchain");
+        (o.status.success(), super::text(&o))
+    }
+
+    /// Publishes a budget record as the finance officer.
+    pub fn publish_budget(&self, title: &str) {
+        self.cli(&[
+            "records",
+            "publish",
+            "--key",
+            "finance-officer",
+            "--category",
+            "budget",
+            "--title",
+            title,
+            "--body",
+            "…",
+        ]);
+    }
+
     /// API client of node `i`.
     pub fn client(&self, i: usize) -> Client {
         Client::new(&self.apis[i])
