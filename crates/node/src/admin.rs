@@ -62,56 +62,66 @@ async fn handle(line: &str, chain: &Arc<Chain>, busy: &tokio::sync::Mutex<()>) -
     let (cmd, arg) = line.split_once(' ').unwrap_or((line, ""));
     match cmd {
         "backup" => {
-            let dir = PathBuf::from(arg.trim());
-            if !dir.is_absolute() || !dir.is_dir() {
-                return json!({"ok": false, "error": format!("backup needs an existing absolute directory, not {arg:?}")});
-            }
-            let Ok(_guard) = busy.try_lock() else {
-                return json!({"ok": false, "error": "a backup is already running"});
-            };
-            let chain = chain.clone();
-            let r = tokio::task::spawn_blocking(move || backup(&chain, &dir)).await;
-            match r {
-                Ok(Ok((height, path, bytes))) => {
-                    info!(height, path = %path.display(), bytes, "backup written");
-                    json!({"ok": true, "height": height, "path": path, "bytes": bytes})
-                }
-                Ok(Err(e)) => {
-                    warn!(error = %e, "backup failed");
-                    json!({"ok": false, "error": e.to_string()})
-                }
-                Err(e) => json!({"ok": false, "error": e.to_string()}),
-            }
+            exclusive("backup", arg, chain, busy, |chain, dir| {
+                let (height, path, bytes) = backup(chain, dir)?;
+                Ok(json!({"ok": true, "height": height, "path": path, "bytes": bytes}))
+            })
+            .await
         }
         "snapshot" => {
-            let dir = PathBuf::from(arg.trim());
-            if !dir.is_absolute() || !dir.is_dir() {
-                return json!({"ok": false, "error": format!("snapshot needs an existing absolute directory, not {arg:?}")});
-            }
-            let Ok(_guard) = busy.try_lock() else {
-                return json!({"ok": false, "error": "a backup or snapshot is already running"});
-            };
-            let chain = chain.clone();
-            match tokio::task::spawn_blocking(move || snapshot(&chain, &dir)).await {
-                Ok(Ok((path, s))) => {
-                    info!(height = s.height, path = %path.display(), bytes = s.bytes, "snapshot written");
-                    json!({"ok": true, "height": s.height, "path": path, "bytes": s.bytes, "leaves": s.leaves})
-                }
-                Ok(Err(e)) => {
-                    warn!(error = %e, "snapshot failed");
-                    json!({"ok": false, "error": format!("{e:#}")})
-                }
-                Err(e) => json!({"ok": false, "error": e.to_string()}),
-            }
+            exclusive("snapshot", arg, chain, busy, |chain, dir| {
+                let (path, s) = snapshot(chain, dir)?;
+                Ok(json!({"ok": true, "height": s.height, "path": path, "bytes": s.bytes, "leaves": s.leaves}))
+            })
+            .await
         }
         _ => json!({"ok": false, "error": format!("unknown command {cmd:?}; known: backup DIR, snapshot DIR")}),
     }
 }
 
+/// Runs `job` on the blocking pool for a command that writes a file into the directory `arg`,
+/// one such job at a time; logs and answers its outcome.
+async fn exclusive(
+    what: &'static str,
+    arg: &str,
+    chain: &Arc<Chain>,
+    busy: &tokio::sync::Mutex<()>,
+    job: impl FnOnce(&Arc<Chain>, &Path) -> eyre::Result<serde_json::Value> + Send + 'static,
+) -> serde_json::Value {
+    let dir = PathBuf::from(arg.trim());
+    if !dir.is_absolute() || !dir.is_dir() {
+        return json!({"ok": false, "error": format!("{what} needs an existing absolute directory, not {arg:?}")});
+    }
+    let Ok(_guard) = busy.try_lock() else {
+        return json!({"ok": false, "error": "a backup or snapshot is already running"});
+    };
+    let chain = chain.clone();
+    match tokio::task::spawn_blocking(move || job(&chain, &dir)).await {
+        Ok(Ok(answer)) => {
+            info!(%answer, "{what} written");
+            answer
+        }
+        Ok(Err(e)) => {
+            warn!(error = %e, "{what} failed");
+            json!({"ok": false, "error": format!("{e:#}")})
+        }
+        Err(e) => json!({"ok": false, "error": e.to_string()}),
+    }
+}
+
 fn snapshot(chain: &Arc<Chain>, dir: &Path) -> eyre::Result<(PathBuf, crate::snapshot::SnapshotInfo)> {
+    // The height is known once the export has begun: written under a temporary name, renamed.
     let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
-    let partial = dir.join(format!(".govchain-snapshot-{stamp}.snapshot"));
-    let info = crate::snapshot::export_file(chain, &partial)?;
+    let partial = dir.join(format!(".govchain-snapshot-{stamp}.partial"));
+    let file = std::fs::File::create(&partial)?;
+    let info = crate::snapshot::export(chain, &file).and_then(|i| Ok(file.sync_all().map(|_| i)?));
+    let info = match info {
+        Ok(i) => i,
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
     let path = dir.join(format!("govchain-{}-{}.snapshot", chain.chain_id, info.height));
     std::fs::rename(&partial, &path)?;
     Ok((path, info))
