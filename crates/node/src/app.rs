@@ -15,7 +15,8 @@ pub struct ChainApp(pub Arc<Chain>);
 #[async_trait]
 impl Application for ChainApp {
     fn committed_height(&self) -> u64 {
-        self.0.tip().height
+        // The execution head: the engine moves on once a decision is durable (`commit.rs`).
+        self.0.head().height
     }
 
     fn validator_set(&self, height: u64) -> Option<ValidatorSet> {
@@ -23,7 +24,7 @@ impl Application for ChainApp {
     }
 
     fn max_block_bytes(&self) -> usize {
-        self.0.tip().params.max_block_bytes as usize
+        self.0.head().params.max_block_bytes as usize
     }
 
     async fn build_block(
@@ -53,7 +54,7 @@ impl Application for ChainApp {
     }
 
     async fn commit(&self, certificate: CommitCertificate) -> CommitOutcome {
-        self.0.commit(certificate).await.map_err(|e| AppError::Fault(format!("{e:#}")))
+        self.0.decide(certificate).await.map_err(|e| AppError::Fault(format!("{e:#}")))
     }
 
     fn decided(&self, height: u64) -> Option<(Vec<u8>, CommitCertificate)> {

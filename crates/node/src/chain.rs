@@ -10,8 +10,8 @@ use govchain_crypto::{VerifyItem, verify_batch};
 use govchain_execution::{BlockEnv, BlockOutput, Executor, Mode, StateError, StateRead, keys};
 use govchain_mempool::{AdmitError, Mempool};
 use govchain_proofs::merkle;
-use govchain_state::{Snapshot, StateDb};
-use govchain_storage::{BlockCommit, StateWrites, Storage};
+use govchain_state::{Pending, Snapshot, StateDb};
+use govchain_storage::Storage;
 use govchain_types::bounded::{BoundedString, BoundedVec};
 use govchain_types::{
     Address, Block, CommitCertificate, CommittedBlock, Hash32, Header, Receipt, SignedTransaction, Suite, ValidatorSet,
@@ -19,7 +19,7 @@ use govchain_types::{
 };
 use parking_lot::{Mutex, RwLock};
 use tokio::sync::{Notify, broadcast};
-use tracing::{info, warn};
+use tracing::warn;
 
 use crate::metrics::Metrics;
 use govchain_execution::ChainParams;
@@ -54,8 +54,19 @@ pub struct Executed {
     pub tx_hashes: Vec<Hash32>,
     /// Execution output.
     pub output: BlockOutput,
-    /// State tree writes.
-    pub state: StateWrites,
+    /// State tree writes, indexed so the next block can be built over them before they are
+    /// stored.
+    pub state: Arc<Pending>,
+}
+
+/// The execution head: the last decided block, on which the next block is built and checked.
+/// Its writes may still be on their way to storage (`pending`, see `commit.rs`); [`Chain::tip`]
+/// is what storage holds.
+pub(crate) struct Head {
+    pub(crate) tip: Tip,
+    pub(crate) pending: Option<Arc<Executed>>,
+    /// The transactions of `pending`.
+    pub(crate) pending_txs: std::collections::HashSet<Hash32>,
 }
 
 /// Block pacing.
@@ -83,7 +94,7 @@ impl StateRead for VersionView<'_> {
 
 impl VersionView<'_> {
     /// The next nonce of the account a key acts for; a storage fault is an error, never 0.
-    fn nonce_of(&self, executor: &Executor, key_address: &Address) -> std::result::Result<u64, AdmitError> {
+    pub(crate) fn nonce_of(&self, executor: &Executor, key_address: &Address) -> std::result::Result<u64, AdmitError> {
         executor.nonce_of_key(self, key_address).map_err(|e| AdmitError::storage(e.message))
     }
 }
@@ -113,10 +124,12 @@ pub struct Chain {
     /// Metrics.
     pub metrics: Metrics,
     pub(crate) tip: RwLock<Tip>,
+    pub(crate) head: RwLock<Head>,
     pub(crate) proposals: Mutex<HashMap<Hash32, Arc<Executed>>>,
     pub(crate) events: broadcast::Sender<Arc<CommittedBlock>>,
     pub(crate) tx_arrived: Notify,
-    pub(crate) commit_lock: tokio::sync::Mutex<()>,
+    /// Held while a decided block is taken in; holds the background commit of the last one.
+    pub(crate) commit_lock: tokio::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// Signature checks of proposed and synced blocks run here, not on the global rayon pool
     /// that transaction admission (driven by API clients) uses.
     pub(crate) verify_pool: rayon::ThreadPool,
@@ -133,9 +146,30 @@ fn roots(suite: Suite, txs: &[SignedTransaction], receipts: &[Receipt]) -> (Hash
 }
 
 impl Chain {
-    /// The committed tip.
+    /// The committed tip: the last block in storage, what queries read and events announce.
     pub fn tip(&self) -> Tip {
         self.tip.read().clone()
+    }
+
+    /// The execution head: the last decided block (the tip, or one above it while that block's
+    /// commit is in flight). The next block is built, checked and admitted against it.
+    pub fn head(&self) -> Tip {
+        self.head.read().tip.clone()
+    }
+
+    /// The head and a state snapshot that reads the head's state (its pending writes over
+    /// storage), taken together.
+    pub(crate) fn head_snapshot(&self) -> Result<(Tip, Snapshot), govchain_state::StateError> {
+        let (tip, pending) = {
+            let h = self.head.read();
+            (h.tip.clone(), h.pending.as_ref().map(|e| e.state.clone()))
+        };
+        Ok((tip, self.state.snapshot_over(pending)?))
+    }
+
+    /// Whether a transaction is in the decided block whose commit is in flight.
+    pub fn in_pending_block(&self, hash: &Hash32) -> bool {
+        self.head.read().pending_txs.contains(hash)
     }
 
     /// Wakes a proposer waiting for transactions.
@@ -155,15 +189,13 @@ impl Chain {
 
     /// The validator set that decides `height`.
     pub fn validators_for(&self, height: u64) -> Option<ValidatorSet> {
-        let tip = self.tip.read();
+        let (tip, snap) = self.head_snapshot().ok()?;
         if height == tip.height + 1 {
-            return Some(tip.validators.clone());
+            return Some(tip.validators);
         }
         if height == 0 || height > tip.height + 1 {
             return None;
         }
-        drop(tip);
-        let snap = self.state.snapshot().ok()?;
         let bytes = snap.get(keys::VALIDATORS, height - 1).ok()??;
         borsh::from_slice(&bytes).ok()
     }
@@ -171,7 +203,7 @@ impl Chain {
     async fn wait_for_txs(&self, deadline: Instant) {
         loop {
             let (elapsed, pending, max_txs) = {
-                let t = self.tip.read();
+                let t = &self.head.read().tip;
                 (t.committed_at.elapsed(), self.mempool.stats().txs, t.params.max_block_txs as usize)
             };
             let now = Instant::now();
@@ -205,11 +237,10 @@ impl Chain {
 
     fn build_blocking(&self, height: u64, proposer: Address) -> Result<(Hash32, Vec<u8>)> {
         let started = Instant::now();
-        let tip = self.tip();
+        let (tip, snap) = self.head_snapshot()?;
         if height != tip.height + 1 {
             return Err(eyre!("asked to build height {height}, tip is {}", tip.height));
         }
-        let snap = self.state.snapshot()?;
         let view = VersionView { snap: &snap, version: tip.height };
         let nonce_of = |a: &Address| view.nonce_of(&self.executor, a);
         let candidates =
@@ -238,6 +269,7 @@ impl Chain {
         let (tx_root, receipts_root) = roots(self.suite, &included, &output.receipts);
         let root_started = Instant::now();
         let (state_root, state) = snap.apply(&output.writes, height)?;
+        let state = Arc::new(Pending::new(height, state));
         self.metrics.stage("state_root", root_started.elapsed());
         let header = Header {
             chain_id: BoundedString::new(self.chain_id.clone()).map_err(|e| eyre!("{e}"))?,
@@ -309,7 +341,7 @@ impl Chain {
         proposer: Address,
         from_sync: bool,
     ) -> std::result::Result<Executed, String> {
-        let tip = self.tip();
+        let (tip, snap) = self.head_snapshot().map_err(|e| e.to_string())?;
         let h = &block.header;
         if h.chain_id.as_str() != self.chain_id {
             return Err("wrong chain id".into());
@@ -363,7 +395,6 @@ impl Chain {
         {
             return Err(format!("transaction {} has a bad signature: {e}", unverified[pos]));
         }
-        let snap = self.state.snapshot().map_err(|e| e.to_string())?;
         let view = VersionView { snap: &snap, version: tip.height };
         let env = self.env(height, h.time_ms);
         let output =
@@ -376,6 +407,7 @@ impl Chain {
         if state_root != h.state_root {
             return Err("state_root mismatch".into());
         }
+        let state = Arc::new(Pending::new(height, state));
         Ok(Executed { block: block.clone(), bytes: Vec::new(), tx_hashes, output, state })
     }
 
@@ -384,110 +416,12 @@ impl Chain {
         if let Some(e) = self.proposals.lock().get(hash) {
             return Some(e.bytes.clone());
         }
-        let next = self.tip.read().height + 1;
+        let next = self.head.read().tip.height + 1;
         let stored = self.storage.undecided(next, None).ok()?;
         stored
             .into_iter()
             .find(|(_, h, _)| h == &hash.0)
             .and_then(|(_, _, v)| borsh::from_slice::<(Vec<u8>, Vec<u8>)>(&v).ok().map(|(_, block)| block))
-    }
-
-    /// Commits a decided block with its certificate in one storage transaction.
-    pub async fn commit(self: &Arc<Self>, cert: CommitCertificate) -> Result<()> {
-        let _guard = self.commit_lock.lock().await;
-        let tip = self.tip();
-        if cert.height <= tip.height {
-            return Ok(());
-        }
-        let executed = self.proposals.lock().get(&cert.block_hash).cloned();
-        let executed = match executed {
-            Some(e) => e,
-            None => {
-                let bytes = self
-                    .proposal_bytes(&cert.block_hash)
-                    .ok_or_else(|| eyre!("decided block {} is unknown", cert.block_hash))?;
-                let block = Block::decode(&bytes).map_err(|e| eyre!("{e}"))?;
-                let (hash, verdict) =
-                    self.check(cert.height, bytes, block.header.proposer, true).await.map_err(|e| eyre!(e))?;
-                verdict.map_err(|e| eyre!("decided block is invalid here: {e}"))?;
-                self.proposals.lock().get(&hash).cloned().ok_or_else(|| eyre!("block vanished"))?
-            }
-        };
-        let this = self.clone();
-        let ex = executed.clone();
-        tokio::task::spawn_blocking(move || this.commit_blocking(&ex, &cert)).await??;
-        Ok(())
-    }
-
-    fn commit_blocking(&self, ex: &Executed, cert: &CommitCertificate) -> Result<()> {
-        let started = Instant::now();
-        let header = &ex.block.header;
-        let height = header.height;
-        let header_bytes = codec::encode(header);
-        let (body, tx_spans) = codec::encode_list(&ex.block.txs);
-        let cert_bytes = codec::encode(cert);
-        let (receipts, receipt_spans) = codec::encode_list(&ex.output.receipts);
-        let tx_hashes: Vec<[u8; 32]> = ex.tx_hashes.iter().map(|h| h.0).collect();
-        let commit = BlockCommit {
-            height,
-            header: &header_bytes,
-            body: &body,
-            certificate: &cert_bytes,
-            receipts: &receipts,
-            tx_hashes: &tx_hashes,
-            tx_spans: &tx_spans,
-            receipt_spans: &receipt_spans,
-            state: &ex.state,
-            index: &ex.output.index,
-        };
-        self.storage.commit_block(&commit)?;
-        let (validators, params) = {
-            let t = self.tip.read();
-            let v = match ex.output.writes.get(keys::VALIDATORS) {
-                Some(Some(v)) => borsh::from_slice(v)?,
-                _ => t.validators.clone(),
-            };
-            let p = match ex.output.writes.get(keys::PARAMS) {
-                Some(Some(p)) => borsh::from_slice(p)?,
-                _ => t.params,
-            };
-            (v, p)
-        };
-        if validators != self.tip.read().validators {
-            info!(height = height + 1, validators = validators.validators.len(), "validator set changes");
-        }
-        *self.tip.write() = Tip {
-            height,
-            hash: header.hash(self.suite),
-            time_ms: header.time_ms,
-            validators,
-            params,
-            committed_at: Instant::now(),
-        };
-        self.proposals.lock().retain(|_, e| e.block.header.height > height);
-        let snap = self.state.snapshot()?;
-        let view = VersionView { snap: &snap, version: height };
-        let committed: Vec<(Hash32, Address)> =
-            ex.tx_hashes.iter().zip(ex.block.txs.iter()).map(|(h, t)| (*h, t.tx.signer.address(self.suite))).collect();
-        self.mempool.on_commit(height, &committed, &|a| view.nonce_of(&self.executor, a))?;
-        self.metrics.committed(height, ex.tx_hashes.len(), header.time_ms, started.elapsed(), self.mempool.stats());
-        self.metrics.decided_in_round(cert.round);
-        self.publish(ex);
-        if height.is_multiple_of(100) || !ex.tx_hashes.is_empty() {
-            info!(height, txs = ex.tx_hashes.len(), hash = %header.hash(self.suite), "committed");
-        }
-        Ok(())
-    }
-
-    fn publish(&self, ex: &Executed) {
-        let h = &ex.block.header;
-        let block = CommittedBlock {
-            header: h.clone(),
-            hash: h.hash(self.suite),
-            tx_hashes: ex.tx_hashes.clone(),
-            receipts: ex.output.receipts.clone(),
-        };
-        let _ = self.events.send(Arc::new(block));
     }
 
     /// Stored block bytes and certificate.

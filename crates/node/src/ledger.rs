@@ -25,11 +25,11 @@ impl Ledger for LedgerView<'_> {
     }
 
     fn max_tx_bytes(&self) -> usize {
-        self.chain.tip().params.max_tx_bytes as usize
+        self.chain.head().params.max_tx_bytes as usize
     }
 
     fn is_committed(&self, hash: &Hash32) -> bool {
-        self.chain.storage.tx_location(&hash.0).ok().flatten().is_some()
+        self.chain.in_pending_block(hash) || self.chain.storage.tx_location(&hash.0).ok().flatten().is_some()
     }
 
     fn check(&self, tx: &SignedTransaction, hash: Hash32) -> Result<(), AdmitError> {

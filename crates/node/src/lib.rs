@@ -17,6 +17,7 @@ pub mod admin;
 mod api_server;
 mod app;
 mod chain;
+mod commit;
 mod components;
 pub mod config;
 mod exchange_host;

@@ -52,6 +52,12 @@ impl Metrics {
         self.stage("commit", write);
     }
 
+    /// Records a decided block (the execution head; `govchain_height` follows once it is
+    /// stored).
+    pub fn decided(&self, height: u64) {
+        metrics::gauge!("govchain_decided_height").set(height as f64);
+    }
+
     /// Records admission results.
     pub fn admitted(&self, accepted: usize, rejected: usize, d: Duration) {
         metrics::counter!("govchain_admitted_txs_total").increment(accepted as u64);

@@ -19,7 +19,7 @@ use tokio::sync::{Notify, broadcast};
 use tracing::{info, warn};
 
 use crate::app::ChainApp;
-use crate::chain::{Chain, Pacing, Tip};
+use crate::chain::{Chain, Head, Pacing, Tip};
 use crate::config::NodeConfig;
 use crate::genesis::Genesis;
 use crate::metrics::Metrics;
@@ -135,6 +135,7 @@ fn open_chain(
     );
     let (events, _) = broadcast::channel(1024);
     info!(height, "opened chain");
+    let tip = Tip { height, hash, time_ms, validators, params, committed_at: std::time::Instant::now() };
     let chain = Arc::new(Chain {
         chain_id: genesis.chain_id.clone(),
         suite: genesis.suite,
@@ -147,11 +148,12 @@ fn open_chain(
         genesis_file,
         moniker: cfg.moniker.clone(),
         metrics: Metrics::install(),
-        tip: RwLock::new(Tip { height, hash, time_ms, validators, params, committed_at: std::time::Instant::now() }),
+        tip: RwLock::new(tip.clone()),
+        head: RwLock::new(Head { tip, pending: None, pending_txs: Default::default() }),
         proposals: Mutex::new(Default::default()),
         events,
         tx_arrived: Notify::new(),
-        commit_lock: tokio::sync::Mutex::new(()),
+        commit_lock: tokio::sync::Mutex::new(None),
         verify_pool: rayon::ThreadPoolBuilder::new()
             .num_threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
             .thread_name(|i| format!("verify-{i}"))
@@ -189,6 +191,7 @@ pub async fn start_with_application(
     let p2p_seed = read_seed(&cfg.p2p_key)?;
     let (genesis, genesis_hash, genesis_file) = crate::genesis::load(&cfg.genesis, &components)?;
     let chain = open_chain(&cfg, &genesis, genesis_hash, genesis_file, &components)?;
+    chain.recover().await?;
     if let Some((keep_recent, every)) = cfg.pruning {
         crate::prune::start(chain.clone(), keep_recent, every)?;
         info!(keep_recent, every, "pruned node: state proofs kept for the last {keep_recent} heights");

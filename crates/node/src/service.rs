@@ -165,8 +165,8 @@ impl NodeApi for NodeService {
             Some(_) => txs.iter().map(|(t, _)| t.encode()).collect(),
             None => Vec::new(),
         };
-        let tip = self.chain.tip();
-        let snap = match self.chain.state.snapshot() {
+        // Admitted against the execution head: the next block is built on it.
+        let (tip, snap) = match self.chain.head_snapshot() {
             Ok(s) => s,
             Err(e) => return txs.iter().map(|_| Err(internal(&e))).collect(),
         };
@@ -184,6 +184,9 @@ impl NodeApi for NodeService {
     }
 
     fn tx(&self, hash: &Hash32) -> R<TxView> {
+        // Decided, and its block is being written: "committed" only once it is durable. Asked
+        // before storage: the block leaves the pending slot only after it is stored.
+        let decided = self.chain.in_pending_block(hash);
         if let Some((loc, tx, r)) = self.chain.storage.committed_tx(&hash.0).map_err(internal)? {
             // Only this transaction and its receipt are read, never the whole block.
             let tx = SignedTransaction::decode(&tx).map_err(internal)?;
@@ -213,6 +216,9 @@ impl NodeApi for NodeService {
             signer: None,
             call: None,
         };
+        if decided {
+            return Ok(TxView { status: "pending".into(), ..base });
+        }
         match self.chain.mempool.status(hash) {
             Some(govchain_mempool::TxStatus::Pending) => Ok(TxView { status: "pending".into(), ..base }),
             Some(govchain_mempool::TxStatus::Dropped { code, reason, height }) => Ok(TxView {

@@ -19,6 +19,9 @@ use govchain_storage::{StateReader, StateWrites, Storage, StorageError};
 use jmt::storage::{LeafNode, Node, NodeKey, TreeReader, TreeUpdateBatch};
 use jmt::{JellyfishMerkleTree, KeyHash, OwnedValue, Version};
 
+mod pending;
+pub use pending::Pending;
+
 /// A set of state changes: key → new value, or None to delete. Ordered, so applying it is
 /// deterministic.
 pub type WriteSet = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
@@ -79,11 +82,28 @@ impl StateDb {
 
     /// A consistent snapshot for reads, root computation and proofs.
     pub fn snapshot(&self) -> Result<Snapshot, StateError> {
-        Ok(Snapshot { reader: Adapter(self.storage.state_reader()?, self.nodes.clone()), suite: self.suite })
+        self.snapshot_over(None)
+    }
+
+    /// A snapshot of the store with a decided block's writes that are not stored yet laid over
+    /// it (see [`Pending`]): reads at or after `pending.version()` see that block's state. The
+    /// store may already hold that block (its commit landed meanwhile): the answers are the same.
+    pub fn snapshot_over(&self, pending: Option<std::sync::Arc<Pending>>) -> Result<Snapshot, StateError> {
+        let reader = Adapter(self.storage.state_reader()?, self.nodes.clone(), pending);
+        Ok(Snapshot { reader, suite: self.suite })
     }
 }
 
-struct Adapter(StateReader, NodeCache);
+struct Adapter(StateReader, NodeCache, Option<Arc<Pending>>);
+
+impl Adapter {
+    fn value(&self, key_hash: &[u8; 32], version: u64) -> Result<Option<Vec<u8>>, StorageError> {
+        match self.2.as_ref().and_then(|p| p.value(key_hash, version)) {
+            Some(v) => Ok(v.map(<[u8]>::to_vec)),
+            None => self.0.value(key_hash, version),
+        }
+    }
+}
 
 impl TreeReader for Adapter {
     fn get_node_option(&self, node_key: &NodeKey) -> anyhow::Result<Option<Node>> {
@@ -91,6 +111,9 @@ impl TreeReader for Adapter {
             return Ok(Some(node));
         }
         let k = borsh::to_vec(node_key)?;
+        if let Some(bytes) = self.2.as_ref().and_then(|p| p.node(&k)) {
+            return Ok(Some(borsh::from_slice(bytes)?));
+        }
         match self.0.node(&k)? {
             Some(bytes) => {
                 let node: Node = borsh::from_slice(&bytes)?;
@@ -105,7 +128,7 @@ impl TreeReader for Adapter {
     }
 
     fn get_value_option(&self, max_version: Version, key_hash: KeyHash) -> anyhow::Result<Option<OwnedValue>> {
-        Ok(self.0.value(&key_hash.0, max_version)?)
+        Ok(self.value(&key_hash.0, max_version)?)
     }
 
     fn get_rightmost_leaf(&self) -> anyhow::Result<Option<(NodeKey, LeafNode)>> {
@@ -131,7 +154,7 @@ impl Snapshot {
         if version < history_from {
             return Err(StateError::Pruned { version, pruned_below: history_from });
         }
-        Ok(self.reader.0.value(&key_hash(self.suite, key).0, version)?)
+        Ok(self.reader.value(&key_hash(self.suite, key).0, version)?)
     }
 
     /// Versions below this have no whole tree on this node (pruned); 0 when none is.

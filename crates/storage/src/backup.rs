@@ -69,6 +69,7 @@ impl Storage {
         copy(&read, &w, JMT_STALE)?;
         copy(&read, &w, INDEX)?;
         copy(&read, &w, UNDECIDED)?;
+        copy(&read, &w, DECISIONS)?;
         copy(&read, &w, VALSET_PROOFS)?;
         copy(&read, &w, KEPT_PROOFS)?;
         w.commit()?;

@@ -65,6 +65,7 @@ impl Storage {
             tx.open_table(JMT_STALE)?;
             tx.open_table(INDEX)?;
             tx.open_table(UNDECIDED)?;
+            tx.open_table(DECISIONS)?;
             tx.open_table(VALSET_PROOFS)?;
             tx.open_table(KEPT_PROOFS)?;
         }
@@ -150,8 +151,38 @@ impl Storage {
             let end = (c.height + 1).to_be_bytes();
             u.retain_in::<&[u8], _>(..end.as_slice(), |_, _| false)?;
         }
+        tx.open_table(DECISIONS)?.retain_in(..=c.height, |_, _| false)?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Records durably that the block at `height` was decided (see [`DECISIONS`]); the record is
+    /// opaque here and removed by the commit of that height.
+    pub fn put_decision(&self, height: u64, record: &[u8]) -> Result<(), StorageError> {
+        let mut tx = self.db.begin_write()?;
+        tx.set_durability(Durability::Immediate)?;
+        tx.open_table(DECISIONS)?.insert(height, record)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Decision records above the tip (crash recovery), lowest height first.
+    pub fn decisions(&self) -> Result<Vec<(u64, Vec<u8>)>, StorageError> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(DECISIONS)?;
+        let mut out = Vec::new();
+        for item in t.iter()? {
+            let (k, v) = item?;
+            out.push((k.value(), v.value().to_vec()));
+        }
+        Ok(out)
+    }
+
+    /// Whether an undecided proposal for (height, round, block hash) is persisted.
+    pub fn has_undecided(&self, height: u64, round: u32, block_hash: &[u8; 32]) -> Result<bool, StorageError> {
+        let r = self.db.begin_read()?;
+        let t = r.open_table(UNDECIDED)?;
+        Ok(t.get(undecided_key(height, round, block_hash).as_slice())?.is_some())
     }
 
     /// Encoded header at `height`.

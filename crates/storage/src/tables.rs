@@ -28,6 +28,11 @@ pub const INDEX: TableDefinition<&[u8], &[u8]> = TableDefinition::new("index");
 /// height (8 BE) || round (4 BE) || block hash (32) → encoded undecided proposal (opaque to
 /// storage; written by the consensus adapter for crash recovery).
 pub const UNDECIDED: TableDefinition<&[u8], &[u8]> = TableDefinition::new("undecided");
+/// height → a decided block's certificate (and its block when no undecided proposal holds it),
+/// written durably before the consensus engine moves past the height and removed when the block
+/// commits: a node that crashes in between commits it from here on restart instead of voting at
+/// that height again (pipelined block production).
+pub const DECISIONS: TableDefinition<u64, &[u8]> = TableDefinition::new("decisions");
 /// height → borsh `(validator set bytes, proof bytes)`: the proof of the validator set installed
 /// at that height, kept when pruning removes the tree it was proven against (every proof bundle
 /// carries the validator-set changes since genesis).

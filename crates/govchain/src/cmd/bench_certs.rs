@@ -75,8 +75,8 @@ impl Seeder {
                 return Err(eyre!("admission refused a seeding transaction: {e}"));
             }
             while self.chain.mempool.stats().txs > 0 {
-                let tip = self.chain.tip();
-                let height = tip.height + 1;
+                // Pipelined as a node: block h+1 is built while h is written.
+                let height = self.chain.head().height + 1;
                 let proposer = self.validator.public_key().address(self.chain.suite);
                 let (hash, _) = self.chain.build(height, proposer, Instant::now() + Duration::from_secs(60)).await?;
                 let msg = vote_sign_bytes(&self.chain.chain_id, height, 0, VoteKind::Precommit, Some(hash));
@@ -87,10 +87,10 @@ impl Seeder {
                     block_hash: hash,
                     signatures: BoundedVec::new(vec![sig]).map_err(|e| eyre!("{e}"))?,
                 };
-                self.chain.commit(cert).await?;
+                self.chain.commit_pipelined(cert).await?;
             }
         }
-        Ok(())
+        self.chain.flush().await
     }
 
     pub(crate) fn sign_issuances(&mut self, count: usize, height: u64) -> Vec<SignedTransaction> {

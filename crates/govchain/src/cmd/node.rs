@@ -69,10 +69,17 @@ pub async fn stop_signal() -> Result<&'static str> {
 }
 
 async fn run_until_stopped(node: RunningNode) -> Result<()> {
+    let chain = node.chain.clone();
     tokio::select! {
         r = node.wait() => r,
         s = stop_signal() => {
-            eprintln!("{}: stopping (committed blocks are durable)", s?);
+            let s = s?;
+            // A decided block whose write is in flight lands first (a crash instead would leave
+            // it to the decision record on restart).
+            if tokio::time::timeout(std::time::Duration::from_secs(10), chain.flush()).await.is_err() {
+                eprintln!("{s}: the last decided block is still being written; it is committed on restart");
+            }
+            eprintln!("{s}: stopping (committed blocks are durable)");
             Ok(())
         }
     }

@@ -147,16 +147,15 @@ impl Driver {
 
     /// Commits a block the chain has already built or checked.
     pub async fn commit(&self, hash: Hash32) {
-        let height = self.chain.tip().height + 1;
+        let cert = self.certificate(self.chain.tip().height + 1, hash);
+        self.chain.commit(cert).await.expect("commit");
+    }
+
+    /// A round-0 commit certificate for `hash` at `height`, signed by the validator.
+    pub fn certificate(&self, height: u64, hash: Hash32) -> CommitCertificate {
         let msg = govchain_types::vote_sign_bytes(CHAIN_ID, height, 0, VoteKind::Precommit, Some(hash));
         let sig = CommitSignature { validator: self.proposer(), signature: key("validator").sign(&msg) };
-        let cert = CommitCertificate {
-            height,
-            round: 0,
-            block_hash: hash,
-            signatures: BoundedVec::new(vec![sig]).expect("one"),
-        };
-        self.chain.commit(cert).await.expect("commit");
+        CommitCertificate { height, round: 0, block_hash: hash, signatures: BoundedVec::new(vec![sig]).expect("one") }
     }
 }
 
