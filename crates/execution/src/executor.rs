@@ -314,6 +314,8 @@ impl Executor {
         if hashes.len() != txs.len() {
             return Err(BlockError::Storage("one id per transaction is required".into()));
         }
+        let cached = crate::cache::CachedRead::new(base);
+        let base: &dyn StateRead = &cached;
         let mut out = BlockOutput::default();
         let mut writes = Writes::new();
         self.install_pending_validators(env, base, &mut writes, &mut out)?;

@@ -12,6 +12,7 @@
 
 #![deny(clippy::unwrap_used)]
 
+mod cache;
 mod context;
 mod error;
 mod executor;
