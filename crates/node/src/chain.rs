@@ -189,13 +189,15 @@ impl Chain {
 
     /// The validator set that decides `height`.
     pub fn validators_for(&self, height: u64) -> Option<ValidatorSet> {
-        let (tip, snap) = self.head_snapshot().ok()?;
-        if height == tip.height + 1 {
-            return Some(tip.validators);
+        let head = self.head();
+        if height == head.height + 1 {
+            return Some(head.validators);
         }
-        if height == 0 || height > tip.height + 1 {
+        if height == 0 || height > head.height + 1 {
             return None;
         }
+        // Decided at `height - 1` or before: stored, or in the head's overlay.
+        let (_, snap) = self.head_snapshot().ok()?;
         let bytes = snap.get(keys::VALIDATORS, height - 1).ok()??;
         borsh::from_slice(&bytes).ok()
     }
