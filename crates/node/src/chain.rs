@@ -128,6 +128,9 @@ pub struct Chain {
     pub(crate) proposals: Mutex<HashMap<Hash32, Arc<Executed>>>,
     pub(crate) events: broadcast::Sender<Arc<CommittedBlock>>,
     pub(crate) tx_arrived: Notify,
+    /// Whether this node signs votes (has a validator key): only then is a decision record
+    /// needed before the engine moves on (`commit.rs`).
+    pub(crate) votes: std::sync::atomic::AtomicBool,
     /// Held while a decided block is taken in; holds the background commit of the last one.
     pub(crate) commit_lock: tokio::sync::Mutex<Option<tokio::task::JoinHandle<()>>>,
     /// Signature checks of proposed and synced blocks run here, not on the global rayon pool

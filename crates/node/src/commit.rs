@@ -2,8 +2,8 @@
 //!
 //! When the engine decides height `h`, [`Chain::decide`]:
 //! 1. waits until the commit of `h - 1` is durable (at most one block is in flight);
-//! 2. writes a small durable **decision record** (`h`'s certificate, and its block when no
-//!    persisted undecided proposal already holds it);
+//! 2. on a validator, writes a small durable **decision record** (`h`'s certificate, and its
+//!    block when no persisted undecided proposal already holds it);
 //! 3. moves the execution head to `h` with `h`'s writes as an in-memory overlay, and updates
 //!    the pool, so the engine can start `h + 1` and the proposer build it at once;
 //! 4. commits `h` (block, certificate, receipts, state, indexes: one redb transaction with
@@ -58,7 +58,10 @@ impl Chain {
     /// Takes in a decided block (see the module docs): returns once the decision is durable and
     /// the head has moved; the block's own commit continues in the background.
     pub async fn decide(self: &Arc<Self>, cert: CommitCertificate) -> Result<()> {
-        self.take_in(cert, true).await
+        // A node without a validator key never votes, so it has nothing to protect: an observer
+        // catching up writes each block once, not twice.
+        let record = self.votes.load(std::sync::atomic::Ordering::Relaxed);
+        self.take_in(cert, record).await
     }
 
     async fn take_in(self: &Arc<Self>, cert: CommitCertificate, record: bool) -> Result<()> {

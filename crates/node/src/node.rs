@@ -153,6 +153,7 @@ fn open_chain(
         proposals: Mutex::new(Default::default()),
         events,
         tx_arrived: Notify::new(),
+        votes: Default::default(),
         commit_lock: tokio::sync::Mutex::new(None),
         verify_pool: rayon::ThreadPoolBuilder::new()
             .num_threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
@@ -192,6 +193,7 @@ pub async fn start_with_application(
     let (genesis, genesis_hash, genesis_file) = crate::genesis::load(&cfg.genesis, &components)?;
     let chain = open_chain(&cfg, &genesis, genesis_hash, genesis_file, &components)?;
     chain.recover().await?;
+    chain.votes.store(validator_key.is_some(), std::sync::atomic::Ordering::Relaxed);
     if let Some((keep_recent, every)) = cfg.pruning {
         crate::prune::start(chain.clone(), keep_recent, every)?;
         info!(keep_recent, every, "pruned node: state proofs kept for the last {keep_recent} heights");
