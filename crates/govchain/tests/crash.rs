@@ -4,13 +4,10 @@
 
 mod support;
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use govchain_sdk::StreamEvent;
-use govchain_types::Hash32;
 use support::{Node, load};
 use tokio::sync::Mutex;
 
@@ -23,18 +20,7 @@ async fn kill_9_under_load_loses_no_committed_transaction() {
     let keys = load::PUBLISHERS.iter().map(|k| node.key(k)).collect();
 
     // Acknowledgements: committed blocks as the node announces them.
-    let acked: Arc<Mutex<(HashSet<Hash32>, u64)>> = Arc::default();
-    let mut events = node.client().events(true).await.expect("subscribe");
-    let acked_w = acked.clone();
-    let follower = tokio::spawn(async move {
-        while let Some(Ok(ev)) = events.next().await {
-            if let StreamEvent::Block(b) = ev {
-                let mut g = acked_w.lock().await;
-                g.1 = g.1.max(b.height);
-                g.0.extend(b.tx_hashes.unwrap_or_default().iter().filter_map(|h| Hash32::from_hex(h)));
-            }
-        }
-    });
+    let (acked, follower) = load::follow_acks(&node.client()).await;
 
     let stop = Arc::new(AtomicBool::new(false));
     let log = Arc::new(Mutex::new(load::LoadLog::default()));

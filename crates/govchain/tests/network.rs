@@ -2,14 +2,13 @@
 
 mod support;
 
-use std::collections::HashSet;
 use std::io::Write;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use govchain_sdk::{StreamEvent, TxBuilder};
-use govchain_types::{Hash32, Suite};
+use govchain_sdk::TxBuilder;
+use govchain_types::Suite;
 use support::net::Net;
 use support::{load, load_key};
 use tokio::sync::Mutex;
@@ -61,18 +60,7 @@ async fn all_four_killed_under_load_lose_no_acknowledged_transaction() {
     let builder = TxBuilder::new(&status.chain_id, suite);
     let keys = load::PUBLISHERS.iter().map(|k| load_key(&net.dir, k)).collect();
 
-    let acked: Arc<Mutex<(HashSet<Hash32>, u64)>> = Arc::default();
-    let mut events = net.client(0).events(true).await.expect("subscribe");
-    let acked_w = acked.clone();
-    let follower = tokio::spawn(async move {
-        while let Some(Ok(ev)) = events.next().await {
-            if let StreamEvent::Block(b) = ev {
-                let mut g = acked_w.lock().await;
-                g.1 = g.1.max(b.height);
-                g.0.extend(b.tx_hashes.unwrap_or_default().iter().filter_map(|h| Hash32::from_hex(h)));
-            }
-        }
-    });
+    let (acked, follower) = load::follow_acks(&net.client(0)).await;
     let stop = Arc::new(AtomicBool::new(false));
     let log = Arc::new(Mutex::new(load::LoadLog::default()));
     let l = load::Load { client: net.client(0), builder, suite, keys, batch: 100 };

@@ -5,7 +5,7 @@ mod support;
 
 use std::time::Duration;
 
-use support::net::Net;
+use support::net::{Net, equivocations};
 use support::proxy::Proxy;
 
 const MIN: Duration = Duration::from_secs(90);
@@ -52,17 +52,6 @@ async fn an_isolated_validator_rejoins_without_a_fork() {
     let target = net.height(0).await.expect("up");
     net.wait_height(&[3], target, MIN).await;
     net.assert_same_chain(&[0, 1, 2, 3], target).await;
-}
-
-fn equivocations(metrics: &str) -> f64 {
-    metrics
-        .lines()
-        .filter(|l| {
-            l.starts_with("malachitebft_core_consensus_equivocation_votes_total")
-                || l.starts_with("malachitebft_core_consensus_equivocation_proposals_total")
-        })
-        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum()
 }
 
 #[tokio::test(flavor = "multi_thread")]

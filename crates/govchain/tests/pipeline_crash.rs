@@ -6,15 +6,13 @@
 
 mod support;
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use govchain_crypto::Suite;
-use govchain_sdk::{StreamEvent, TxBuilder};
-use govchain_types::Hash32;
-use support::net::Net;
+use govchain_sdk::TxBuilder;
+use support::net::{Net, equivocations};
 use support::{load, load_key};
 use tokio::sync::Mutex;
 
@@ -29,14 +27,6 @@ fn gauge(metrics: &str, name: &str) -> f64 {
         .unwrap_or(0.0)
 }
 
-fn equivocations(metrics: &str) -> f64 {
-    metrics
-        .lines()
-        .filter(|l| l.starts_with("malachitebft_core_consensus_equivocation_"))
-        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn kill_9_at_seeded_moments_under_load_loses_no_commit_and_signs_no_conflicting_vote() {
     let mut net = Net::init("127.0.1.", 180, 4, 0);
@@ -49,18 +39,7 @@ async fn kill_9_at_seeded_moments_under_load_loses_no_commit_and_signs_no_confli
 
     // Acknowledgements: blocks node 0 announces (node 0 takes the load and is never killed;
     // nodes 1–3 propose, vote and crash).
-    let acked: Arc<Mutex<(HashSet<Hash32>, u64)>> = Arc::default();
-    let mut events = net.client(0).events(true).await.expect("subscribe");
-    let acked_w = acked.clone();
-    let follower = tokio::spawn(async move {
-        while let Some(Ok(ev)) = events.next().await {
-            if let StreamEvent::Block(b) = ev {
-                let mut g = acked_w.lock().await;
-                g.1 = g.1.max(b.height);
-                g.0.extend(b.tx_hashes.unwrap_or_default().iter().filter_map(|h| Hash32::from_hex(h)));
-            }
-        }
-    });
+    let (acked, follower) = load::follow_acks(&net.client(0)).await;
     let stop = Arc::new(AtomicBool::new(false));
     let log = Arc::new(Mutex::new(load::LoadLog::default()));
     let l = load::Load { client: net.client(0), builder, suite, keys, batch: 100 };

@@ -2,13 +2,13 @@
 //! batches, keeping each account's nonces consecutive (a nonce is reused when the pool refused
 //! the transaction).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use govchain_crypto::SecretKey;
 use govchain_records::Publish;
-use govchain_sdk::{Client, TxBuilder};
+use govchain_sdk::{Client, StreamEvent, TxBuilder};
 use govchain_types::{Hash32, Suite};
 use tokio::sync::Mutex;
 
@@ -105,4 +105,25 @@ pub async fn run(
             }
         }
     }
+}
+
+/// What a node acknowledged as committed: the transactions of the blocks it announced, and the
+/// highest such height.
+pub type Acks = Arc<Mutex<(HashSet<Hash32>, u64)>>;
+
+/// Follows `client`'s block events into [`Acks`] until the returned task is aborted.
+pub async fn follow_acks(client: &Client) -> (Acks, tokio::task::JoinHandle<()>) {
+    let acked: Acks = Arc::default();
+    let mut events = client.events(true).await.expect("subscribe");
+    let acked_w = acked.clone();
+    let follower = tokio::spawn(async move {
+        while let Some(Ok(ev)) = events.next().await {
+            if let StreamEvent::Block(b) = ev {
+                let mut g = acked_w.lock().await;
+                g.1 = g.1.max(b.height);
+                g.0.extend(b.tx_hashes.unwrap_or_default().iter().filter_map(|h| Hash32::from_hex(h)));
+            }
+        }
+    });
+    (acked, follower)
 }

@@ -207,3 +207,13 @@ impl Drop for Net {
         }
     }
 }
+
+/// The equivocations (conflicting votes and proposals) a node's consensus engine counted, from
+/// its `/metrics` text.
+pub fn equivocations(metrics: &str) -> f64 {
+    metrics
+        .lines()
+        .filter(|l| l.starts_with("malachitebft_core_consensus_equivocation_"))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
