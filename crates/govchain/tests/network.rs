@@ -55,15 +55,11 @@ async fn all_four_killed_under_load_lose_no_acknowledged_transaction() {
     let mut net = Net::init("127.0.1.", 30, 4, 0);
     net.start_all();
     net.wait_height(&[0, 1, 2, 3], 1, MIN).await;
-    let status = net.client(0).status().await.expect("status");
-    let suite = Suite::from_name(&status.suite).expect("suite");
-    let builder = TxBuilder::new(&status.chain_id, suite);
-    let keys = load::PUBLISHERS.iter().map(|k| load_key(&net.dir, k)).collect();
 
     let (acked, follower) = load::follow_acks(&net.client(0)).await;
     let stop = Arc::new(AtomicBool::new(false));
     let log = Arc::new(Mutex::new(load::LoadLog::default()));
-    let l = load::Load { client: net.client(0), builder, suite, keys, batch: 100 };
+    let l = net.load_on(0, 100).await;
     let loader = tokio::spawn(load::run(l, |_| 1000, stop.clone(), log.clone()));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
     while acked.lock().await.0.len() < 600 {

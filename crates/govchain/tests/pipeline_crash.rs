@@ -10,10 +10,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use govchain_crypto::Suite;
-use govchain_sdk::TxBuilder;
+use support::load;
 use support::net::{Net, equivocations};
-use support::{load, load_key};
 use tokio::sync::Mutex;
 
 const MIN: Duration = Duration::from_secs(90);
@@ -32,17 +30,13 @@ async fn kill_9_at_seeded_moments_under_load_loses_no_commit_and_signs_no_confli
     let mut net = Net::init("127.0.1.", 180, 4, 0);
     net.start_all();
     net.wait_height(&[0, 1, 2, 3], 1, MIN).await;
-    let status = net.client(0).status().await.expect("status");
-    let suite = Suite::from_name(&status.suite).expect("suite");
-    let builder = TxBuilder::new(&status.chain_id, suite);
-    let keys = load::PUBLISHERS.iter().map(|k| load_key(&net.dir, k)).collect();
 
     // Acknowledgements: blocks node 0 announces (node 0 takes the load and is never killed;
     // nodes 1–3 propose, vote and crash).
     let (acked, follower) = load::follow_acks(&net.client(0)).await;
     let stop = Arc::new(AtomicBool::new(false));
     let log = Arc::new(Mutex::new(load::LoadLog::default()));
-    let l = load::Load { client: net.client(0), builder, suite, keys, batch: 100 };
+    let l = net.load_on(0, 100).await;
     let loader = tokio::spawn(load::run(l, |_| 1000, stop.clone(), log.clone()));
 
     // The schedule: which validator dies, and how long after a block it sees (fixed seed).

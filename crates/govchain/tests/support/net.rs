@@ -130,6 +130,15 @@ impl Net {
         ]);
     }
 
+    /// A load of record publications by the network's publishers, submitted to node `i`.
+    pub async fn load_on(&self, i: usize, batch: usize) -> super::load::Load {
+        let status = self.client(i).status().await.expect("status");
+        let suite = govchain_types::Suite::from_name(&status.suite).expect("suite");
+        let builder = govchain_sdk::TxBuilder::new(&status.chain_id, suite);
+        let keys = super::load::PUBLISHERS.iter().map(|k| super::load_key(&self.dir, k)).collect();
+        super::load::Load { client: self.client(i), builder, suite, keys, batch }
+    }
+
     /// API client of node `i`.
     pub fn client(&self, i: usize) -> Client {
         Client::new(&self.apis[i])
