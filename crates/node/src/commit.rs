@@ -151,14 +151,19 @@ impl Chain {
                 committed_at: Instant::now(),
             }
         };
+        // Everything that can fail comes before the head moves: after it, the write must follow.
+        let snap = self.state.snapshot_over(Some(ex.state.clone()))?;
         let pending_txs = ex.tx_hashes.iter().copied().collect();
         *self.head.write() = crate::chain::Head { tip: next.clone(), pending: Some(ex.clone()), pending_txs };
         self.proposals.lock().retain(|_, e| e.block.header.height > height);
-        let (_, snap) = self.head_snapshot()?;
         let view = VersionView { snap: &snap, version: height };
         let committed: Vec<(Hash32, Address)> =
             ex.tx_hashes.iter().zip(ex.block.txs.iter()).map(|(h, t)| (*h, t.tx.signer.address(self.suite))).collect();
-        self.mempool.on_commit(height, &committed, &|a| view.nonce_of(&self.executor, a))?;
+        // The pool is a cache of candidates: a failed clean-up leaves transactions the builder
+        // drops later, and must not leave a moved head without its block's write.
+        if let Err(e) = self.mempool.on_commit(height, &committed, &|a| view.nonce_of(&self.executor, a)) {
+            warn!(height, error = %e.message, "pool clean-up after a decided block failed");
+        }
         self.metrics.decided_in_round(cert.round);
         self.metrics.decided(height);
         self.metrics.stage("decide", started.elapsed());
