@@ -66,16 +66,9 @@ impl Chain {
 
     async fn take_in(self: &Arc<Self>, cert: CommitCertificate, record: bool) -> Result<()> {
         let mut committing = self.commit_lock.lock().await;
-        let waited = Instant::now();
-        join(&mut committing).await?;
-        self.metrics.stage("commit_wait", waited.elapsed());
-        if cert.height <= self.head().height {
+        let Some((executed, next)) = self.prepare(&mut committing, &cert, record).await? else {
             return Ok(());
-        }
-        let executed = self.decided_block(&cert).await?;
-        let this = self.clone();
-        let (ex, c) = (executed.clone(), cert.clone());
-        let next = tokio::task::spawn_blocking(move || this.advance(&ex, &c, record)).await??;
+        };
         let this = self.clone();
         *committing = Some(tokio::task::spawn_blocking(move || {
             if let Err(e) = this.store(&executed, &cert, next) {
@@ -96,10 +89,28 @@ impl Chain {
     #[doc(hidden)]
     pub async fn decide_then_crash(self: &Arc<Self>, cert: CommitCertificate) -> Result<()> {
         let mut committing = self.commit_lock.lock().await;
-        join(&mut committing).await?;
-        let executed = self.decided_block(&cert).await?;
+        self.prepare(&mut committing, &cert, true).await.map(drop)
+    }
+
+    /// Steps 1–3, under the commit lock: the decided block and the tip it makes once stored;
+    /// None when the height was already taken in.
+    async fn prepare(
+        self: &Arc<Self>,
+        committing: &mut Option<tokio::task::JoinHandle<()>>,
+        cert: &CommitCertificate,
+        record: bool,
+    ) -> Result<Option<(Arc<Executed>, Tip)>> {
+        let waited = Instant::now();
+        join(committing).await?;
+        self.metrics.stage("commit_wait", waited.elapsed());
+        if cert.height <= self.head().height {
+            return Ok(None);
+        }
+        let executed = self.decided_block(cert).await?;
         let this = self.clone();
-        tokio::task::spawn_blocking(move || this.advance(&executed, &cert, true).map(drop)).await?
+        let (ex, c) = (executed.clone(), cert.clone());
+        let next = tokio::task::spawn_blocking(move || this.advance(&ex, &c, record)).await??;
+        Ok(Some((executed, next)))
     }
 
     /// The executed block a certificate decides: built or checked here, or checked now from a
