@@ -4,12 +4,9 @@
 
 mod support;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use support::{Node, load};
-use tokio::sync::Mutex;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn kill_9_under_load_loses_no_committed_transaction() {
@@ -22,10 +19,8 @@ async fn kill_9_under_load_loses_no_committed_transaction() {
     // Acknowledgements: committed blocks as the node announces them.
     let (acked, follower) = load::follow_acks(&node.client()).await;
 
-    let stop = Arc::new(AtomicBool::new(false));
-    let log = Arc::new(Mutex::new(load::LoadLog::default()));
     let l = load::Load { client: node.client(), builder, suite, keys, batch: 100 };
-    let loader = tokio::spawn(load::run(l, |_| 1000, stop.clone(), log.clone()));
+    let loader = load::spawn(l);
 
     // Crash once a good number of transactions is acknowledged, with load still running.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
@@ -37,8 +32,7 @@ async fn kill_9_under_load_loses_no_committed_transaction() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     node.kill9();
-    stop.store(true, Ordering::Relaxed);
-    let _ = loader.await;
+    let log = loader.stop().await;
     follower.abort();
     let (acked_hashes, acked_height) = acked.lock().await.clone();
     assert!(log.lock().await.accepted.len() > acked_hashes.len(), "the crash happened with transactions in flight");

@@ -3,15 +3,12 @@
 mod support;
 
 use std::io::Write;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use govchain_sdk::TxBuilder;
 use govchain_types::Suite;
 use support::net::Net;
 use support::{load, load_key};
-use tokio::sync::Mutex;
 
 const MIN: Duration = Duration::from_secs(60);
 
@@ -57,10 +54,8 @@ async fn all_four_killed_under_load_lose_no_acknowledged_transaction() {
     net.wait_height(&[0, 1, 2, 3], 1, MIN).await;
 
     let (acked, follower) = load::follow_acks(&net.client(0)).await;
-    let stop = Arc::new(AtomicBool::new(false));
-    let log = Arc::new(Mutex::new(load::LoadLog::default()));
     let l = net.load_on(0, 100).await;
-    let loader = tokio::spawn(load::run(l, |_| 1000, stop.clone(), log.clone()));
+    let loader = load::spawn(l);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
     while acked.lock().await.0.len() < 600 {
         assert!(tokio::time::Instant::now() < deadline, "no load committed\n{}", net.logs());
@@ -69,8 +64,7 @@ async fn all_four_killed_under_load_lose_no_acknowledged_transaction() {
     for i in 0..4 {
         net.kill9(i);
     }
-    stop.store(true, Ordering::Relaxed);
-    let _ = loader.await;
+    loader.stop().await;
     follower.abort();
     let (hashes, height) = acked.lock().await.clone();
 

@@ -6,13 +6,10 @@
 
 mod support;
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use support::load;
 use support::net::{Net, equivocations};
-use tokio::sync::Mutex;
 
 const MIN: Duration = Duration::from_secs(90);
 const KILLS: usize = 12;
@@ -34,10 +31,8 @@ async fn kill_9_at_seeded_moments_under_load_loses_no_commit_and_signs_no_confli
     // Acknowledgements: blocks node 0 announces (node 0 takes the load and is never killed;
     // nodes 1–3 propose, vote and crash).
     let (acked, follower) = load::follow_acks(&net.client(0)).await;
-    let stop = Arc::new(AtomicBool::new(false));
-    let log = Arc::new(Mutex::new(load::LoadLog::default()));
     let l = net.load_on(0, 100).await;
-    let loader = tokio::spawn(load::run(l, |_| 1000, stop.clone(), log.clone()));
+    let loader = load::spawn(l);
 
     // The schedule: which validator dies, and how long after a block it sees (fixed seed).
     let mut x: u64 = 0x5eed_0fc0_ffee;
@@ -81,8 +76,7 @@ async fn kill_9_at_seeded_moments_under_load_loses_no_commit_and_signs_no_confli
         assert!(after >= before, "kill {k}: node {victim} went back from {before} to {after}");
         eprintln!("kill {k}: node {victim} {delay:?} after a block at height {before}, back at {after}");
     }
-    stop.store(true, Ordering::Relaxed);
-    let _ = loader.await;
+    loader.stop().await;
     let h = net.height(0).await.expect("up") + 2;
     net.wait_height(&[0, 1, 2, 3], h, MIN).await;
     follower.abort();

@@ -127,3 +127,28 @@ pub async fn follow_acks(client: &Client) -> (Acks, tokio::task::JoinHandle<()>)
     });
     (acked, follower)
 }
+
+/// A load running in the background ([`spawn`]).
+pub struct Running {
+    stop: Arc<AtomicBool>,
+    /// What it submitted so far.
+    pub log: Arc<Mutex<LoadLog>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Runs `load` in the background, every transaction expiring 1000 blocks ahead.
+pub fn spawn(load: Load) -> Running {
+    let stop = Arc::new(AtomicBool::new(false));
+    let log = Arc::new(Mutex::new(LoadLog::default()));
+    let task = tokio::spawn(run(load, |_| 1000, stop.clone(), log.clone()));
+    Running { stop, log, task }
+}
+
+impl Running {
+    /// Stops submitting and waits for the batch in flight.
+    pub async fn stop(self) -> Arc<Mutex<LoadLog>> {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.task.await;
+        self.log
+    }
+}
